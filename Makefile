@@ -1,0 +1,51 @@
+# Two commands for a newcomer:  make run  (set up and serve with demo data)  and  make test.
+# Everything installs into .venv/ and node_modules/ inside the checkout.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run setup test lint format frontend clean
+
+run: setup
+	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+# Everything before serving: dependencies, front-end build, database, demo data.
+setup: $(VENV)/.installed static/dist/.built
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
+
+$(VENV)/.installed: pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+static/dist/.built: node_modules/.installed $(wildcard static/scss/*.scss)
+	npm run build
+	touch $@
+
+frontend: static/dist/.built
+
+# Ruff, then the whole suite: SQLite by default, PostgreSQL when DATABASE_URL is set.
+test: $(VENV)/.installed static/dist/.built
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format:
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) node_modules static/dist staticfiles db.sqlite3

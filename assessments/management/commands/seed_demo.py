@@ -1,0 +1,126 @@
+"""Fictional organisations and people for trying the portal out.
+
+Idempotent: running it again updates the same rows (and resets the demo passwords) rather than
+adding more. It refuses to run against a production configuration (DEBUG off) unless asked,
+because it creates accounts whose passwords it prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from assessments.models import Membership, Organisation
+from assessments.roles import CQC_ASSESSORS, RUBRIC_ADMINS
+
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 (printed on purpose: demo only)
+
+ORGANISATIONS = [
+    # (code, name, type, region) — all fictional.
+    ("QZ1", "Northmoor and Riverside ICS", Organisation.Type.ICS, Organisation.Region.NORTH_WEST),
+    ("QZ2", "Westvale Integrated Care System", Organisation.Type.ICS, Organisation.Region.SOUTH_WEST),
+    ("E99000001", "Eastbrook County Council", Organisation.Type.LOCAL_AUTHORITY, Organisation.Region.EAST),
+    (
+        "E99000002",
+        "Harbourside City Council",
+        Organisation.Type.LOCAL_AUTHORITY,
+        Organisation.Region.SOUTH_EAST,
+    ),
+    ("HW001", "Healthwatch Northmoor", Organisation.Type.PARTNER, Organisation.Region.NORTH_WEST),
+]
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    username: str
+    first_name: str
+    last_name: str
+    organisation_code: str | None = None
+    role: str | None = None
+    groups: tuple[str, ...] = ()
+    is_staff: bool = False
+    is_superuser: bool = False
+
+
+PEOPLE = [
+    DemoPerson("lead.northmoor", "Amara", "Okafor", "QZ1", Membership.Role.LEAD),
+    DemoPerson("contributor.northmoor", "Ben", "Hughes", "QZ1", Membership.Role.CONTRIBUTOR),
+    DemoPerson("viewer.northmoor", "Chloe", "Patel", "QZ1", Membership.Role.VIEWER),
+    DemoPerson("lead.westvale", "Dafydd", "Morgan", "QZ2", Membership.Role.LEAD),
+    DemoPerson("contributor.westvale", "Esi", "Mensah", "QZ2", Membership.Role.CONTRIBUTOR),
+    DemoPerson("viewer.westvale", "Fergus", "Campbell", "QZ2", Membership.Role.VIEWER),
+    DemoPerson("lead.eastbrook", "Grace", "Liu", "E99000001", Membership.Role.LEAD),
+    DemoPerson("contributor.eastbrook", "Harry", "Novak", "E99000001", Membership.Role.CONTRIBUTOR),
+    DemoPerson("viewer.eastbrook", "Imani", "Brown", "E99000001", Membership.Role.VIEWER),
+    DemoPerson("lead.harbourside", "Jonah", "Walsh", "E99000002", Membership.Role.LEAD),
+    DemoPerson("contributor.healthwatch", "Kiran", "Shah", "HW001", Membership.Role.CONTRIBUTOR),
+    DemoPerson("assessor", "Laura", "Evans", groups=(CQC_ASSESSORS,)),
+    DemoPerson("assessor2", "Marcus", "Reid", groups=(CQC_ASSESSORS,)),
+    DemoPerson("rubric.admin", "Nadia", "Rahman", groups=(RUBRIC_ADMINS,)),
+    DemoPerson("site.admin", "Owen", "Price", is_staff=True, is_superuser=True),
+]
+
+
+class Command(BaseCommand):
+    help = "Create or refresh fictional demo organisations and people, and print their sign-in details."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Run even though DEBUG is off. Never do this on a real deployment.",
+        )
+
+    def handle(self, *args, allow_production: bool = False, **options):
+        if not settings.DEBUG and not allow_production:
+            raise CommandError(
+                "seed_demo creates accounts with known passwords, so it runs only with DJANGO_DEBUG=1 "
+                "(or --allow-production on a throwaway database)."
+            )
+        with transaction.atomic():
+            organisations = {}
+            for code, name, type_, region in ORGANISATIONS:
+                organisations[code], _ = Organisation.objects.update_or_create(
+                    code=code, defaults={"name": name, "type": type_, "region": region}
+                )
+            User = get_user_model()
+            for person in PEOPLE:
+                user, _ = User.objects.update_or_create(
+                    username=person.username,
+                    defaults={
+                        "first_name": person.first_name,
+                        "last_name": person.last_name,
+                        "email": f"{person.username}@example.org",
+                        "is_staff": person.is_staff,
+                        "is_superuser": person.is_superuser,
+                        "is_active": True,
+                    },
+                )
+                user.set_password(DEMO_PASSWORD)
+                user.save(update_fields=["password"])
+                user.groups.set(Group.objects.filter(name__in=person.groups))
+                if person.organisation_code:
+                    Membership.objects.update_or_create(
+                        user=user,
+                        organisation=organisations[person.organisation_code],
+                        defaults={"role": person.role},
+                    )
+
+        self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with any of these:"))
+        self.stdout.write(f"\n  {'Username':<26}{'Password':<22}Role")
+        for person in PEOPLE:
+            self.stdout.write(f"  {person.username:<26}{DEMO_PASSWORD:<22}{_describe(person, organisations)}")
+        self.stdout.write("")
+
+
+def _describe(person: DemoPerson, organisations: dict[str, Organisation]) -> str:
+    if person.organisation_code:
+        return f"{Membership.Role(person.role).label}, {organisations[person.organisation_code].name}"
+    if person.is_superuser:
+        return "Site admin"
+    return ", ".join(person.groups)

@@ -1,0 +1,1 @@
+"""Plain helpers with no models of their own (settings parsing, later the PDF renderer)."""

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from engagement_portal import views
+
+admin.site.site_header = "Engagement self-assessment: site administration"
+admin.site.site_title = "Site administration"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("", include("assessments.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,1 @@
+"""The evidence library (items, file revisions, citations): arrives with issue 4."""

@@ -97,6 +97,8 @@ class MembershipRoleForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # Without a default the model field offers a blank "---------" radio; a role is required.
+        self.fields["role"].choices = Membership.Role.choices
         self.helper = FormHelper()
         self.helper.layout = Layout(Field.radios("role", legend_size=Size.MEDIUM), submit_button("Save role"))
 

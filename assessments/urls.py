@@ -1,7 +1,11 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
+from django.views.decorators.http import require_http_methods
 
 from assessments import forms, views
+
+# Django's form views treat PUT as POST; nothing here needs more than GET and POST.
+GET_POST = {"http_method_names": ["get", "post", "head", "options"]}
 
 urlpatterns = [
     path("account/", views.account, name="account"),
@@ -16,25 +20,30 @@ urlpatterns = [
     # with GOV.UK forms and templates.
     path(
         "sign-in/",
-        auth_views.LoginView.as_view(authentication_form=forms.SignInForm, redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            **GET_POST, authentication_form=forms.SignInForm, redirect_authenticated_user=True
+        ),
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "account/password/",
-        auth_views.PasswordChangeView.as_view(form_class=forms.ChangePasswordForm),
+        auth_views.PasswordChangeView.as_view(**GET_POST, form_class=forms.ChangePasswordForm),
         name="password_change",
     ),
     path("account/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(form_class=forms.ResetRequestForm),
+        auth_views.PasswordResetView.as_view(**GET_POST, form_class=forms.ResetRequestForm),
         name="password_reset",
     ),
     path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "password-reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(form_class=forms.NewPasswordForm),
+        # Its dispatch() answers an invalid link before the method check, so check here.
+        require_http_methods(["GET", "POST"])(
+            auth_views.PasswordResetConfirmView.as_view(**GET_POST, form_class=forms.NewPasswordForm)
+        ),
         name="password_reset_confirm",
     ),
     path(

@@ -1,0 +1,128 @@
+"""The permission matrix: for every (URL name, method), the status each kind of person gets.
+
+Objects in URLs belong to organisation A; people of organisation B must get 404 for them
+(never 403, which would confirm the object exists, and never the object). Every named URL must
+appear here: `test_every_named_url_is_in_the_matrix` walks the URLconf and fails otherwise, so
+a new view cannot ship without deciding who may use it.
+
+Later issues add a row per new view. A row is:
+    Rule(url_name, method, expected, kwargs=..., data=...)
+where `expected` maps each person in PEOPLE to a status code (helpers below build it), and
+`kwargs` / `data` are functions of the cast so rows can point at organisation A's objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from assessments.models import Membership
+
+# Everyone the matrix is run as. "anonymous" is not signed in.
+ORG_A = ("lead_a", "contributor_a", "viewer_a")
+ORG_B = ("lead_b", "contributor_b", "viewer_b")
+CQC = ("assessor", "rubric_admin", "site_admin")
+PEOPLE = ("anonymous", "outsider", *ORG_A, *ORG_B, *CQC)
+SIGNED_IN = tuple(p for p in PEOPLE if p != "anonymous")
+
+REDIRECT = 302
+
+
+def statuses(default: int, **overrides: int) -> dict[str, int]:
+    """A status for everybody, with exceptions: statuses(404, lead_a=200, anonymous=302)."""
+    unknown = set(overrides) - set(PEOPLE)
+    assert not unknown, f"not in PEOPLE: {unknown}"
+    return {person: overrides.get(person, default) for person in PEOPLE}
+
+
+def signed_in(status: int, **overrides: int) -> dict[str, int]:
+    """`status` for everyone signed in; the sign-in page for anonymous people (default deny)."""
+    return statuses(status, anonymous=REDIRECT, **overrides)
+
+
+def public(status: int, **overrides: int) -> dict[str, int]:
+    return statuses(status, **overrides)
+
+
+@dataclass(frozen=True)
+class Rule:
+    url_name: str
+    method: str
+    expected: dict[str, int]
+    kwargs: Callable[[object], dict] = field(default=lambda cast: {})
+    data: Callable[[object], dict] = field(default=lambda cast: {})
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.url_name}"
+
+
+def _org_a(cast) -> dict:
+    return {"code": cast.org_a.code}
+
+
+def _viewer_a_membership(cast) -> dict:
+    membership = Membership.objects.get(user=cast.viewer_a, organisation=cast.org_a)
+    return {"code": cast.org_a.code, "membership_id": membership.pk}
+
+
+# Organisation A's pages: A's people read them, B's people and outsiders get 404. CQC assessors
+# (and superusers, who hold every permission) read every organisation.
+ORG_A_READERS = {p: 200 for p in (*ORG_A, "assessor", "site_admin")}
+# Changing roles is for A's lead only; people who can see A but not lead it get 403.
+ORG_A_LEAD_ONLY_GET = {
+    "lead_a": 200,
+    "contributor_a": 403,
+    "viewer_a": 403,
+    "assessor": 403,
+    "site_admin": 403,
+}
+ORG_A_LEAD_ONLY_POST = {**ORG_A_LEAD_ONLY_GET, "lead_a": REDIRECT}
+
+RULES: list[Rule] = [
+    # Public pages.
+    Rule("healthz", "GET", public(200)),
+    Rule("accessibility", "GET", public(200)),
+    # Signing in: signed-in people are sent on to their home page.
+    Rule("login", "GET", statuses(REDIRECT, anonymous=200)),
+    Rule(
+        "login", "POST", statuses(REDIRECT, anonymous=200), data=lambda c: {"username": "x", "password": "y"}
+    ),
+    Rule("logout", "POST", public(REDIRECT)),
+    Rule("password_reset", "GET", public(200)),
+    Rule("password_reset", "POST", public(REDIRECT), data=lambda c: {"email": "lead_a@example.org"}),
+    Rule("password_reset_done", "GET", public(200)),
+    Rule(
+        "password_reset_confirm", "GET", public(200), kwargs=lambda c: {"uidb64": "MQ", "token": "bad-token"}
+    ),
+    Rule(
+        "password_reset_confirm",
+        "POST",
+        public(200),
+        kwargs=lambda c: {"uidb64": "MQ", "token": "bad-token"},
+        data=lambda c: {"new_password1": "x", "new_password2": "x"},
+    ),
+    Rule("password_reset_complete", "GET", public(200)),
+    # Everyone signed in.
+    Rule("home", "GET", signed_in(200)),
+    Rule("account", "GET", signed_in(200)),
+    Rule("password_change", "GET", signed_in(200)),
+    Rule("password_change", "POST", signed_in(200), data=lambda c: {"old_password": "wrong"}),
+    Rule("password_change_done", "GET", signed_in(200)),
+    Rule("organisation_list", "GET", signed_in(200)),
+    # Organisation A's objects.
+    Rule("organisation_detail", "GET", signed_in(404, **ORG_A_READERS), kwargs=_org_a),
+    Rule("membership_role", "GET", signed_in(404, **ORG_A_LEAD_ONLY_GET), kwargs=_viewer_a_membership),
+    Rule(
+        "membership_role",
+        "POST",
+        signed_in(404, **ORG_A_LEAD_ONLY_POST),
+        kwargs=_viewer_a_membership,
+        data=lambda c: {"role": "contributor"},
+    ),
+    # Django's admin: staff only. Its own check guards every admin URL; the index stands for
+    # them here, and test_every_admin_page_is_for_staff_only requests the rest.
+    Rule("admin:index", "GET", statuses(REDIRECT, site_admin=200)),
+]
+
+# Namespaces whose URLs the completeness test accepts without a row each, and why.
+COVERED_ELSEWHERE = {"admin": "Django's admin checks is_staff on every view; see test_admin_urls"}

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from principles.scoring import DEFAULT_RULE
+
 RUBRIC_PATH = Path(__file__).resolve().parents[2] / "principles" / "rubric" / "2026.yaml"
 
 TITLES = {
@@ -47,7 +49,8 @@ def test_header(rubric):
     assert rubric["format"] == "engagement-rubric/1"
     assert rubric["label"] == "2026"
     assert rubric["title"] == "Public engagement rubric 2026"
-    assert list(rubric) == ["format", "label", "title", "evidence_categories", "principles"]
+    assert list(rubric) == ["format", "label", "title", "scoring_rule", "evidence_categories", "principles"]
+    assert rubric["scoring_rule"] == DEFAULT_RULE.to_dict()
 
 
 def test_evidence_categories(rubric):

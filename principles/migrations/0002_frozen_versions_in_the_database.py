@@ -7,7 +7,9 @@ write takes:
   retired_by), and can never be deleted;
 - rows inside a version (categories, principles, criteria, descriptors, suggested evidence) can
   be inserted, updated or deleted only while their version is a draft.
-SQLite (a developer's machine) relies on the model layer alone.
+SQLite (a developer's machine) gets the same rules as plain triggers, so the tests that prove
+them run on both databases. Its version trigger names the columns a retirement must leave
+alone; the PostgreSQL one compares whole rows, so it needs no list.
 """
 
 from django.db import migrations
@@ -108,19 +110,78 @@ DROP FUNCTION IF EXISTS principles_refuse_frozen_version();
 )
 
 
-def _run(schema_editor, sql: str) -> None:
+# SQLite: how to find a row's version status, per table, for a row called OLD or NEW.
+SQLITE_STATUS_OF = {
+    "principles_evidencecategory": "(SELECT status FROM principles_rubricversion WHERE id = {row}.version_id)",
+    "principles_principle": "(SELECT status FROM principles_rubricversion WHERE id = {row}.version_id)",
+    "principles_criterion": "(SELECT v.status FROM principles_rubricversion v JOIN principles_principle p "
+    "ON p.version_id = v.id WHERE p.id = {row}.principle_id)",
+    "principles_suggestedevidence": "(SELECT v.status FROM principles_rubricversion v JOIN principles_principle p "
+    "ON p.version_id = v.id WHERE p.id = {row}.principle_id)",
+    "principles_leveldescriptor": "(SELECT v.status FROM principles_rubricversion v JOIN principles_principle p "
+    "ON p.version_id = v.id JOIN principles_criterion c ON c.principle_id = p.id WHERE c.id = {row}.criterion_id)",
+}
+SQLITE_UNCHANGED_ON_RETIREMENT = [
+    "id",
+    "label",
+    "title",
+    "scoring_rule",
+    "content_hash",
+    "based_on_id",
+    "created_at",
+    "created_by_id",
+    "published_at",
+    "published_by_id",
+]
+
+
+def _sqlite_statements() -> list[str]:
+    unchanged = " AND ".join(f"NEW.{column} IS OLD.{column}" for column in SQLITE_UNCHANGED_ON_RETIREMENT)
+    statements = [
+        "CREATE TRIGGER principles_rubricversion_frozen_delete BEFORE DELETE ON principles_rubricversion "
+        "WHEN OLD.status <> 'draft' BEGIN "
+        "SELECT RAISE(ABORT, 'rubric version is published or retired, so it cannot be deleted'); END",
+        "CREATE TRIGGER principles_rubricversion_frozen_update BEFORE UPDATE ON principles_rubricversion "
+        f"WHEN OLD.status <> 'draft' AND NOT (OLD.status = 'published' AND NEW.status = 'retired' AND {unchanged}) "
+        "BEGIN SELECT RAISE(ABORT, 'rubric version is published or retired, so it cannot be changed'); END",
+    ]
+    for table, status_of in SQLITE_STATUS_OF.items():
+        old, new = status_of.format(row="OLD"), status_of.format(row="NEW")
+        message = f"'{table} row belongs to a published or retired rubric version, which cannot change'"
+        statements += [
+            f"CREATE TRIGGER {table}_frozen_insert BEFORE INSERT ON {table} WHEN {new} <> 'draft' "
+            f"BEGIN SELECT RAISE(ABORT, {message}); END",
+            f"CREATE TRIGGER {table}_frozen_update BEFORE UPDATE ON {table} "
+            f"WHEN {old} <> 'draft' OR {new} <> 'draft' BEGIN SELECT RAISE(ABORT, {message}); END",
+            f"CREATE TRIGGER {table}_frozen_delete BEFORE DELETE ON {table} WHEN {old} <> 'draft' "
+            f"BEGIN SELECT RAISE(ABORT, {message}); END",
+        ]
+    return statements
+
+
+def _sqlite_drop_statements() -> list[str]:
+    names = ["principles_rubricversion_frozen_delete", "principles_rubricversion_frozen_update"]
+    names += [f"{table}_frozen_{op}" for table in SQLITE_STATUS_OF for op in ("insert", "update", "delete")]
+    return [f"DROP TRIGGER IF EXISTS {name}" for name in names]
+
+
+def _run(schema_editor, postgresql: str, sqlite: list[str]) -> None:
     # Straight to the cursor with no parameters: RAISE's '%' placeholders are PL/pgSQL's own.
-    if schema_editor.connection.vendor == "postgresql":
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute(sql)
+    vendor = schema_editor.connection.vendor
+    with schema_editor.connection.cursor() as cursor:
+        if vendor == "postgresql":
+            cursor.execute(postgresql)
+        elif vendor == "sqlite":
+            for statement in sqlite:
+                cursor.execute(statement)
 
 
 def create_triggers(apps, schema_editor):
-    _run(schema_editor, CREATE)
+    _run(schema_editor, CREATE, _sqlite_statements())
 
 
 def drop_triggers(apps, schema_editor):
-    _run(schema_editor, DROP)
+    _run(schema_editor, DROP, _sqlite_drop_statements())
 
 
 class Migration(migrations.Migration):

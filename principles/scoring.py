@@ -44,6 +44,7 @@ __all__ = [
     "format_percentage",
     "overall_result",
     "principle_result",
+    "rule_in_words",
 ]
 
 MIN_SCORE = 1
@@ -321,6 +322,44 @@ class ScoringRule:
 
 DEFAULT_RULE = ScoringRule()
 """The rubric draft's section 6 rule, with the optional stricter limiters off."""
+
+
+def rule_in_words(rule: ScoringRule) -> list[str]:
+    """The rule as sentences for the rubric pages and the comparison of two versions.
+
+    Bands read as minimums ("Good: 63% or more, but less than 88%") because that is how they
+    are applied: exactly, with no rounding up to reach a band."""
+    lines = []
+    for index, band in enumerate(rule.bands):
+        minimum = f"{_decimal_str(band.min_percent)}%"
+        above = f"{_decimal_str(rule.bands[index - 1].min_percent)}%" if index else None
+        if above is None:
+            lines.append(f"{band.name}: {minimum} or more")
+        elif band.min_percent == 0:
+            lines.append(f"{band.name}: less than {above}")
+        else:
+            lines.append(f"{band.name}: {minimum} or more, but less than {above}")
+    lines.append("Percentages are not rounded before they are banded.")
+    scored = format_percentage(rule.min_scored_fraction * 100).replace(".0%", "%")
+    categories = rule.min_evidence_categories
+    lines.append(
+        f"A principle score needs at least {scored} of the principle's criteria scored, and evidence "
+        f"from at least {categories} evidence categor{'y' if categories == 1 else 'ies'}."
+    )
+    lines.append(
+        f"An overall rating needs {rule.principles_required} principles scored; until then it is "
+        "only indicative."
+    )
+    if rule.stricter_limiters:
+        top, third = rule.bands[0].name, rule.bands[2].name
+        lines.append(
+            f"Stricter limiters are on: the overall rating cannot be {top} if any principle scores 1 "
+            f"or more than 2 principles score 2, and cannot be better than {third} if principle "
+            f"{rule.decisions_principle} scores 1."
+        )
+    else:
+        lines.append("Stricter limiters are off.")
+    return lines
 
 
 # --------------------------------------------------------------------------------------------

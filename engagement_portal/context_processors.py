@@ -17,6 +17,7 @@ def portal(request: HttpRequest) -> dict:
         navigation.append((reverse("home"), "Home"))
         if is_assessor(user) or user.memberships.exists():
             navigation.append((reverse("organisation_list"), "Organisations"))
+        navigation.append((reverse("rubric_current"), "Rubric"))
         if user.is_staff:
             navigation.append((reverse("admin:index"), "Site administration"))
         navigation.append((reverse("account"), "Your account"))

@@ -11,5 +11,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("", include("assessments.urls")),
+    path("rubric/", include("principles.urls")),
     path("admin/", admin.site.urls),
 ]

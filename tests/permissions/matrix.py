@@ -15,8 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessments.models import Membership
+from principles import services
+from principles.models import RubricVersion
 
 # Everyone the matrix is run as. "anonymous" is not signed in.
 ORG_A = ("lead_a", "contributor_a", "viewer_a")
@@ -78,6 +83,58 @@ ORG_A_LEAD_ONLY_GET = {
 }
 ORG_A_LEAD_ONLY_POST = {**ORG_A_LEAD_ONLY_GET, "lead_a": REDIRECT}
 
+# The rubric. Published and retired versions are for everyone signed in to read; changing the
+# rubric is for rubric admins (and superusers, who hold every permission), so others get 403.
+# Drafts exist only for rubric admins: anyone else gets 404 for them, as for any object they
+# cannot see. Draft rows use a draft copied from the published 2026 rubric (migration 0003).
+RUBRIC_ADMIN_GET = signed_in(403, rubric_admin=200, site_admin=200)
+RUBRIC_ADMIN_POST = signed_in(403, rubric_admin=REDIRECT, site_admin=REDIRECT)
+DRAFT_GET = signed_in(404, rubric_admin=200, site_admin=200)
+DRAFT_POST = signed_in(404, rubric_admin=REDIRECT, site_admin=REDIRECT)
+DRAFT_LABEL = "draft-x"
+RUBRIC_FILE = Path(__file__).resolve().parents[2] / "principles" / "rubric" / "2026.yaml"
+
+
+def _draft(cast) -> RubricVersion:
+    """The draft, made on first use: a row's kwargs are asked for once per request."""
+    existing = RubricVersion.objects.filter(label=DRAFT_LABEL).first()
+    return existing or services.rubric_new_draft(
+        source=services.current_version(), label=DRAFT_LABEL, by=cast.rubric_admin
+    )
+
+
+def _draft_version(cast) -> dict:
+    return {"label": _draft(cast).label}
+
+
+def _draft_principle(cast) -> dict:
+    return {**_draft_version(cast), "number": 1}
+
+
+def _draft_criterion(cast) -> dict:
+    return {**_draft_version(cast), "code": "1.1"}
+
+
+def _published(cast) -> dict:
+    return {"label": "2026"}
+
+
+def _published_principle(cast) -> dict:
+    return {"label": "2026", "number": 1}
+
+
+def _criterion_data(code: str):
+    def data(cast) -> dict:
+        levels = {f"level_{n}": f"What level {n} looks like." for n in (1, 2, 3, 4)}
+        return {"code": code, "text": "A criterion.", "guidance": "", "suggested_evidence": "", **levels}
+
+    return data
+
+
+def _rubric_file(cast) -> dict:
+    return {"file": SimpleUploadedFile("rubric.yaml", RUBRIC_FILE.read_bytes()), "label": "imported"}
+
+
 RULES: list[Rule] = [
     # Public pages.
     Rule("healthz", "GET", public(200)),
@@ -119,6 +176,57 @@ RULES: list[Rule] = [
         kwargs=_viewer_a_membership,
         data=lambda c: {"role": "contributor"},
     ),
+    # The rubric: reading.
+    Rule("rubric_current", "GET", signed_in(200)),
+    Rule("rubric_version_list", "GET", signed_in(200)),
+    Rule("rubric_version", "GET", signed_in(200), kwargs=_published),
+    Rule("rubric_version", "GET", DRAFT_GET, kwargs=_draft_version),
+    Rule("rubric_principle", "GET", signed_in(200), kwargs=_published_principle),
+    Rule("rubric_principle", "GET", DRAFT_GET, kwargs=_draft_principle),
+    Rule("rubric_version_export", "GET", signed_in(200), kwargs=_published),
+    Rule("rubric_compare", "GET", signed_in(200)),
+    # The rubric: rubric admins' pages about published versions (others may read them: 403).
+    Rule("rubric_version_history", "GET", RUBRIC_ADMIN_GET, kwargs=_published),
+    Rule("rubric_version_new", "GET", RUBRIC_ADMIN_GET),
+    Rule("rubric_version_new", "POST", RUBRIC_ADMIN_POST, data=lambda c: {"label": "2027"}),
+    Rule("rubric_import", "GET", RUBRIC_ADMIN_GET),
+    Rule("rubric_import", "POST", RUBRIC_ADMIN_POST, data=_rubric_file),
+    Rule("rubric_version_retire", "GET", RUBRIC_ADMIN_GET, kwargs=_published),
+    Rule("rubric_version_retire", "POST", RUBRIC_ADMIN_POST, kwargs=_published),
+    # The rubric: editing a draft (others cannot see drafts: 404).
+    Rule("rubric_version_edit", "GET", DRAFT_GET, kwargs=_draft_version),
+    Rule(
+        "rubric_version_edit",
+        "POST",
+        DRAFT_POST,
+        kwargs=_draft_version,
+        data=lambda c: {"title": "New title"},
+    ),
+    Rule("rubric_principle_edit", "GET", DRAFT_GET, kwargs=_draft_principle),
+    Rule(
+        "rubric_principle_edit",
+        "POST",
+        DRAFT_POST,
+        kwargs=_draft_principle,
+        data=lambda c: {"title": "Leadership", "statement": "Leaders lead.", "guidance": ""},
+    ),
+    Rule("rubric_criterion_add", "GET", DRAFT_GET, kwargs=_draft_principle),
+    Rule("rubric_criterion_add", "POST", DRAFT_POST, kwargs=_draft_principle, data=_criterion_data("1.9")),
+    Rule("rubric_criterion_edit", "GET", DRAFT_GET, kwargs=_draft_criterion),
+    Rule("rubric_criterion_edit", "POST", DRAFT_POST, kwargs=_draft_criterion, data=_criterion_data("1.1")),
+    Rule(
+        "rubric_criterion_move",
+        "POST",
+        DRAFT_POST,
+        kwargs=_draft_criterion,
+        data=lambda c: {"direction": "down"},
+    ),
+    Rule("rubric_criterion_remove", "GET", DRAFT_GET, kwargs=_draft_criterion),
+    Rule("rubric_criterion_remove", "POST", DRAFT_POST, kwargs=_draft_criterion),
+    Rule("rubric_version_publish", "GET", DRAFT_GET, kwargs=_draft_version),
+    Rule("rubric_version_publish", "POST", DRAFT_POST, kwargs=_draft_version),
+    Rule("rubric_version_delete", "GET", DRAFT_GET, kwargs=_draft_version),
+    Rule("rubric_version_delete", "POST", DRAFT_POST, kwargs=_draft_version),
     # Django's admin: staff only. Its own check guards every admin URL; the index stands for
     # them here, and test_every_admin_page_is_for_staff_only requests the rest.
     Rule("admin:index", "GET", statuses(REDIRECT, site_admin=200)),

@@ -72,11 +72,11 @@ def get_version_for_editor(user, label: str) -> RubricVersion:
     return version
 
 
-def _refused(request: HttpRequest, version: RubricVersion, reason: str) -> HttpResponse:
+def _refused(request: HttpRequest, version: RubricVersion, heading: str, reason: str) -> HttpResponse:
     return render(
         request,
         "principles/version_refused.html",
-        {"version": version, "reason": reason, "current": services.current_version()},
+        {"version": version, "heading": heading, "reason": reason, "current": services.current_version()},
         status=403,
     )
 
@@ -86,6 +86,7 @@ def _frozen(request: HttpRequest, version: RubricVersion) -> HttpResponse:
     return _refused(
         request,
         version,
+        f"Version {version.label} cannot be changed",
         f"Version {version.label} is {status}, so it cannot be changed. "
         "Make a new draft to change the wording.",
     )
@@ -137,7 +138,7 @@ def _principle_url(principle: Principle, criterion: Criterion | None = None) -> 
 
 
 def _person(user) -> str:
-    return (user.get_full_name() or user.username) if user else "Unknown"
+    return (user.get_full_name() or user.username) if user else "Not recorded (command line)"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -440,14 +441,22 @@ def version_retire(request: HttpRequest, label: str) -> HttpResponse:
     if version.status != RubricVersion.Status.PUBLISHED:
         status = version.get_status_display().lower()
         return _refused(
-            request, version, f"Only a published version can be retired. Version {version.label} is {status}."
+            request,
+            version,
+            f"Version {version.label} cannot be retired",
+            f"Only a published version can be retired. Version {version.label} is {status}.",
         )
     if request.method == "POST":
         try:
             services.rubric_retire(version=version, by=request.user)
         except FrozenRubricError:
             version.refresh_from_db()
-            return _refused(request, version, f"Version {version.label} was retired by someone else.")
+            return _refused(
+                request,
+                version,
+                f"Version {version.label} cannot be retired",
+                f"Version {version.label} was retired by someone else.",
+            )
         messages.success(request, f"Version {version.label} is retired.")
         return redirect("rubric_version", label=version.label)
     others = RubricVersion.objects.filter(status=RubricVersion.Status.PUBLISHED).exclude(pk=version.pk)
@@ -488,6 +497,7 @@ def version_history(request: HttpRequest, label: str) -> HttpResponse:
             {
                 "change": change,
                 "who": _person(change.changed_by),
+                "what": f"{change.subject}: {change.field.replace('_', ' ')}",
                 "before": before if change.before else [],
                 "after": after if change.after else [],
             }
@@ -555,7 +565,7 @@ def import_rubric(request: HttpRequest) -> HttpResponse:
             data = parse_yaml(upload.read(MAX_FILE_BYTES + 1))
         except RubricFileError as exc:
             for problem in exc.problems:
-                form.add_error("file", problem)
+                form.add_error("file", problem[:1].upper() + problem[1:])
         else:
             typed = form.cleaned_data["label"]
             label = typed or data["label"]

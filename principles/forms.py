@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
+from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size
 from django import forms
 
 from assessments.forms import submit_button
@@ -242,4 +242,9 @@ class CompareForm(forms.Form):
         self.fields["to"] = forms.ChoiceField(label="To version", choices=labels)
         self.helper = FormHelper()
         self.helper.form_method = "get"
-        self.helper.layout = Layout(Field.select("from"), Field.select("to"), submit_button("Compare"))
+        # A button without a name, so the shared URL carries only ?from=...&to=...
+        self.helper.layout = Layout(
+            Field.select("from"),
+            Field.select("to"),
+            HTML('<button type="submit" class="govuk-button" data-module="govuk-button">Compare</button>'),
+        )

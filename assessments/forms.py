@@ -54,7 +54,25 @@ class ResetRequestForm(auth_forms.PasswordResetForm):
         )
 
 
+def _label_new_password_fields(form: forms.Form) -> None:
+    """Plain-English labels and messages for the new-password pair (Django's mention
+    "verification" and list every validator rule)."""
+    form.fields["new_password1"].label = "New password"
+    form.fields[
+        "new_password1"
+    ].help_text = "At least 12 characters. A few unrelated words make a strong password."
+    form.fields["new_password1"].error_messages["required"] = "Enter a new password"
+    form.fields["new_password2"].label = "Confirm new password"
+    form.fields["new_password2"].help_text = ""
+    form.fields["new_password2"].error_messages["required"] = "Enter the new password again"
+
+
+PASSWORD_MISMATCH = "The two passwords do not match. Enter the same password twice."  # noqa: S105
+
+
 class NewPasswordForm(auth_forms.SetPasswordForm):
+    error_messages = {**auth_forms.SetPasswordForm.error_messages, "password_mismatch": PASSWORD_MISMATCH}
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields[
@@ -67,6 +85,12 @@ class NewPasswordForm(auth_forms.SetPasswordForm):
 
 
 class ChangePasswordForm(auth_forms.PasswordChangeForm):
+    error_messages = {
+        **auth_forms.PasswordChangeForm.error_messages,
+        "password_mismatch": PASSWORD_MISMATCH,
+        "password_incorrect": "Your current password is not right. Enter it again.",
+    }
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["old_password"].error_messages["required"] = "Enter your current password"

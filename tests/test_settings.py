@@ -49,7 +49,12 @@ def test_database_url_for_postgresql_is_parsed():
 
 @pytest.mark.parametrize(
     "url",
-    ["not a url", "mysql://root@localhost/portal", "postgres://host:notaport/portal", "postgres://host:5432/"],
+    [
+        "not a url",
+        "mysql://root@localhost/portal",
+        "postgres://host:notaport/portal",
+        "postgres://host:5432/",
+    ],
 )
 def test_malformed_database_url_is_refused_naming_the_variable(url):
     with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):

@@ -14,3 +14,5 @@ urlpatterns = [
     path("rubric/", include("principles.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "engagement_portal.views.server_error"

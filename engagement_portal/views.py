@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
 from assessments.models import Organisation
@@ -54,3 +57,11 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @require_GET
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "accessibility.html")
+
+
+@requires_csrf_token
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page, rendered without the request's context processors: whatever failed (the
+    database, say) must not be needed to say sorry."""
+    context = {"service_name": settings.SERVICE_NAME, "feedback_email": settings.FEEDBACK_EMAIL}
+    return HttpResponseServerError(loader.render_to_string("500.html", context))

@@ -130,3 +130,36 @@ def test_seed_demo_refuses_to_run_in_production(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DJANGO_DEBUG"):
         call_command("seed_demo")
+
+
+def test_a_page_that_does_not_exist_gets_the_gov_uk_not_found_page(client, cast):
+    client.force_login(cast.lead_a)
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_another_organisations_page_looks_exactly_like_a_missing_one(client, cast):
+    client.force_login(cast.lead_a)
+    theirs = client.get(f"/organisations/{cast.org_b.code}/")
+    missing = client.get("/organisations/NOPE/")
+    assert theirs.status_code == missing.status_code == 404
+    assert "Brackenfield" not in theirs.content.decode()
+
+
+def test_a_refusal_gets_the_gov_uk_page_explaining_why(client, cast):
+    client.force_login(cast.viewer_a)
+    membership = Membership.objects.get(user=cast.contributor_a)
+    response = client.get(f"/organisations/QA1/people/{membership.pk}/role/")
+    assert response.status_code == 403
+    assert "You cannot do this" in response.content.decode()
+
+
+def test_the_error_page_needs_nothing_from_the_database(rf):
+    from engagement_portal.views import server_error
+
+    with mock.patch("django.db.backends.base.base.BaseDatabaseWrapper.cursor", side_effect=OperationalError):
+        response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Sorry, there is a problem with the service" in response.content.decode()
+    assert "Engagement self-assessment" in response.content.decode()

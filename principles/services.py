@@ -190,6 +190,11 @@ def rubric_move_criterion(*, criterion: Criterion, by, up: bool) -> bool:
     return True
 
 
+def _and_list(words: list[str]) -> str:
+    """Words as people list them: "2", "2 and 4", "1, 2 and 4"."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
 def completeness_problems(version: RubricVersion) -> list[str]:
     """What stops a draft being published, in words an admin can act on."""
     problems: list[str] = []
@@ -216,7 +221,7 @@ def completeness_problems(version: RubricVersion) -> list[str]:
             if missing:
                 levels = "levels" if len(missing) > 1 else "level"
                 problems.append(
-                    f"Criterion {criterion.code} needs a descriptor for {levels} {', '.join(missing)}."
+                    f"Criterion {criterion.code} needs a descriptor for {levels} {_and_list(missing)}."
                 )
     try:
         version.rule()

@@ -263,6 +263,16 @@ def test_publishing_an_incomplete_draft_is_refused_with_what_to_fix(draft, cast)
     assert Criterion.objects.get(pk=duplicate.pk).code == "1.1"
 
 
+def test_missing_descriptors_are_listed_as_people_write_lists(draft, cast):
+    two = Criterion.objects.get(principle__version=draft, code="4.1")
+    services.rubric_update_criterion(criterion=two, by=cast.rubric_admin, levels={2: "", 4: ""})
+    three = Criterion.objects.get(principle__version=draft, code="4.2")
+    services.rubric_update_criterion(criterion=three, by=cast.rubric_admin, levels={1: "", 2: "", 4: ""})
+    problems = services.completeness_problems(draft)
+    assert "Criterion 4.1 needs a descriptor for levels 2 and 4." in problems
+    assert "Criterion 4.2 needs a descriptor for levels 1, 2 and 4." in problems
+
+
 def test_publishing_a_complete_draft_freezes_it_with_a_hash(draft, cast):
     criterion = Criterion.objects.get(principle__version=draft, code="8.4")
     services.rubric_update_criterion(

@@ -138,8 +138,15 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # static/ holds our own Sass and images; `npm run build` writes GOV.UK Frontend's compiled CSS
 # and JavaScript into static/dist/ (not committed).
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Evidence files live in their own private storage, never under a served folder: they are only
+# ever read back through the permission-checked download view.
+EVIDENCE_ROOT = Path(env_str("EVIDENCE_ROOT") or BASE_DIR / "var" / "evidence")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "evidence": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": EVIDENCE_ROOT, "base_url": None, "file_permissions_mode": 0o600},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -149,6 +156,11 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+# Evidence uploads (bytes and counts).
+EVIDENCE_MAX_FILE_BYTES = env_int("EVIDENCE_MAX_FILE_BYTES", default=50 * 1024 * 1024)
+EVIDENCE_MAX_FILES_PER_UPLOAD = env_int("EVIDENCE_MAX_FILES_PER_UPLOAD", default=10)
+EVIDENCE_QUOTA_BYTES = env_int("EVIDENCE_QUOTA_BYTES", default=10 * 1024 * 1024 * 1024)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"

@@ -20,3 +20,12 @@ WHITENOISE_AUTOREFRESH = True
 # Hashing passwords slowly is the point in production and a waste of minutes in tests.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# Each test run writes evidence files to a fresh temporary folder.
+import tempfile  # noqa: E402
+
+EVIDENCE_ROOT = Path(tempfile.mkdtemp(prefix="evidence-tests-"))  # noqa: F405
+STORAGES["evidence"] = {
+    **STORAGES["evidence"],
+    "OPTIONS": {**STORAGES["evidence"]["OPTIONS"], "location": EVIDENCE_ROOT},
+}

@@ -1,8 +1,10 @@
-"""Site administration for the rubric: for looking things up, and for repairs to drafts.
+"""Site administration for the rubric: view-only, for looking things up.
 
-Rubric admins edit drafts in the portal's own pages, which record every change in the history;
-the admin is for site staff. A published or retired version is read-only here, as it is
-everywhere else (the models and the database refuse changes too).
+Edits go through the rubric pages (/rubric/), where every change is recorded in the version's
+history with who made it, when, and the words before and after. An edit made here would skip
+that record, so nothing about the rubric can be added, changed or deleted in the admin, for a
+draft as much as for a published or retired version (which the models and the database refuse
+to change anyway). Staff can still read every version, its contents and its history.
 """
 
 from __future__ import annotations
@@ -14,49 +16,42 @@ from principles.models import (
     EvidenceCategory,
     LevelDescriptor,
     Principle,
+    RubricChange,
     RubricVersion,
     SuggestedEvidence,
 )
 
 
-def _is_draft(version: RubricVersion | None) -> bool:
-    return version is None or version.is_draft
-
-
-class DraftOnlyMixin:
-    """Change and delete only while the object's version is a draft."""
-
-    @staticmethod
-    def version_of(obj) -> RubricVersion | None:
-        if obj is None:
-            return None
-        if isinstance(obj, RubricVersion):
-            return obj
-        if isinstance(obj, EvidenceCategory | Principle):
-            return obj.version
-        if isinstance(obj, Criterion):
-            return obj.principle.version
-        return None
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return super().has_change_permission(request, obj) and _is_draft(self.version_of(obj))
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return super().has_delete_permission(request, obj) and _is_draft(self.version_of(obj))
+class ViewOnlyMixin:
+    """Read, never write: edits go through the rubric pages so that every change is recorded."""
 
     def has_add_permission(self, request, obj=None) -> bool:
-        # An inline's `obj` is its parent: nothing can be added to a frozen version either.
-        if isinstance(self, admin.options.InlineModelAdmin):
-            return super().has_add_permission(request, obj) and _is_draft(self.version_of(obj))
-        return super().has_add_permission(request)
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_active and request.user.is_staff and super().has_view_permission(request, obj)
 
 
-class EvidenceCategoryInline(DraftOnlyMixin, admin.TabularInline):
+class ViewOnlyModelAdmin(ViewOnlyMixin, admin.ModelAdmin):
+    def get_urls(self):
+        """Without the "add" page, which could only ever answer 403."""
+        opts = self.model._meta
+        add = f"{opts.app_label}_{opts.model_name}_add"
+        return [url for url in super().get_urls() if getattr(url, "name", None) != add]
+
+
+class EvidenceCategoryInline(ViewOnlyMixin, admin.TabularInline):
     model = EvidenceCategory
     extra = 0
 
 
-class PrincipleInline(DraftOnlyMixin, admin.TabularInline):
+class PrincipleInline(ViewOnlyMixin, admin.TabularInline):
     model = Principle
     fields = ["number", "title", "statement"]
     extra = 0
@@ -64,59 +59,48 @@ class PrincipleInline(DraftOnlyMixin, admin.TabularInline):
 
 
 @admin.register(RubricVersion)
-class RubricVersionAdmin(DraftOnlyMixin, admin.ModelAdmin):
+class RubricVersionAdmin(ViewOnlyModelAdmin):
     list_display = ["label", "title", "status", "published_at"]
     list_filter = ["status"]
-    readonly_fields = [
-        "status",
-        "content_hash",
-        "based_on",
-        "created_at",
-        "created_by",
-        "published_at",
-        "published_by",
-        "retired_at",
-        "retired_by",
-    ]
     inlines = [EvidenceCategoryInline, PrincipleInline]
 
 
-class CriterionInline(DraftOnlyMixin, admin.StackedInline):
+class CriterionInline(ViewOnlyMixin, admin.StackedInline):
     model = Criterion
     extra = 0
     show_change_link = True
 
 
-class SuggestedEvidenceInline(DraftOnlyMixin, admin.TabularInline):
+class SuggestedEvidenceInline(ViewOnlyMixin, admin.TabularInline):
     model = SuggestedEvidence
     extra = 0
 
 
 @admin.register(Principle)
-class PrincipleAdmin(DraftOnlyMixin, admin.ModelAdmin):
+class PrincipleAdmin(ViewOnlyModelAdmin):
     list_display = ["__str__", "version"]
     list_filter = ["version"]
     inlines = [CriterionInline, SuggestedEvidenceInline]
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "version":
-            kwargs["queryset"] = RubricVersion.objects.filter(status=RubricVersion.Status.DRAFT)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-
-class LevelDescriptorInline(DraftOnlyMixin, admin.TabularInline):
+class LevelDescriptorInline(ViewOnlyMixin, admin.TabularInline):
     model = LevelDescriptor
     extra = 0
 
 
 @admin.register(Criterion)
-class CriterionAdmin(DraftOnlyMixin, admin.ModelAdmin):
+class CriterionAdmin(ViewOnlyModelAdmin):
     list_display = ["code", "text", "principle"]
     list_filter = ["principle__version"]
     search_fields = ["code", "text"]
     inlines = [LevelDescriptorInline]
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "principle":
-            kwargs["queryset"] = Principle.objects.filter(version__status=RubricVersion.Status.DRAFT)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+@admin.register(RubricChange)
+class RubricChangeAdmin(ViewOnlyModelAdmin):
+    """The history rubric admins read on each version's history page, for staff to search."""
+
+    list_display = ["changed_at", "version", "subject", "field", "changed_by"]
+    list_filter = ["version"]
+    list_select_related = ["version", "changed_by"]
+    search_fields = ["subject", "field", "before", "after"]

@@ -617,20 +617,47 @@ def test_people_who_are_not_rubric_admins_cannot_import(client, cast):
 # Site administration
 
 
-def test_site_administration_shows_published_versions_read_only_and_drafts_editable(client, cast):
+def test_site_administration_shows_every_version_read_only_drafts_included(client, cast):
+    """Edits go through the rubric pages, which record them; the admin would skip the history."""
     draft = make_draft(cast)
     published = RubricVersion.objects.get(label="2026")
+    principle = draft.principles.get(number=1)
+    criterion = criterion_in(draft, "1.1")
     client.force_login(cast.site_admin)
-    frozen = client.get(f"/admin/principles/rubricversion/{published.pk}/change/")
-    assert frozen.status_code == 200
-    assert 'name="_save"' not in page(frozen)
-    editable = client.get(f"/admin/principles/rubricversion/{draft.pk}/change/")
-    assert 'name="_save"' in page(editable)
-    response = client.post(f"/admin/principles/rubricversion/{published.pk}/change/", {"title": "Changed"})
-    assert response.status_code == 403
-    assert (
-        client.post(f"/admin/principles/rubricversion/{published.pk}/delete/", {"post": "yes"}).status_code
-        == 403
+    for url in (
+        f"/admin/principles/rubricversion/{published.pk}/change/",
+        f"/admin/principles/rubricversion/{draft.pk}/change/",
+        f"/admin/principles/principle/{principle.pk}/change/",
+        f"/admin/principles/criterion/{criterion.pk}/change/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert 'name="_save"' not in page(response), url
+        # Every field, the inlines' included, is shown as text, never as an input.
+        assert not re.search(r'<(input|textarea)[^>]* name="[^"]*(title|text|statement)"', page(response)), (
+            url
+        )
+    history = client.get("/admin/principles/rubricchange/")
+    assert history.status_code == 200
+    assert "Version" in text_of(history) and "created" in text_of(history)
+    assert 'href="/admin/principles/rubricchange/add/"' not in page(history)
+    for url, data in (
+        (f"/admin/principles/rubricversion/{draft.pk}/change/", {"label": "2027", "title": "Changed"}),
+        (f"/admin/principles/rubricversion/{published.pk}/change/", {"title": "Changed"}),
+        (f"/admin/principles/rubricversion/{draft.pk}/delete/", {"post": "yes"}),
+        (f"/admin/principles/principle/{principle.pk}/change/", {"title": "Changed"}),
+        (f"/admin/principles/criterion/{criterion.pk}/delete/", {"post": "yes"}),
+    ):
+        assert client.post(url, data).status_code == 403, url
+    # There is no page for adding anything: the address is taken for an object called "add".
+    added = client.post(
+        "/admin/principles/principle/add/", {"version": draft.pk, "number": 9, "title": "X"}, follow=True
     )
+    assert 'name="_save"' not in page(added)
+    assert 'href="/admin/principles/principle/add/"' not in page(client.get("/admin/"))
+    draft.refresh_from_db()
     published.refresh_from_db()
-    assert published.title == "Public engagement rubric 2026"
+    assert draft.title == published.title == "Public engagement rubric 2026"
+    assert draft.principles.get(number=1).title == "Strong leadership"
+    assert draft.principles.count() == 8 and criterion_in(draft, "1.1").text
+    assert RubricChange.objects.filter(version=draft).count() == 1  # only "created"

@@ -45,6 +45,7 @@ __all__ = [
     "overall_result",
     "principle_result",
     "rule_in_words",
+    "share_as_percent",
 ]
 
 MIN_SCORE = 1
@@ -577,6 +578,20 @@ def format_percentage(percentage: Fraction | int | Decimal, places: int = 1) -> 
     if places == 0:
         return f"{whole}%"
     return f"{whole}.{fraction_digits:0{places}d}%"
+
+
+def share_as_percent(share: Fraction) -> str:
+    """A share, such as ``min_scored_fraction``, as a percentage without the sign, for people
+    to read and type back: 3/4 -> "75", 5/8 -> "62.5". Exact whenever a decimal can be; a share
+    no decimal can write exactly (2/3) is rounded to 2 places, "66.67"."""
+    percent = Fraction(share) * 100
+    denominator = percent.denominator
+    for prime in (2, 5):
+        while denominator % prime == 0:
+            denominator //= prime
+    if denominator == 1:
+        return _decimal_str(Decimal(percent.numerator) / Decimal(percent.denominator))
+    return format_percentage(percent, places=2).removesuffix("%")
 
 
 # --------------------------------------------------------------------------------------------

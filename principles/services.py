@@ -6,6 +6,7 @@ before, after). Functions are keyword-only and run in one transaction each.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from types import SimpleNamespace
 from typing import Any
 
@@ -16,12 +17,15 @@ from principles import models as rubric_models
 from principles.interchange import content_hash, create_version, version_to_dict
 from principles.models import (
     Criterion,
+    EvidenceCategory,
     FrozenRubricError,
     LevelDescriptor,
     Principle,
     RubricChange,
     RubricVersion,
+    SuggestedEvidence,
 )
+from principles.scoring import ScoringRule, share_as_percent
 
 MODELS = SimpleNamespace(
     RubricVersion=rubric_models.RubricVersion,
@@ -188,6 +192,128 @@ def rubric_move_criterion(*, criterion: Criterion, by, up: bool) -> bool:
             sibling.save(update_fields=["position"])
     _record(version, by, f"Criterion {criterion.code}", "order", index + 1, other + 1)
     return True
+
+
+def _rule_settings(rule: ScoringRule) -> list[tuple[str, str]]:
+    """The rule as the settings people change, each with its value in words, for the history.
+    Bands are named by position, so a band is compared with the band in the same place."""
+    settings = [(f"{band.name} band minimum", f"{band.to_dict()['min_percent']}%") for band in rule.bands]
+    settings += [
+        ("criteria scored", f"{share_as_percent(rule.min_scored_fraction)}%"),
+        ("evidence categories needed", str(rule.min_evidence_categories)),
+        ("principles required", str(rule.principles_required)),
+        ("stricter limiters", "on" if rule.stricter_limiters else "off"),
+        ("decisions principle", str(rule.decisions_principle)),
+    ]
+    return settings
+
+
+@transaction.atomic
+def rubric_update_scoring_rule(*, version: RubricVersion, by, scoring_rule: Mapping[str, Any]) -> list[str]:
+    """Change a draft's scoring rule, recording each setting that changed with its value before
+    and after. Raises ValueError, naming the setting, when the rule is not valid
+    (ScoringRule.from_dict): an invalid rule would stop every assessment being scored."""
+    version = RubricVersion.objects.select_for_update().get(pk=version.pk)
+    _require_draft(version)
+    new = ScoringRule.from_dict(scoring_rule)
+    old_settings = _rule_settings(version.rule())
+    changed = []
+    for (name, before), (_, after) in zip(old_settings, _rule_settings(new), strict=True):
+        if before != after:
+            _record(version, by, "Scoring rule", name, before, after)
+            changed.append(name)
+    stored = new.to_dict()
+    if stored != version.scoring_rule:
+        version.scoring_rule = stored
+        version.save(update_fields=["scoring_rule"])
+    return changed
+
+
+@transaction.atomic
+def rubric_update_category(*, category: EvidenceCategory, by, name: str, description: str) -> list[str]:
+    """Rename or redescribe an evidence category. Its code is fixed: evidence is tagged with it."""
+    version = RubricVersion.objects.select_for_update().get(pk=category.version_id)
+    _require_draft(version)
+    return _apply(
+        category,
+        {"name": name, "description": description},
+        by=by,
+        version=version,
+        subject=f"Evidence category {category.code}",
+    )
+
+
+def _evidence_subject(principle: Principle) -> str:
+    return f"Principle {principle.number} suggested evidence"
+
+
+def _checked_categories(version: RubricVersion, categories: Sequence[str]) -> list[str]:
+    """The codes in the version's category order, refusing unknown codes and an empty list, as a
+    rubric file would (every item is listed under at least one category)."""
+    codes = list(version.evidence_categories.order_by("position", "code").values_list("code", flat=True))
+    unknown = set(categories) - set(codes)
+    if unknown:
+        raise ValueError(f"Not evidence categories of version {version.label}: {', '.join(sorted(unknown))}")
+    if not categories:
+        raise ValueError("Suggested evidence needs at least one evidence category")
+    return [code for code in codes if code in categories]
+
+
+@transaction.atomic
+def rubric_add_evidence(
+    *, principle: Principle, by, text: str, categories: Sequence[str]
+) -> SuggestedEvidence:
+    """Add an item of suggested evidence, last in the principle's list."""
+    version = RubricVersion.objects.select_for_update().get(pk=principle.version_id)
+    _require_draft(version)
+    codes = _checked_categories(version, categories)
+    last = principle.suggested_evidence.order_by("-position").values_list("position", flat=True).first()
+    item = SuggestedEvidence.objects.create(
+        principle=principle, text=text, categories=codes, position=(last + 1) if last is not None else 0
+    )
+    _record(version, by, _evidence_subject(principle), "added", "", f"{', '.join(codes)}: {text}")
+    return item
+
+
+@transaction.atomic
+def rubric_update_evidence(*, item: SuggestedEvidence, by, text: str, categories: Sequence[str]) -> list[str]:
+    """Change an item's wording or categories. Each is recorded with the item's words, so the
+    history says which item changed."""
+    principle = item.principle
+    version = RubricVersion.objects.select_for_update().get(pk=principle.version_id)
+    _require_draft(version)
+    codes = _checked_categories(version, categories)
+    subject = _evidence_subject(principle)
+    changed = []
+    if item.categories != codes:
+        _record(
+            version,
+            by,
+            subject,
+            "categories",
+            f"{', '.join(item.categories)}: {item.text}",
+            f"{', '.join(codes)}: {item.text}",
+        )
+        item.categories = codes
+        changed.append("categories")
+    if item.text != text:
+        _record(version, by, subject, "text", item.text, text)
+        item.text = text
+        changed.append("text")
+    if changed:
+        item.save(update_fields=changed)
+    return changed
+
+
+@transaction.atomic
+def rubric_remove_evidence(*, item: SuggestedEvidence, by) -> None:
+    principle = item.principle
+    version = RubricVersion.objects.select_for_update().get(pk=principle.version_id)
+    _require_draft(version)
+    _record(
+        version, by, _evidence_subject(principle), "removed", f"{', '.join(item.categories)}: {item.text}", ""
+    )
+    item.delete()
 
 
 def _and_list(words: list[str]) -> str:

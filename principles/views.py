@@ -30,14 +30,25 @@ from principles import services
 from principles.forms import (
     CompareForm,
     CriterionForm,
+    EvidenceCategoryForm,
     ImportForm,
     NewDraftForm,
     PrincipleForm,
+    ScoringRuleForm,
+    SuggestedEvidenceForm,
     VersionTitleForm,
     label_problem,
 )
 from principles.interchange import MAX_FILE_BYTES, RubricFileError, dump_yaml, parse_yaml, version_to_dict
-from principles.models import Criterion, FrozenRubricError, LevelDescriptor, Principle, RubricVersion
+from principles.models import (
+    Criterion,
+    EvidenceCategory,
+    FrozenRubricError,
+    LevelDescriptor,
+    Principle,
+    RubricVersion,
+    SuggestedEvidence,
+)
 from principles.redline import compare_versions, word_diff
 from principles.scoring import rule_in_words
 
@@ -155,6 +166,7 @@ def _version_page(request: HttpRequest, version: RubricVersion | None) -> HttpRe
             rule=rule_in_words(version.rule()),
             is_current=current is not None and current.pk == version.pk,
             current=current,
+            can_edit=version.is_draft and context["is_rubric_admin"],
         )
     return render(request, "principles/version_detail.html", context)
 
@@ -208,6 +220,7 @@ def principle_detail(request: HttpRequest, label: str, number: int) -> HttpRespo
         criteria.append((criterion, levels))
     siblings = list(version.principles.order_by("number").only("number", "title"))
     index = next(i for i, p in enumerate(siblings) if p.pk == principle.pk)
+    can_edit = version.is_draft and is_rubric_admin(request.user)
     return render(
         request,
         "principles/principle_detail.html",
@@ -216,11 +229,24 @@ def principle_detail(request: HttpRequest, label: str, number: int) -> HttpRespo
             "principle": principle,
             "criteria": criteria,
             "evidence_groups": _evidence_by_category(version, principle),
+            "evidence_items": _evidence_items(version, principle) if can_edit else [],
             "previous": siblings[index - 1] if index > 0 else None,
             "next": siblings[index + 1] if index + 1 < len(siblings) else None,
-            "can_edit": version.is_draft and is_rubric_admin(request.user),
+            "can_edit": can_edit,
         },
     )
+
+
+def _evidence_items(
+    version: RubricVersion, principle: Principle
+) -> list[tuple[SuggestedEvidence, list[str]]]:
+    """Each item of suggested evidence once, in order, with its categories' names: what a rubric
+    admin changes, item by item."""
+    names = dict(version.evidence_categories.values_list("code", "name"))
+    return [
+        (item, [names.get(code, code) for code in item.categories])
+        for item in principle.suggested_evidence.order_by("position", "pk")
+    ]
 
 
 def _evidence_by_category(version: RubricVersion, principle: Principle) -> list[tuple[str, list[str]]]:
@@ -397,6 +423,104 @@ def criterion_remove(request: HttpRequest, version: RubricVersion, code: str) ->
         request,
         "principles/criterion_remove.html",
         {"version": version, "principle": criterion.principle, "criterion": criterion},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@draft_editor
+def rule_edit(request: HttpRequest, version: RubricVersion) -> HttpResponse:
+    """The scoring rule's thresholds: changing one changes results as much as changing words."""
+    form = ScoringRuleForm(request.POST if request.method == "POST" else None, version=version)
+    if request.method == "POST" and form.is_valid():
+        changed = services.rubric_update_scoring_rule(
+            version=version, by=request.user, scoring_rule=form.scoring_rule()
+        )
+        messages.success(request, "Scoring rule saved." if changed else "Nothing was changed.")
+        return redirect(_version_url(version, "scoring-rule"))
+    return render(request, "principles/rule_edit.html", {"form": form, "version": version})
+
+
+def _version_url(version: RubricVersion, fragment: str) -> str:
+    return f"{reverse('rubric_version', kwargs={'label': version.label})}#{fragment}"
+
+
+@require_http_methods(["GET", "POST"])
+@draft_editor
+def category_edit(request: HttpRequest, version: RubricVersion, code: str) -> HttpResponse:
+    """An evidence category's name and description. The code stays: evidence is tagged with it."""
+    category = get_object_or_404(EvidenceCategory, version=version, code=code)
+    form = EvidenceCategoryForm(
+        request.POST if request.method == "POST" else None, initial=EvidenceCategoryForm.initial_for(category)
+    )
+    if request.method == "POST" and form.is_valid():
+        changed = services.rubric_update_category(category=category, by=request.user, **form.cleaned_data)
+        messages.success(
+            request, f"Evidence category {category.code} saved." if changed else "Nothing was changed."
+        )
+        return redirect(_version_url(version, "evidence-categories"))
+    return render(
+        request, "principles/category_edit.html", {"form": form, "version": version, "category": category}
+    )
+
+
+def _evidence_item(principle: Principle, item_id: int) -> SuggestedEvidence:
+    return get_object_or_404(SuggestedEvidence, principle=principle, pk=item_id)
+
+
+def _evidence_url(principle: Principle) -> str:
+    return f"{_principle_url(principle)}#suggested-evidence"
+
+
+@require_http_methods(["GET", "POST"])
+@draft_editor
+def evidence_add(request: HttpRequest, version: RubricVersion, number: int) -> HttpResponse:
+    principle = _principle(version, number)
+    form = SuggestedEvidenceForm(request.POST if request.method == "POST" else None, version=version)
+    if request.method == "POST" and form.is_valid():
+        services.rubric_add_evidence(principle=principle, by=request.user, **form.cleaned_data)
+        messages.success(request, f"Suggested evidence added to principle {principle.number}.")
+        return redirect(_evidence_url(principle))
+    return render(
+        request,
+        "principles/evidence_form.html",
+        {"form": form, "version": version, "principle": principle, "item": None},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@draft_editor
+def evidence_edit(request: HttpRequest, version: RubricVersion, number: int, item_id: int) -> HttpResponse:
+    principle = _principle(version, number)
+    item = _evidence_item(principle, item_id)
+    form = SuggestedEvidenceForm(
+        request.POST if request.method == "POST" else None,
+        initial=SuggestedEvidenceForm.initial_for(item),
+        version=version,
+    )
+    if request.method == "POST" and form.is_valid():
+        changed = services.rubric_update_evidence(item=item, by=request.user, **form.cleaned_data)
+        messages.success(request, "Suggested evidence saved." if changed else "Nothing was changed.")
+        return redirect(_evidence_url(principle))
+    return render(
+        request,
+        "principles/evidence_form.html",
+        {"form": form, "version": version, "principle": principle, "item": item},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@draft_editor
+def evidence_remove(request: HttpRequest, version: RubricVersion, number: int, item_id: int) -> HttpResponse:
+    principle = _principle(version, number)
+    item = _evidence_item(principle, item_id)
+    if request.method == "POST":
+        services.rubric_remove_evidence(item=item, by=request.user)
+        messages.success(request, f"Suggested evidence removed from principle {principle.number}.")
+        return redirect(_evidence_url(principle))
+    return render(
+        request,
+        "principles/evidence_remove.html",
+        {"version": version, "principle": principle, "item": item},
     )
 
 

@@ -115,6 +115,20 @@ def _draft_criterion(cast) -> dict:
     return {**_draft_version(cast), "code": "1.1"}
 
 
+def _draft_category(cast) -> dict:
+    return {**_draft_version(cast), "code": "PE"}
+
+
+def _draft_evidence(cast) -> dict:
+    item = _draft(cast).principles.get(number=1).suggested_evidence.order_by("position", "pk").first()
+    return {**_draft_principle(cast), "item_id": item.pk}
+
+
+def _rule_data(cast) -> dict:
+    bands = {"min_percent_4": "90", "min_percent_3": "63", "min_percent_2": "39", "min_percent_1": "0"}
+    return {**bands, "min_scored_percent": "75", "min_evidence_categories": "2", "stricter_limiters": "no"}
+
+
 def _published(cast) -> dict:
     return {"label": "2026"}
 
@@ -223,6 +237,34 @@ RULES: list[Rule] = [
     ),
     Rule("rubric_criterion_remove", "GET", DRAFT_GET, kwargs=_draft_criterion),
     Rule("rubric_criterion_remove", "POST", DRAFT_POST, kwargs=_draft_criterion),
+    Rule("rubric_rule_edit", "GET", DRAFT_GET, kwargs=_draft_version),
+    Rule("rubric_rule_edit", "POST", DRAFT_POST, kwargs=_draft_version, data=_rule_data),
+    Rule("rubric_category_edit", "GET", DRAFT_GET, kwargs=_draft_category),
+    Rule(
+        "rubric_category_edit",
+        "POST",
+        DRAFT_POST,
+        kwargs=_draft_category,
+        data=lambda c: {"name": "People's experience", "description": "Residents and patients"},
+    ),
+    Rule("rubric_evidence_add", "GET", DRAFT_GET, kwargs=_draft_principle),
+    Rule(
+        "rubric_evidence_add",
+        "POST",
+        DRAFT_POST,
+        kwargs=_draft_principle,
+        data=lambda c: {"text": "Board minutes", "categories": ["PR"]},
+    ),
+    Rule("rubric_evidence_edit", "GET", DRAFT_GET, kwargs=_draft_evidence),
+    Rule(
+        "rubric_evidence_edit",
+        "POST",
+        DRAFT_POST,
+        kwargs=_draft_evidence,
+        data=lambda c: {"text": "Board minutes", "categories": ["PR", "SL"]},
+    ),
+    Rule("rubric_evidence_remove", "GET", DRAFT_GET, kwargs=_draft_evidence),
+    Rule("rubric_evidence_remove", "POST", DRAFT_POST, kwargs=_draft_evidence),
     Rule("rubric_version_publish", "GET", DRAFT_GET, kwargs=_draft_version),
     Rule("rubric_version_publish", "POST", DRAFT_POST, kwargs=_draft_version),
     Rule("rubric_version_delete", "GET", DRAFT_GET, kwargs=_draft_version),

@@ -42,6 +42,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_forms_gds",
+    # Background tasks: the django.tasks API and its database queue (tables used even when the
+    # immediate backend runs tasks in-process, so migrations are the same everywhere).
+    "django_tasks",
+    "django_tasks_db",
     "assessments",
     "principles",
     "evidence",
@@ -141,12 +145,36 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Evidence files live in their own private storage, never under a served folder: they are only
 # ever read back through the permission-checked download view.
 EVIDENCE_ROOT = Path(env_str("EVIDENCE_ROOT") or BASE_DIR / "var" / "evidence")
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "evidence": {
+# With EVIDENCE_S3_BUCKET set, the evidence store is a private bucket on S3 or an S3-compatible
+# server instead. Credentials come from boto3's usual places (AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY in the environment, or an instance role), never from this file.
+EVIDENCE_S3_BUCKET = env_str("EVIDENCE_S3_BUCKET") or ""
+if EVIDENCE_S3_BUCKET:
+    _evidence_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": EVIDENCE_S3_BUCKET,
+            "endpoint_url": env_str("EVIDENCE_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("EVIDENCE_S3_REGION") or None,
+            "location": env_str("EVIDENCE_S3_PREFIX") or "",
+            "addressing_style": env_str("EVIDENCE_S3_ADDRESSING_STYLE") or None,
+            "default_acl": "private",
+            # Files are only ever streamed through the permission-checked download view. An
+            # unsigned URL to a private object does not work, so a URL that leaked by mistake
+            # would give nothing away; a signed one would.
+            "querystring_auth": False,
+            # Keys are random and a revision is never overwritten.
+            "file_overwrite": False,
+        },
+    }
+else:
+    _evidence_storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": EVIDENCE_ROOT, "base_url": None, "file_permissions_mode": 0o600},
-    },
+    }
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "evidence": _evidence_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -161,6 +189,33 @@ WHITENOISE_USE_FINDERS = DEBUG
 EVIDENCE_MAX_FILE_BYTES = env_int("EVIDENCE_MAX_FILE_BYTES", default=50 * 1024 * 1024)
 EVIDENCE_MAX_FILES_PER_UPLOAD = env_int("EVIDENCE_MAX_FILES_PER_UPLOAD", default=10)
 EVIDENCE_QUOTA_BYTES = env_int("EVIDENCE_QUOTA_BYTES", default=10 * 1024 * 1024 * 1024)
+
+# Virus scanning of every uploaded file by ClamAV's clamd, over a unix socket (CLAMD_SOCKET) or
+# TCP (CLAMD_HOST, CLAMD_PORT). A file is only ever served once clamd has called it clean.
+# With neither set, files are marked clean without a scan only when EVIDENCE_ALLOW_UNSCANNED is
+# on, which it is by default on a developer's machine (DEBUG) and nowhere else. In production
+# without a scanner, uploads fail closed: they are never served, and `check --deploy` warns.
+CLAMD_SOCKET = env_str("CLAMD_SOCKET") or ""
+CLAMD_HOST = env_str("CLAMD_HOST") or ""
+if CLAMD_SOCKET and CLAMD_HOST:
+    raise ImproperlyConfigured("Set CLAMD_SOCKET or CLAMD_HOST to reach clamd, not both.")
+CLAMD_PORT = env_int("CLAMD_PORT", default=3310)
+# Seconds to wait for clamd at each step (connecting, sending a chunk, waiting for the verdict).
+CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", default=60)
+EVIDENCE_ALLOW_UNSCANNED = env_bool("EVIDENCE_ALLOW_UNSCANNED", default=DEBUG)
+
+# Background tasks (django.tasks API). Production queues them in the database, and
+# `manage.py db_worker` runs them in a process of its own. On a developer's machine (DEBUG) they
+# run in-process straight after the upload commits, so `make run` stays one process; set
+# TASKS_BACKEND=database there to try the worker.
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS_BACKEND = env_str("TASKS_BACKEND") or ("immediate" if DEBUG else "database")
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be 'database' or 'immediate', not {TASKS_BACKEND!r}.")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"

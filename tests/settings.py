@@ -25,7 +25,18 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 import tempfile  # noqa: E402
 
 EVIDENCE_ROOT = Path(tempfile.mkdtemp(prefix="evidence-tests-"))  # noqa: F405
+# Always on the local disk, whatever EVIDENCE_S3_BUCKET says (tests/evidence/test_s3.py points
+# the storage at a loopback S3 server of its own).
 STORAGES["evidence"] = {
-    **STORAGES["evidence"],
-    "OPTIONS": {**STORAGES["evidence"]["OPTIONS"], "location": EVIDENCE_ROOT},
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": EVIDENCE_ROOT, "base_url": None, "file_permissions_mode": 0o600},
 }
+
+# Background tasks run in-process as soon as they are enqueued (after the upload's transaction
+# commits), so a test sees the scan and the extracted text at once.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# No virus scanner unless a test sets one (tests/evidence/test_clamav.py uses a real clamd):
+# files are marked clean without a scan, as on a developer's machine, whatever CLAMD_* says.
+CLAMD_SOCKET = ""
+CLAMD_HOST = ""
+EVIDENCE_ALLOW_UNSCANNED = True

@@ -130,8 +130,25 @@ def _staff_groups(_flushable_database) -> None:
 
 
 @pytest.fixture
-def cast(_staff_groups, cast):
-    """The project's cast, once the staff groups it joins exist again."""
+def _published_rubric(_flushable_database) -> None:
+    """The published 2026 rubric, loaded by the data migration's own loader if it is gone.
+
+    The first e2e test still has the migrated rubric; after that the flush has emptied the
+    tables. The loader creates the version as a draft, then publishes it with a queryset update,
+    which the freeze allows because the row is still a draft at that moment.
+    """
+    from django.apps import apps
+
+    from principles.models import RubricVersion
+
+    if not RubricVersion.objects.filter(label="2026").exists():
+        migration = importlib.import_module("principles.migrations.0003_first_published_rubric")
+        migration.load_rubric(apps, None)
+
+
+@pytest.fixture
+def cast(_staff_groups, _published_rubric, cast):
+    """The project's cast, once the staff groups it joins and the published rubric exist again."""
     return cast
 
 

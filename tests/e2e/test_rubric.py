@@ -134,6 +134,11 @@ def test_a_rubric_admin_changes_the_scoring_rule_and_suggested_evidence_of_a_dra
     portal.submit("Save scoring rule")
     expect(page.get_by_role("main")).to_contain_text("Good: 60% or more, but less than 88%")
 
+    portal.follow(page.get_by_role("link", name="Change evidence category OB, Observation"))
+    page.get_by_label("Name").fill("Observation by an assessor")
+    portal.submit("Save category")
+    expect(page.locator("#evidence-categories + p + dl")).to_contain_text("Observation by an assessor")
+
     portal.goto("/rubric/versions/2027/principles/2/")
     portal.follow(page.get_by_role("button", name="Add suggested evidence"))
     page.get_by_label("Suggested evidence").fill("Minutes showing residents set the purpose")
@@ -148,3 +153,8 @@ def test_a_rubric_admin_changes_the_scoring_rule_and_suggested_evidence_of_a_dra
     evidence = page.locator(".govuk-summary-list").last
     expect(evidence).to_contain_text("Minutes showing residents set the purpose")
     expect(evidence).to_contain_text("People's experience, Outcomes")
+
+    portal.follow(evidence.get_by_role("link", name="Remove suggested evidence item 1"))
+    expect(heading(portal)).to_have_text("Remove this suggested evidence?")
+    portal.submit("Remove suggested evidence")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Suggested evidence removed")

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from assessments.models import Membership, Organisation
+from assessments.models import AssessmentCycle, Membership, Organisation
 
 
 class MembershipInline(admin.TabularInline):
@@ -24,3 +24,12 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__email", "organisation__name"]
     list_select_related = ["user", "organisation"]
     autocomplete_fields = ["user", "organisation"]
+
+
+@admin.register(AssessmentCycle)
+class AssessmentCycleAdmin(admin.ModelAdmin):
+    """Site admins open a cycle by creating it here; leads then start their assessments in it."""
+
+    list_display = ["label", "slug", "opens_on", "closes_on"]
+    search_fields = ["label"]
+    fields = ["label", "slug", "opens_on", "closes_on"]

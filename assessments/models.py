@@ -1,8 +1,20 @@
-"""Organisations, the people who belong to them, and (later) their self-assessments."""
+"""Organisations, the people who belong to them, and their self-assessments.
+
+A self-assessment can change only while it is with the organisation (draft, or returned with
+questions). Once submitted, its answers and citations are frozen three times over, as the rubric
+is: here in the model layer (`save()`/`delete()` and queryset `update()`/`delete()` refuse), in
+the services (which lock the assessment and check its status), and by database triggers
+(migration 0005) so that even raw SQL cannot change what CQC received. Submissions never change
+at all.
+"""
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
@@ -85,9 +97,13 @@ class Membership(models.Model):
 
 
 class AssessmentCycle(models.Model):
-    """A yearly round of self-assessment, such as "2026/27"."""
+    """A yearly round of self-assessment, such as "2026/27". Site admins create them."""
 
-    label = models.CharField(max_length=20, unique=True)
+    label = models.CharField(max_length=20, unique=True, help_text='A name such as "2026/27".')
+    # The label as it appears in web addresses ("2026-27"): a label's "/" cannot.
+    slug = models.SlugField(
+        max_length=20, unique=True, help_text='The label for web addresses, such as "2026-27".'
+    )
     opens_on = models.DateField()
     closes_on = models.DateField()
 
@@ -101,6 +117,14 @@ class AssessmentCycle(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    def is_open_on(self, day: datetime.date) -> bool:
+        """Leads can start an assessment only while the cycle is open (both dates included)."""
+        return self.opens_on <= day <= self.closes_on
+
+
+class FrozenAssessmentError(ValidationError):
+    """Raised when anything tries to change an assessment that is not with the organisation."""
 
 
 class Assessment(models.Model):
@@ -136,6 +160,49 @@ class Assessment(models.Model):
     def __str__(self) -> str:
         return f"{self.organisation} {self.cycle}"
 
+    @property
+    def is_editable(self) -> bool:
+        """Answers change only while the assessment is with the organisation."""
+        return self.status in self.EDITABLE
+
+
+def refuse_unless_editable(assessment_ids: Iterable[int | None]) -> None:
+    """Raise FrozenAssessmentError if any of these assessments is not draft or returned.
+
+    Reads the status from the database, not from an object in memory that may be stale."""
+    ids = {pk for pk in assessment_ids if pk is not None}
+    if ids and Assessment.objects.filter(pk__in=ids).exclude(status__in=Assessment.EDITABLE).exists():
+        raise FrozenAssessmentError(
+            "This self-assessment has been submitted to CQC, so its answers and evidence cannot change."
+        )
+
+
+class EditableOnlyQuerySet(models.QuerySet):
+    """Bulk `update()` and `delete()` refuse when any row belongs to a frozen assessment."""
+
+    assessment_path: str = ""  # the lookup from a row to its Assessment, set per model
+
+    def _refuse_if_frozen(self) -> None:
+        if self.exclude(**{f"{self.assessment_path}__status__in": Assessment.EDITABLE}).exists():
+            raise FrozenAssessmentError("These rows belong to a submitted self-assessment.")
+
+    def update(self, **kwargs):
+        self._refuse_if_frozen()
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._refuse_if_frozen()
+        return super().delete()
+
+
+def editable_only_manager(assessment_path: str) -> models.Manager:
+    queryset = type(
+        f"EditableOnlyQuerySet_{assessment_path}",
+        (EditableOnlyQuerySet,),
+        {"assessment_path": assessment_path},
+    )
+    return queryset.as_manager()
+
 
 class CriterionResponse(models.Model):
     """The organisation's answer to one criterion: a score 1-4 or "not evidenced", and why.
@@ -154,6 +221,8 @@ class CriterionResponse(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = editable_only_manager("assessment")
+
     class Meta:
         ordering = ["assessment", "criterion__principle__number", "criterion__position"]
         constraints = [
@@ -170,6 +239,20 @@ class CriterionResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment} {self.criterion.code}"
+
+    def save(self, *args, **kwargs) -> None:
+        """Refuse unless both the assessment it belongs to and the one it would join are open."""
+        ids = {self.assessment_id}
+        if self.pk is not None:
+            ids |= set(type(self)._base_manager.filter(pk=self.pk).values_list("assessment_id", flat=True))
+        refuse_unless_editable(ids)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        refuse_unless_editable(
+            type(self)._base_manager.filter(pk=self.pk).values_list("assessment_id", flat=True)
+        )
+        return super().delete(*args, **kwargs)
 
     @property
     def is_answered(self) -> bool:
@@ -193,9 +276,20 @@ class Transition(models.Model):
         return f"{self.assessment}: {self.from_status or 'new'} → {self.to_status}"
 
 
+class SubmissionQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ValidationError("Submissions are a permanent record and cannot be changed.")
+
+    def delete(self):
+        raise ValidationError("Submissions are a permanent record and cannot be deleted.")
+
+
 class Submission(models.Model):
     """What was submitted, frozen: answers, narratives, citations with file hashes, the rubric
-    version and its content hash, who and when, as canonical JSON with its own SHA-256."""
+    version and its content hash, who and when, as canonical JSON with its own SHA-256.
+
+    Never changed or deleted (here, and by a database trigger): it is the proof of what CQC
+    received. A resubmission after questions is a new row with the next number."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="submissions")
     number = models.PositiveIntegerField()
@@ -203,6 +297,8 @@ class Submission(models.Model):
     sha256 = models.CharField(max_length=64)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField()
+
+    objects = SubmissionQuerySet.as_manager()
 
     class Meta:
         ordering = ["assessment", "-number"]
@@ -212,3 +308,11 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment} submission {self.number}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValidationError("Submissions are a permanent record and cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Submissions are a permanent record and cannot be deleted.")

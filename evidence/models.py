@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from assessments.models import CriterionResponse, editable_only_manager, refuse_unless_editable
+
 
 class EvidenceItem(models.Model):
     class Kind(models.TextChoices):
@@ -144,6 +146,9 @@ class Citation(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # A submitted assessment's citations never change (see assessments/models.py).
+    objects = editable_only_manager("response__assessment")
+
     class Meta:
         ordering = ["response", "pk"]
         constraints = [
@@ -152,6 +157,27 @@ class Citation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file} cited for {self.response}"
+
+    def save(self, *args, **kwargs) -> None:
+        """Refuse unless the assessment citing the file is still with the organisation."""
+        refuse_unless_editable(self._assessment_ids())
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        refuse_unless_editable(self._assessment_ids())
+        return super().delete(*args, **kwargs)
+
+    def _assessment_ids(self) -> set[int]:
+        response_ids = {self.response_id}
+        if self.pk is not None:
+            response_ids |= set(
+                type(self)._base_manager.filter(pk=self.pk).values_list("response_id", flat=True)
+            )
+        return set(
+            CriterionResponse._base_manager.filter(pk__in=response_ids - {None}).values_list(
+                "assessment_id", flat=True
+            )
+        )
 
 
 class EvidenceDownload(models.Model):

@@ -1,0 +1,321 @@
+"""An assessment's answers, read in a fixed number of queries, and what follows from them.
+
+The overview, the criterion pages, the check-your-answers page and the submission all need the
+same picture: every criterion of the pinned rubric with its answer, how much evidence it cites
+and from which evidence categories, the self-assessed scores from the pinned version's scoring
+rule, the pre-submission checks, and the organisation's answers in its previous cycle. Reading
+it here, in one place and in a number of queries that does not grow with the number of criteria,
+citations or evidence items, keeps every page fast and every page consistent with the others.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.db.models import Count
+
+from assessments.models import Assessment, CriterionResponse
+from evidence.models import Citation, EvidenceItem
+from principles.models import Criterion, LevelDescriptor, Principle
+from principles.scoring import OverallResult, PrincipleResult, ScoringRule, overall_result, principle_result
+
+LEVEL_NAMES = dict(LevelDescriptor.Level.choices)
+CATEGORY_NAMES = dict(EvidenceItem.Category.choices)
+
+
+def score_label(score: int | None, not_evidenced: bool = False) -> str:
+    """How an answer reads on every page: the score and its level's name, "Not evidenced" or
+    "Not answered"."""
+    if score is not None:
+        return f"{score} – {LEVEL_NAMES[score]}"
+    return "Not evidenced" if not_evidenced else "Not answered"
+
+
+def and_list(words: list[str]) -> str:
+    """Words as people list them: "2", "2 and 4", "1, 2 and 4"."""
+    if not words:
+        return ""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+class Progress(StrEnum):
+    NOT_STARTED = "Not started"
+    IN_PROGRESS = "In progress"
+    COMPLETED = "Completed"
+
+
+@dataclass
+class PreviousAnswer:
+    """The organisation's answer to the criterion with the same code in its previous cycle."""
+
+    score: int | None
+    not_evidenced: bool
+    # The criterion's text or level descriptors differ between the two pinned versions.
+    reworded: bool
+
+    @property
+    def label(self) -> str:
+        return score_label(self.score, self.not_evidenced)
+
+
+@dataclass
+class CriterionAnswer:
+    criterion: Criterion
+    response: CriterionResponse
+    citations: int = 0
+    categories: set[str] = field(default_factory=set)
+    previous: PreviousAnswer | None = None
+    # True when there is a previous assessment but it had no criterion with this code.
+    new_since_previous: bool = False
+
+    @property
+    def is_answered(self) -> bool:
+        return self.response.is_answered
+
+    @property
+    def label(self) -> str:
+        return score_label(self.response.score, self.response.not_evidenced)
+
+
+@dataclass
+class PrincipleAnswers:
+    principle: Principle
+    criteria: list[CriterionAnswer]
+    result: PrincipleResult
+    previous_score: int | None = None
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for c in self.criteria if c.is_answered)
+
+    @property
+    def citations(self) -> int:
+        return sum(c.citations for c in self.criteria)
+
+    @property
+    def categories(self) -> set[str]:
+        return set().union(*(c.categories for c in self.criteria))
+
+    @property
+    def progress(self) -> Progress:
+        if self.answered == 0:
+            return Progress.NOT_STARTED
+        return Progress.COMPLETED if self.answered == len(self.criteria) else Progress.IN_PROGRESS
+
+    @property
+    def next_to_answer(self) -> CriterionAnswer:
+        """Where to carry on: the first unanswered criterion, or the first one when all are done."""
+        return next((c for c in self.criteria if not c.is_answered), self.criteria[0])
+
+    @property
+    def reworded(self) -> list[CriterionAnswer]:
+        return [c for c in self.criteria if c.previous is not None and c.previous.reworded]
+
+
+@dataclass
+class CheckWarning:
+    """Something the lead must acknowledge before submitting; `criterion` links to the fix."""
+
+    text: str
+    criterion: Criterion
+
+
+@dataclass
+class AssessmentAnswers:
+    assessment: Assessment
+    rule: ScoringRule
+    principles: list[PrincipleAnswers]
+    overall: OverallResult
+    previous: Assessment | None = None
+    previous_overall: OverallResult | None = None
+
+    @property
+    def criteria(self) -> list[CriterionAnswer]:
+        return [c for p in self.principles for c in p.criteria]
+
+    @property
+    def answered(self) -> int:
+        return sum(p.answered for p in self.principles)
+
+    @property
+    def total(self) -> int:
+        return sum(len(p.criteria) for p in self.principles)
+
+    @property
+    def completed_principles(self) -> int:
+        return sum(1 for p in self.principles if p.progress == Progress.COMPLETED)
+
+    def find(self, code: str) -> CriterionAnswer | None:
+        return next((c for c in self.criteria if c.criterion.code == code), None)
+
+    def after(self, answer: CriterionAnswer) -> CriterionAnswer | None:
+        criteria = self.criteria
+        index = next(i for i, c in enumerate(criteria) if c.criterion.pk == answer.criterion.pk)
+        return criteria[index + 1] if index + 1 < len(criteria) else None
+
+    def before(self, answer: CriterionAnswer) -> CriterionAnswer | None:
+        criteria = self.criteria
+        index = next(i for i, c in enumerate(criteria) if c.criterion.pk == answer.criterion.pk)
+        return criteria[index - 1] if index > 0 else None
+
+    # Pre-submission checks.
+
+    def unanswered(self) -> list[CriterionAnswer]:
+        """Blocking: every criterion needs a score or "not evidenced" before submitting."""
+        return [c for c in self.criteria if not c.is_answered]
+
+    def warnings(self) -> list[CheckWarning]:
+        """Not blocking, but the lead must acknowledge them: claims CQC will look hard at."""
+        warnings = []
+        for principle in self.principles:
+            for c in principle.criteria:
+                if c.response.score is not None and c.response.score >= 3 and c.citations == 0:
+                    warnings.append(
+                        CheckWarning(
+                            f"Criterion {c.criterion.code} is scored {c.label} but cites no evidence.",
+                            c.criterion,
+                        )
+                    )
+            categories = principle.categories
+            needed = self.rule.min_evidence_categories
+            first = principle.criteria[0].criterion
+            if not categories:
+                warnings.append(
+                    CheckWarning(f"Principle {principle.principle.number} cites no evidence.", first)
+                )
+            elif len(categories) < needed:
+                names = and_list([CATEGORY_NAMES.get(code, code) for code in sorted(categories)])
+                kind = "category" if len(categories) == 1 else "categories"
+                warnings.append(
+                    CheckWarning(
+                        f"Principle {principle.principle.number}'s evidence comes from one evidence {kind} "
+                        f"only ({names}). A principle's score needs evidence from at least {needed}."
+                        if len(categories) == 1
+                        else f"Principle {principle.principle.number}'s evidence comes from "
+                        f"{len(categories)} evidence {kind} ({names}). A principle's score needs "
+                        f"evidence from at least {needed}.",
+                        first,
+                    )
+                )
+        return warnings
+
+
+def previous_assessment(assessment: Assessment) -> Assessment | None:
+    """The organisation's assessment in the latest cycle that opened before this one's."""
+    return (
+        Assessment.objects.filter(
+            organisation_id=assessment.organisation_id, cycle__opens_on__lt=assessment.cycle.opens_on
+        )
+        .select_related("cycle", "rubric_version")
+        .order_by("-cycle__opens_on")
+        .first()
+    )
+
+
+def _wording(version_id: int) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Each criterion's text and level descriptors by code, for spotting rewording. Two queries."""
+    texts = dict(Criterion.objects.filter(principle__version_id=version_id).values_list("code", "text"))
+    levels: dict[str, dict[int, str]] = defaultdict(dict)
+    for code, level, text in LevelDescriptor.objects.filter(
+        criterion__principle__version_id=version_id
+    ).values_list("criterion__code", "level", "text"):
+        levels[code][level] = text
+    return {
+        code: (text, tuple(levels[code].get(n, "") for n in (1, 2, 3, 4))) for code, text in texts.items()
+    }
+
+
+def load(assessment: Assessment, *, with_previous: bool = True) -> AssessmentAnswers:
+    """Everything about an assessment's answers, in a fixed number of queries.
+
+    `assessment` should come with its cycle and rubric version (select_related)."""
+    version = assessment.rubric_version
+    rule = ScoringRule.from_dict(version.scoring_rule)
+    principles = list(Principle.objects.filter(version=version).order_by("number"))
+    criteria = list(
+        Criterion.objects.filter(principle__version=version).order_by("principle__number", "position", "pk")
+    )
+    responses = {
+        r.criterion_id: r
+        for r in CriterionResponse.objects.filter(assessment=assessment).select_related("updated_by")
+    }
+    counts: dict[int, int] = defaultdict(int)
+    categories: dict[int, set[str]] = defaultdict(set)
+    for response_id, category, n in (
+        Citation.objects.filter(response__assessment=assessment)
+        .values_list("response_id", "file__item__category")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        counts[response_id] += n
+        categories[response_id].add(category)
+
+    previous = previous_assessment(assessment) if with_previous else None
+    previous_answers: dict[str, tuple[int | None, bool, int]] = {}
+    reworded: set[str] = set()
+    if previous is not None:
+        for code, number, score, not_evidenced in CriterionResponse.objects.filter(
+            assessment=previous
+        ).values_list("criterion__code", "criterion__principle__number", "score", "not_evidenced"):
+            previous_answers[code] = (score, not_evidenced, number)
+        if previous.rubric_version_id != version.pk:
+            now, then = _wording(version.pk), _wording(previous.rubric_version_id)
+            reworded = {code for code in now if code in then and now[code] != then[code]}
+
+    by_principle: dict[int, list[CriterionAnswer]] = defaultdict(list)
+    for criterion in criteria:
+        response = responses.get(criterion.pk) or CriterionResponse(
+            assessment=assessment, criterion=criterion
+        )
+        answer = CriterionAnswer(
+            criterion=criterion,
+            response=response,
+            citations=counts.get(response.pk, 0),
+            categories=categories.get(response.pk, set()),
+        )
+        if previous is not None:
+            if criterion.code in previous_answers:
+                score, not_evidenced, _ = previous_answers[criterion.code]
+                answer.previous = PreviousAnswer(score, not_evidenced, criterion.code in reworded)
+            else:
+                answer.new_since_previous = True
+        by_principle[criterion.principle_id].append(answer)
+
+    rows = []
+    for principle in principles:
+        answers = by_principle.get(principle.pk, [])
+        if not answers:
+            continue
+        result = principle_result(
+            [a.response.score for a in answers],
+            evidence_categories=set().union(*(a.categories for a in answers)),
+            rule=rule,
+        )
+        rows.append(PrincipleAnswers(principle=principle, criteria=answers, result=result))
+    overall = overall_result([p.result.score for p in rows], rule=rule)
+
+    previous_overall = None
+    if previous is not None and previous_answers:
+        previous_rule = ScoringRule.from_dict(previous.rubric_version.scoring_rule)
+        scores_by_number: dict[int, list[int | None]] = defaultdict(list)
+        for score, _, number in previous_answers.values():
+            scores_by_number[number].append(score)
+        previous_scores = {
+            number: principle_result(scores, rule=previous_rule).score
+            for number, scores in scores_by_number.items()
+        }
+        for row in rows:
+            row.previous_score = previous_scores.get(row.principle.number)
+        previous_overall = overall_result(
+            [previous_scores[n] for n in sorted(previous_scores)], rule=previous_rule
+        )
+    return AssessmentAnswers(
+        assessment=assessment,
+        rule=rule,
+        principles=rows,
+        overall=overall,
+        previous=previous,
+        previous_overall=previous_overall,
+    )

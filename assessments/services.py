@@ -1,0 +1,428 @@
+"""Writes to self-assessments: starting, answering, citing evidence, submitting, returning.
+
+Every function is keyword-only and runs in one transaction. Each locks the assessment row
+(`select_for_update`) before checking its status, so an answer cannot be saved while the same
+assessment is being submitted, and checks the person's role itself: the views check first only
+so they can explain a refusal, and a service called from anywhere else is just as safe.
+
+Two people editing the same answer are kept apart by optimistic locking: a save names the
+version of the answer it started from and is refused (StaleAnswerError) if someone saved in
+between, so nobody's words are silently overwritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from assessments import answers as answers_module
+from assessments.models import (
+    Assessment,
+    AssessmentCycle,
+    CriterionResponse,
+    FrozenAssessmentError,
+    Membership,
+    Organisation,
+    Submission,
+    Transition,
+)
+from assessments.roles import is_assessor
+from evidence.models import Citation, EvidenceFile
+from principles.models import Criterion
+from principles.scoring import format_percentage
+from principles.services import current_version
+
+SNAPSHOT_FORMAT = "engagement-self-assessment/1"
+NARRATIVE_MAX_LENGTH = 10_000
+NOT_IN_LIBRARY = "Choose evidence from your organisation's library"
+
+
+class StaleAnswerError(Exception):
+    """Someone saved the answer after this person opened it. `current` is what is saved now."""
+
+    def __init__(self, current: CriterionResponse):
+        self.current = current
+        super().__init__(f"Answer {current.pk} is at version {current.version}")
+
+
+class SubmissionRefused(Exception):
+    """The assessment cannot be submitted yet; `problems` says why, in plain English."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+class CitationRefused(ValueError):
+    """The evidence cannot be cited: not in the organisation's library, or already cited there."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Checks every write makes
+
+
+def role_in(user, organisation_id: int) -> str | None:
+    return (
+        Membership.objects.filter(user=user, organisation_id=organisation_id)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+def _require_editor(user, assessment: Assessment) -> None:
+    if role_in(user, assessment.organisation_id) not in {Membership.Role.LEAD, Membership.Role.CONTRIBUTOR}:
+        raise PermissionDenied("Only the organisation's leads and contributors can change answers")
+
+
+def _require_lead(user, organisation_id: int) -> None:
+    if role_in(user, organisation_id) != Membership.Role.LEAD:
+        raise PermissionDenied("Only the organisation's leads can do this")
+
+
+def _lock(assessment: Assessment) -> Assessment:
+    """The assessment's row, locked until the transaction ends, with its current status."""
+    return Assessment.objects.select_for_update().get(pk=assessment.pk)
+
+
+def _lock_editable(assessment: Assessment) -> Assessment:
+    locked = _lock(assessment)
+    if not locked.is_editable:
+        raise FrozenAssessmentError(
+            f"This self-assessment is {locked.get_status_display().lower()}, so it cannot be changed."
+        )
+    return locked
+
+
+# ---------------------------------------------------------------------------------------------
+# Starting
+
+
+@transaction.atomic
+def assessment_start(*, organisation: Organisation, cycle: AssessmentCycle, by) -> Assessment:
+    """Start the organisation's assessment for an open cycle, pinned to the current rubric.
+
+    The rubric version published now is the one the answers are given against, for good: a
+    version published later never changes it. An answer row is made for every criterion
+    straight away, so that every save (even the first) is an optimistic-locking update.
+    Starting twice returns the assessment already started."""
+    _require_lead(by, organisation.pk)
+    # Two leads pressing "Start" at once: the second waits here, then finds the first's.
+    Organisation.objects.select_for_update().get(pk=organisation.pk)
+    existing = Assessment.objects.filter(organisation=organisation, cycle=cycle).first()
+    if existing is not None:
+        return existing
+    if not cycle.is_open_on(timezone.localdate()):
+        raise ValidationError(f"The {cycle.label} cycle is not open, so its assessment cannot be started.")
+    version = current_version()
+    if version is None:
+        raise ValidationError("No rubric has been published yet, so an assessment cannot be started.")
+    assessment = Assessment.objects.create(
+        organisation=organisation, cycle=cycle, rubric_version=version, started_by=by
+    )
+    criteria = Criterion.objects.filter(principle__version=version).order_by("principle__number", "position")
+    CriterionResponse.objects.bulk_create(
+        CriterionResponse(assessment=assessment, criterion=criterion) for criterion in criteria
+    )
+    Transition.objects.create(assessment=assessment, from_status="", to_status=Assessment.Status.DRAFT, by=by)
+    return assessment
+
+
+# ---------------------------------------------------------------------------------------------
+# Answering
+
+
+@transaction.atomic
+def response_save(
+    *,
+    response: CriterionResponse,
+    by,
+    expected_version: int,
+    score: int | None,
+    not_evidenced: bool,
+    narrative: str,
+) -> CriterionResponse:
+    """Save an answer, unless someone else saved it since `expected_version` was read.
+
+    The write is `UPDATE ... WHERE version = expected_version`: if it changes no row, another
+    save got there first and StaleAnswerError carries what is saved now, so the page can show
+    both and lose neither. Saving exactly what is already saved changes nothing (and is not a
+    conflict, whatever the version), so pressing "Save and continue" on an unchanged page
+    never bumps the version under a colleague."""
+    assessment = _lock_editable(response.assessment)
+    _require_editor(by, assessment)
+    if score is not None and not 1 <= score <= 4:
+        raise ValidationError("A score must be from 1 to 4.")
+    if score is not None and not_evidenced:
+        raise ValidationError("An answer is either a score or not evidenced, not both.")
+    if len(narrative) > NARRATIVE_MAX_LENGTH:
+        raise ValidationError(f"The narrative must be {NARRATIVE_MAX_LENGTH:,} characters or fewer.")
+    current = CriterionResponse.objects.select_related("updated_by").get(pk=response.pk)
+    if (current.score, current.not_evidenced, current.narrative) == (score, not_evidenced, narrative):
+        return current
+    updated = CriterionResponse.objects.filter(pk=response.pk, version=expected_version).update(
+        score=score,
+        not_evidenced=not_evidenced,
+        narrative=narrative,
+        version=F("version") + 1,
+        updated_by=by,
+        updated_at=timezone.now(),
+    )
+    if not updated:
+        raise StaleAnswerError(current)
+    return CriterionResponse.objects.select_related("updated_by").get(pk=response.pk)
+
+
+def citable_files(organisation: Organisation):
+    """Files the organisation may cite: clean revisions of its own items that are not deleted."""
+    return EvidenceFile.objects.filter(
+        item__organisation=organisation,
+        item__deleted_at__isnull=True,
+        scan_status=EvidenceFile.ScanStatus.CLEAN,
+    )
+
+
+@transaction.atomic
+def citation_add(*, response: CriterionResponse, by, file_id: Any, location: str, note: str) -> Citation:
+    """Cite one revision of a file from the organisation's own library.
+
+    The file is looked up within the organisation's library, so another organisation's file id
+    and an id that does not exist get the same answer, and nothing is saved."""
+    assessment = _lock_editable(response.assessment)
+    _require_editor(by, assessment)
+    try:
+        file = citable_files(assessment.organisation).get(pk=int(file_id))
+    except (EvidenceFile.DoesNotExist, TypeError, ValueError):
+        raise CitationRefused(NOT_IN_LIBRARY) from None
+    if Citation.objects.filter(response=response, file=file, location=location).exists():
+        raise CitationRefused("You have already cited this place in this file for this criterion")
+    try:
+        with transaction.atomic():
+            return Citation.objects.create(
+                response=response, file=file, location=location, note=note, created_by=by
+            )
+    except IntegrityError:
+        raise CitationRefused("You have already cited this place in this file for this criterion") from None
+
+
+@transaction.atomic
+def citation_remove(*, citation: Citation, by) -> None:
+    assessment = _lock_editable(citation.response.assessment)
+    _require_editor(by, assessment)
+    citation.delete()
+
+
+# ---------------------------------------------------------------------------------------------
+# Submitting and returning
+
+
+def canonical_json(data: dict[str, Any]) -> bytes:
+    """One byte sequence per snapshot, whatever order a database gives its keys back in."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def snapshot_sha256(data: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical_json(data)).hexdigest()
+
+
+def _person(user) -> dict[str, str]:
+    return {"username": user.get_username(), "name": user.get_full_name() or user.get_username()}
+
+
+def _when(moment) -> str | None:
+    return moment.isoformat(timespec="seconds") if moment else None
+
+
+def build_snapshot(*, assessment: Assessment, number: int, by, at, reply: str = "") -> dict[str, Any]:
+    """Everything that was submitted, as plain JSON data: the proof of what CQC received.
+
+    Each citation carries the SHA-256 of the exact file revision cited, so the file can be
+    checked later; the rubric version carries its content hash, so the wording can be."""
+    loaded = answers_module.load(assessment, with_previous=False)
+    citations: dict[int, list[dict[str, Any]]] = {}
+    for c in (
+        Citation.objects.filter(response__assessment=assessment)
+        .select_related("file__item")
+        .order_by("response_id", "pk")
+    ):
+        item, file = c.file.item, c.file
+        citations.setdefault(c.response_id, []).append(
+            {
+                "title": item.title,
+                "category": item.category,
+                "kind": item.kind,
+                "evidence_date": item.evidence_date.isoformat() if item.evidence_date else None,
+                "original_name": file.original_name,
+                "revision": file.revision,
+                "sha256": file.sha256,
+                "size": file.size,
+                "content_type": file.content_type,
+                "uploaded_at": _when(file.uploaded_at),
+                "location": c.location,
+                "note": c.note,
+            }
+        )
+    version = assessment.rubric_version
+    overall = loaded.overall
+    return {
+        "format": SNAPSHOT_FORMAT,
+        "organisation": {"code": assessment.organisation.code, "name": assessment.organisation.name},
+        "cycle": assessment.cycle.label,
+        "submission": number,
+        "submitted_at": _when(at),
+        "submitted_by": _person(by),
+        "reply": reply,
+        "rubric": {"label": version.label, "title": version.title, "content_hash": version.content_hash},
+        "self_assessed": {
+            "rating": overall.rating,
+            "percentage": format_percentage(overall.percentage) if overall.percentage is not None else None,
+            "points": overall.points,
+            "max_points": overall.max_points,
+            "indicative": overall.indicative,
+        },
+        "principles": [
+            {
+                "number": p.principle.number,
+                "title": p.principle.title,
+                "self_assessed": {
+                    "score": p.result.score,
+                    "percentage": format_percentage(p.result.percentage)
+                    if p.result.percentage is not None
+                    else None,
+                    "points": p.result.points,
+                    "max_points": p.result.max_points,
+                    "shortfalls": list(p.result.shortfalls),
+                },
+                "criteria": [
+                    {
+                        "code": c.criterion.code,
+                        "text": c.criterion.text,
+                        "score": c.response.score,
+                        "not_evidenced": c.response.not_evidenced,
+                        "narrative": c.response.narrative,
+                        "citations": citations.get(c.response.pk, []),
+                    }
+                    for c in p.criteria
+                ],
+            }
+            for p in loaded.principles
+        ],
+    }
+
+
+@transaction.atomic
+def assessment_submit(
+    *, assessment: Assessment, by, declaration: bool, acknowledged_warnings: bool, reply: str = ""
+) -> Submission:
+    """Submit to CQC: freeze a snapshot with its SHA-256, record it, and make the answers read-only.
+
+    Only leads submit, and only with the declaration confirmed. Every criterion must be answered;
+    warnings (a high score with no evidence, a principle with evidence from too few categories)
+    must be acknowledged. Resubmitting after CQC returned the assessment needs a reply to CQC's
+    questions, which is recorded as the transition's comment and in the snapshot."""
+    locked = _lock_editable(assessment)
+    _require_lead(by, locked.organisation_id)
+    current = Assessment.objects.select_related("organisation", "cycle", "rubric_version").get(pk=locked.pk)
+    reply = reply.strip()
+    problems = []
+    if not declaration:
+        problems.append(
+            "Confirm that the self-assessment is accurate and that you have authority to submit it"
+        )
+    if current.status == Assessment.Status.RETURNED and not reply:
+        problems.append("Answer CQC's questions before you resubmit")
+    loaded = answers_module.load(current, with_previous=False)
+    unanswered = loaded.unanswered()
+    if unanswered:
+        codes = answers_module.and_list([c.criterion.code for c in unanswered])
+        problems.append(f"Answer every criterion before you submit. Not answered yet: {codes}")
+    if loaded.warnings() and not acknowledged_warnings:
+        problems.append("Confirm that you have read the warnings and want to submit anyway")
+    if problems:
+        raise SubmissionRefused(problems)
+
+    now = timezone.now().replace(microsecond=0)
+    number = (current.submissions.aggregate(last=Max("number"))["last"] or 0) + 1
+    snapshot = build_snapshot(assessment=current, number=number, by=by, at=now, reply=reply)
+    submission = Submission.objects.create(
+        assessment=current,
+        number=number,
+        snapshot=snapshot,
+        sha256=snapshot_sha256(snapshot),
+        submitted_by=by,
+        submitted_at=now,
+    )
+    Transition.objects.create(
+        assessment=current,
+        from_status=current.status,
+        to_status=Assessment.Status.SUBMITTED,
+        by=by,
+        comment=reply,
+    )
+    current.status = Assessment.Status.SUBMITTED
+    current.save(update_fields=["status"])
+    assessment.status = current.status
+    return submission
+
+
+def assessment_resubmit(
+    *, assessment: Assessment, by, reply: str, acknowledged_warnings: bool = False, declaration: bool
+) -> Submission:
+    """Submit again after CQC returned the assessment with questions; `reply` answers them."""
+    if assessment.status != Assessment.Status.RETURNED:
+        raise FrozenAssessmentError("Only an assessment CQC has returned can be resubmitted.")
+    return assessment_submit(
+        assessment=assessment,
+        by=by,
+        declaration=declaration,
+        acknowledged_warnings=acknowledged_warnings,
+        reply=reply,
+    )
+
+
+@transaction.atomic
+def assessment_return(*, assessment: Assessment, by, comment: str) -> Transition:
+    """CQC sends a submitted assessment back with questions; the organisation can change it again.
+
+    (The assessor's pages come in a later issue; for now tests and the shell call this.)"""
+    if not is_assessor(by):
+        raise PermissionDenied("Only CQC assessors can return a self-assessment")
+    comment = comment.strip()
+    if not comment:
+        raise ValidationError("Say what CQC needs to know: a return needs questions.")
+    locked = _lock(assessment)
+    if locked.status not in {Assessment.Status.SUBMITTED, Assessment.Status.IN_REVIEW}:
+        raise ValidationError(f"A {locked.get_status_display().lower()} self-assessment cannot be returned.")
+    transition = Transition.objects.create(
+        assessment=locked,
+        from_status=locked.status,
+        to_status=Assessment.Status.RETURNED,
+        by=by,
+        comment=comment,
+    )
+    locked.status = Assessment.Status.RETURNED
+    locked.save(update_fields=["status"])
+    assessment.status = locked.status
+    return transition
+
+
+@dataclass(frozen=True)
+class SubmissionCheck:
+    """Whether a stored snapshot still hashes to the SHA-256 recorded when it was submitted."""
+
+    recorded: str
+    computed: str
+
+    @property
+    def matches(self) -> bool:
+        return self.recorded == self.computed
+
+
+def submission_check(submission: Submission) -> SubmissionCheck:
+    return SubmissionCheck(recorded=submission.sha256, computed=snapshot_sha256(submission.snapshot))

@@ -165,6 +165,8 @@ if EVIDENCE_S3_BUCKET:
             "querystring_auth": False,
             # Keys are random and a revision is never overwritten.
             "file_overwrite": False,
+            # Reading a file back spools it to a temporary file past 1 MB, not all into memory.
+            "max_memory_size": 1024 * 1024,
         },
     }
 else:

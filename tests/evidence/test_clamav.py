@@ -1,0 +1,133 @@
+"""Virus scanning against ClamAV's real clamd.
+
+The clamd is the one CLAMD_SOCKET (or CLAMD_HOST and CLAMD_PORT) points at when set, as in CI
+(.ci/run starts one); otherwise the tests start a private clamd of their own with an EICAR-only
+signature database (tests/evidence/clamd.py), which takes a fraction of a second. Without the
+clamd program these tests fail, saying how to install it: they are never skipped.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from evidence.scanning import ClamdScanner, ScanError
+from evidence.tasks import scan_and_extract
+from tests.evidence import documents
+from tests.evidence.clamd import EICAR, STREAM_MAX_LENGTH, PrivateClamd, private_clamd
+from tests.evidence.stored import stored_bytes, stored_file
+
+pytestmark = pytest.mark.clamav
+
+
+@pytest.fixture(scope="session")
+def private(tmp_path_factory) -> PrivateClamd:
+    # A short folder: a unix socket's path must fit in 108 bytes.
+    try:
+        with private_clamd(Path(tmp_path_factory.mktemp("clamd"))) as clamd:
+            yield clamd
+    except RuntimeError as error:
+        pytest.fail(str(error), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def clamd_address(request) -> dict:
+    """Keyword arguments for ClamdScanner and the matching settings: the configured clamd, or
+    the private one."""
+    if socket_path := os.environ.get("CLAMD_SOCKET"):
+        return {"socket_path": socket_path}
+    if host := os.environ.get("CLAMD_HOST"):
+        return {"host": host, "port": int(os.environ.get("CLAMD_PORT") or 3310)}
+    return {"socket_path": request.getfixturevalue("private").socket_path}
+
+
+@pytest.fixture
+def use_clamd(settings, clamd_address):
+    """Point the portal's settings at the real clamd, as CLAMD_* would in production."""
+    settings.CLAMD_SOCKET = clamd_address.get("socket_path", "")
+    settings.CLAMD_HOST = clamd_address.get("host", "")
+    settings.CLAMD_PORT = clamd_address.get("port", 3310)
+    settings.EVIDENCE_ALLOW_UNSCANNED = False
+    return ClamdScanner(**clamd_address, timeout=30)
+
+
+def test_clamd_answers(use_clamd):
+    assert use_clamd.ping() is True
+
+
+def test_eicar_is_found_and_a_document_is_clean(use_clamd):
+    infected = use_clamd.scan(io.BytesIO(EICAR))
+    assert infected.clean is False
+    assert "eicar" in infected.detail.lower()
+
+    clean = use_clamd.scan(io.BytesIO(documents.docx("Board minutes")))
+    assert (clean.clean, clean.detail) == (True, "OK")
+
+
+def test_eicar_split_across_chunks_is_still_found(clamd_address):
+    scanner = ClamdScanner(**clamd_address, timeout=30, chunk_size=7)
+    assert scanner.scan(io.BytesIO(EICAR + b"\n")).clean is False
+
+
+@pytest.mark.parametrize("transport", ["unix", "tcp"])
+def test_the_private_clamd_over_a_unix_socket_and_tcp(private, transport):
+    scanner = private.scanner(transport, timeout=30)
+    assert scanner.ping() is True
+    assert scanner.scan(io.BytesIO(EICAR)).clean is False
+    assert scanner.scan(io.BytesIO(b"Nothing to see here")).clean is True
+
+
+@pytest.mark.parametrize("transport", ["unix", "tcp"])
+def test_a_stream_over_clamds_size_limit_is_a_final_scan_error(private, transport):
+    scanner = private.scanner(transport, timeout=30)
+    with pytest.raises(ScanError, match="StreamMaxLength") as error:
+        scanner.scan(io.BytesIO(b"\0" * (2 * STREAM_MAX_LENGTH)))
+    assert error.value.retryable is False
+
+
+def test_an_uploaded_eicar_file_is_marked_infected_and_never_downloadable(use_clamd, cast):
+    file = stored_file(cast.org_a, cast.lead_a, "minutes.pdf", EICAR)
+
+    assert scan_and_extract.call(file.pk) == "infected"
+
+    file.refresh_from_db()
+    assert file.scan_status == "infected"
+    assert "eicar" in file.scan_detail.lower()
+    assert file.is_available is False
+    # Not quarantined: the stored bytes are gone, so nothing can ever serve them.
+    assert stored_bytes(file) is None
+
+
+def test_an_uploaded_clean_file_becomes_available_with_its_text(use_clamd, cast):
+    content = documents.pdf("Engagement strategy 2026")
+    file = stored_file(cast.org_a, cast.lead_a, "strategy.pdf", content)
+
+    assert scan_and_extract.call(file.pk) == "clean"
+
+    file.refresh_from_db()
+    assert (file.scan_status, file.scan_detail, file.is_available) == ("clean", "OK", True)
+    assert "Engagement strategy 2026" in file.text
+    assert stored_bytes(file) == content
+
+
+def test_eicar_inside_a_word_document_is_found(use_clamd, cast):
+    """clamd unpacks the zip inside a .docx and finds what is hidden there."""
+    content = documents.docx("Innocent", extra={"word/media/payload.bin": EICAR.decode()})
+    file = stored_file(cast.org_a, cast.lead_a, "innocent.docx", content)
+    assert scan_and_extract.call(file.pk) == "infected"
+
+
+def test_clamd_going_away_fails_the_scan_and_keeps_the_file(settings, cast, tmp_path):
+    settings.CLAMD_SOCKET = str(tmp_path / "clamd-is-not-here.sock")
+    settings.EVIDENCE_ALLOW_UNSCANNED = False
+    file = stored_file(cast.org_a, cast.lead_a, "notes.txt", b"notes")
+
+    assert scan_and_extract.call(file.pk) == "failed"
+
+    file.refresh_from_db()
+    assert (file.scan_status, file.is_available) == ("failed", False)
+    assert "Cannot reach clamd" in file.scan_detail
+    assert stored_bytes(file) == b"notes"

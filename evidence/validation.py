@@ -1,0 +1,456 @@
+"""Is an uploaded file what its name says, and safe to keep? Pure functions on a file on disk.
+
+The checks run in this order, each more expensive than the one before, and the first problem
+found is the one reported (security.md, "Uploads"):
+
+1. size: an empty file, or one over the limit;
+2. extension: an allowlist, with a specific message for each kind we refuse on purpose
+   (macro-enabled Office files, legacy Office files, web pages, SVG, archives, programs);
+3. content sniff: the first bytes must be the signature of the type the name claims, so an
+   executable renamed ``.pdf`` is refused;
+4. structure: Office and OpenDocument files are zip archives, so their directory is read
+   (without extracting anything) for the parts they must have, the macro parts they must not,
+   and the sizes that give away a zip bomb; PDFs must parse and must not be encrypted; images
+   must open in the format their name says.
+
+Nothing here reads a whole file into memory: a text file is decoded a chunk at a time, a PDF is
+parsed from an open file (pypdf would copy a file it opens by path into memory), and a zip's
+central directory is all that is read of an archive, apart from its small manifest.
+
+`validate_file` returns the detected content type, or raises `FileProblem` with a message
+written for the person who uploaded the file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import unicodedata
+import warnings
+import zipfile
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from django.template.defaultfilters import filesizeformat
+
+CHUNK_BYTES = 1024 * 1024
+
+# Zip bomb limits for Office and OpenDocument files. A real 50 MB spreadsheet unpacks to a few
+# hundred MB at most; a zip bomb unpacks to gigabytes from a few hundred KB.
+MAX_ZIP_ENTRIES = 10_000
+MAX_ZIP_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+# XML compresses about 10:1 and repeated rows somewhat better; a part that claims to expand more
+# than 100 times (and to more than 1 MB, so tiny parts do not count) is made to be a bomb.
+MAX_ZIP_RATIO = 100
+ZIP_RATIO_APPLIES_FROM = 1024 * 1024
+# [Content_Types].xml and an OpenDocument mimetype entry are a few KB.
+MAX_MANIFEST_BYTES = 1024 * 1024
+
+MAX_NAME_CHARS = 255
+MAX_EXTENSION_CHARS = 10
+
+ALLOWED_TYPES = (
+    "PDF, Word (.docx), Excel (.xlsx), PowerPoint (.pptx), OpenDocument (.odt, .ods, .odp), CSV, "
+    "text (.txt), PNG or JPEG"
+)
+
+
+class FileProblem(Exception):
+    """What is wrong with a file, in words for the person who uploaded it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class FileType:
+    content_type: str
+    family: str  # pdf, ooxml, odf, text, png, jpeg
+    description: str  # "a PDF", "a Word document": for messages
+    # OOXML: the content type of the main part; ODF: the mimetype entry.
+    main_part: str = ""
+
+
+OOXML = "application/vnd.openxmlformats-officedocument."
+ODF = "application/vnd.oasis.opendocument."
+
+ALLOWED: dict[str, FileType] = {
+    "pdf": FileType("application/pdf", "pdf", "a PDF"),
+    "docx": FileType(
+        OOXML + "wordprocessingml.document",
+        "ooxml",
+        "a Word document",
+        OOXML + "wordprocessingml.document.main+xml",
+    ),
+    "xlsx": FileType(
+        OOXML + "spreadsheetml.sheet", "ooxml", "an Excel spreadsheet", OOXML + "spreadsheetml.sheet.main+xml"
+    ),
+    "pptx": FileType(
+        OOXML + "presentationml.presentation",
+        "ooxml",
+        "a PowerPoint presentation",
+        OOXML + "presentationml.presentation.main+xml",
+    ),
+    "odt": FileType(ODF + "text", "odf", "an OpenDocument text document", ODF + "text"),
+    "ods": FileType(ODF + "spreadsheet", "odf", "an OpenDocument spreadsheet", ODF + "spreadsheet"),
+    "odp": FileType(ODF + "presentation", "odf", "an OpenDocument presentation", ODF + "presentation"),
+    "csv": FileType("text/csv", "text", "a CSV file"),
+    "txt": FileType("text/plain", "text", "a text file"),
+    "png": FileType("image/png", "png", "a PNG image"),
+    "jpg": FileType("image/jpeg", "jpeg", "a JPEG image"),
+    "jpeg": FileType("image/jpeg", "jpeg", "a JPEG image"),
+}
+
+_MACRO_OFFICE = {"docm", "dotm", "xlsm", "xltm", "xlam", "xlsb", "pptm", "potm", "ppsm", "ppam", "sldm"}
+_LEGACY_OFFICE = {"doc", "dot", "xls", "xlt", "xla", "ppt", "pot", "pps", "rtf", "wps", "wpd"}
+_WEB_PAGES = {"html", "htm", "xhtml", "shtml", "mht", "mhtml", "xht", "hta", "xml", "xsl", "svg", "svgz"}
+_ARCHIVES = {
+    "zip",
+    "7z",
+    "rar",
+    "tar",
+    "gz",
+    "tgz",
+    "bz2",
+    "tbz",
+    "xz",
+    "txz",
+    "zst",
+    "cab",
+    "iso",
+    "lz",
+    "arj",
+}
+_PROGRAMS = {
+    "exe", "dll", "com", "bat", "cmd", "msi", "msp", "scr", "cpl", "pif", "ps1", "psm1", "vbs", "vbe", "js",
+    "jse", "wsf", "wsh", "jar", "sh", "bash", "py", "pl", "rb", "php", "apk", "app", "dmg", "pkg", "deb",
+    "rpm", "bin", "elf", "so", "dylib", "lnk", "reg", "inf", "iqy", "slk", "appx", "msix", "gadget",
+}  # fmt: skip
+
+
+def _refused_extension_message(extension: str) -> str | None:
+    dotted = f".{extension}"
+    if extension in _MACRO_OFFICE:
+        modern = {"d": "docx", "x": "xlsx", "p": "pptx", "s": "pptx"}[extension[0]]
+        return (
+            f"{dotted} files contain macros, which can run harmful code, so they cannot be uploaded. "
+            f"Save it as a .{modern} file without macros, or as a PDF, and upload that."
+        )
+    if extension in _LEGACY_OFFICE:
+        return (
+            f"Older Office files ({dotted}) cannot be uploaded, because they can hide macros. "
+            "Open it and save it as .docx, .xlsx or .pptx, or as a PDF, and upload that."
+        )
+    if extension in {"svg", "svgz"}:
+        return (
+            "SVG images cannot be uploaded, because they can contain scripts. "
+            "Save the image as a PNG or JPEG and upload that."
+        )
+    if extension in _WEB_PAGES:
+        return (
+            f"Web pages ({dotted}) cannot be uploaded, because they can contain scripts. "
+            "Save the page as a PDF and upload that."
+        )
+    if extension in _ARCHIVES:
+        return (
+            f"Archives ({dotted}) cannot be uploaded. "
+            "Take the documents out of the archive and upload them one by one."
+        )
+    if extension in _PROGRAMS:
+        return f"Programs and scripts ({dotted}) cannot be uploaded. Upload a document instead."
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# File names
+
+
+def sanitise_file_name(name: str) -> str:
+    """The original file name, made safe to show and to offer back in a download.
+
+    Only ever metadata: files are stored under random keys. Any path is dropped (``../../x.pdf``
+    and ``C:\\Users\\x.pdf`` both become ``x.pdf``), control and formatting characters (including
+    right-to-left overrides that disguise an extension) are removed, and a name longer than 255
+    characters is cut short before its extension, so the extension survives.
+    """
+    name = unicodedata.normalize("NFC", name).replace("\\", "/")
+    name = name.rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = " ".join(name.split())  # tabs, newlines and runs of spaces
+    name = name.strip(" .")
+    if not name:
+        return "file"
+    if len(name) <= MAX_NAME_CHARS:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if dot and stem and len(extension) <= MAX_EXTENSION_CHARS:
+        return stem[: MAX_NAME_CHARS - len(extension) - 1].rstrip(" .") + "." + extension
+    return name[:MAX_NAME_CHARS]
+
+
+def extension_of(name: str) -> str:
+    suffix = PurePosixPath(name).suffix
+    return suffix[1:].lower() if suffix else ""
+
+
+# ---------------------------------------------------------------------------------------------
+# The checks
+
+
+def check_size(path: str | os.PathLike, *, max_bytes: int) -> int:
+    size = os.path.getsize(path)
+    if size == 0:
+        raise FileProblem("The file is empty. Check you chose the right file, and upload it again.")
+    if size > max_bytes:
+        raise FileProblem(too_big_message(max_bytes))
+    return size
+
+
+def too_big_message(max_bytes: int) -> str:
+    return (
+        f"The file must be smaller than {filesizeformat(max_bytes)}. "
+        "Make it smaller (for example, save it as a PDF with smaller images) or split it, "
+        "and upload it again."
+    )
+
+
+def check_extension(name: str) -> FileType:
+    extension = extension_of(name)
+    if not extension:
+        raise FileProblem(
+            f"The file name must end with its type, such as .pdf or .docx. Upload {ALLOWED_TYPES} files."
+        )
+    if extension in ALLOWED:
+        return ALLOWED[extension]
+    refused = _refused_extension_message(extension)
+    if refused:
+        raise FileProblem(refused)
+    raise FileProblem(f".{extension} files cannot be uploaded. Upload {ALLOWED_TYPES} files.")
+
+
+def _what_it_really_is(head: bytes) -> str | None:
+    """A plain-English name for content that is clearly not a document we accept."""
+    if head.startswith(b"MZ"):
+        return "a Windows program"
+    if head.startswith(b"\x7fELF"):
+        return "a program"
+    if head.startswith((b"\xfe\xed\xfa", b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe", b"\xca\xfe\xba\xbe")):
+        return "a program"
+    if head.startswith(b"#!"):
+        return "a script"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "an older Office file (which can hide macros)"
+    if head.startswith((b"Rar!", b"7z\xbc\xaf\x27\x1c", b"\x1f\x8b", b"BZh", b"\xfd7zXZ")):
+        return "an archive"
+    lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if lowered.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<script")):
+        return "a web page"
+    if lowered.startswith(b"<svg") or (lowered.startswith(b"<?xml") and b"<svg" in lowered):
+        return "an SVG image"
+    return None
+
+
+SIGNATURES = {
+    "pdf": (b"%PDF-",),
+    "ooxml": (b"PK\x03\x04",),
+    "odf": (b"PK\x03\x04",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpeg": (b"\xff\xd8\xff",),
+}
+
+
+def check_content(path: str | os.PathLike, file_type: FileType) -> None:
+    """The file's first bytes must be the signature of the type its name claims."""
+    with open(path, "rb") as f:
+        head = f.read(512)
+    really = _what_it_really_is(head)
+    if file_type.family == "text":
+        if really:
+            raise FileProblem(_mismatch(file_type, really))
+        check_text(path, file_type)
+        return
+    if not head.startswith(SIGNATURES[file_type.family]):
+        raise FileProblem(_mismatch(file_type, really))
+
+
+def _mismatch(file_type: FileType, really: str | None) -> str:
+    if really:
+        return (
+            f"The file's name says it is {file_type.description}, but it is {really}. "
+            f"It cannot be uploaded. Upload {ALLOWED_TYPES} files."
+        )
+    return (
+        f"The file's name says it is {file_type.description}, but its content is not. "
+        "It may be damaged, or renamed from another type. Open it, save it again in the right format, "
+        "and upload it again."
+    )
+
+
+def check_text(path: str | os.PathLike, file_type: FileType) -> None:
+    """CSV and text files must be text: UTF-8 (as saved by most software today) or Windows-1252
+    (Excel's "CSV" on Windows), with no NUL bytes (which only binary files have)."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with open(path, "rb") as f:
+                while chunk := f.read(CHUNK_BYTES):
+                    if b"\x00" in chunk:
+                        raise FileProblem(
+                            f"The file's name says it is {file_type.description}, but it contains binary "
+                            "data, not text. Upload the original document instead."
+                        )
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+            return
+        except UnicodeDecodeError:
+            continue
+    raise FileProblem(
+        f"The file's name says it is {file_type.description}, but it is not readable text. "
+        "Save it again as UTF-8 text and upload it again."
+    )
+
+
+def _open_zip(path: str | os.PathLike, file_type: FileType) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise FileProblem(_damaged(file_type)) from None
+
+
+def _damaged(file_type: FileType) -> str:
+    return (
+        f"The file's name says it is {file_type.description}, but it is damaged or not a real "
+        f"{file_type.description.split(' ', 1)[1]}. Open it, save it again and upload it again."
+    )
+
+
+def check_zip_limits(archive: zipfile.ZipFile, file_type: FileType) -> None:
+    """Refuse a zip bomb from its directory alone, before anything is decompressed.
+
+    The directory's sizes can lie, but zipfile never returns more than an entry's declared size
+    (and fails its CRC check if the data disagrees), so whoever reads an entry later (text
+    extraction) is held to what is checked here."""
+    entries = archive.infolist()
+    bomb = (
+        f"This file is {file_type.description} that would unpack to far more data than a real "
+        "document holds, which is how a “zip bomb” attack works, so it cannot be uploaded. "
+        "If it is a genuine document, save it as a PDF and upload that."
+    )
+    if len(entries) > MAX_ZIP_ENTRIES:
+        raise FileProblem(bomb)
+    total = 0
+    for info in entries:
+        total += info.file_size
+        if total > MAX_ZIP_UNCOMPRESSED_BYTES:
+            raise FileProblem(bomb)
+        if info.file_size > ZIP_RATIO_APPLIES_FROM and info.file_size > MAX_ZIP_RATIO * max(
+            info.compress_size, 1
+        ):
+            raise FileProblem(bomb)
+
+
+def _read_entry(archive: zipfile.ZipFile, name: str, file_type: FileType) -> bytes:
+    info = archive.getinfo(name)
+    if info.file_size > MAX_MANIFEST_BYTES:
+        raise FileProblem(_damaged(file_type))
+    try:
+        return archive.read(info)
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, ValueError, EOFError):
+        raise FileProblem(_damaged(file_type)) from None
+
+
+def _macro_message(file_type: FileType) -> str:
+    return (
+        f"This file contains macros, which can run harmful code, so it cannot be uploaded, even though "
+        f"its name says it is {file_type.description}. Save it without macros (as "
+        f"{file_type.description} or a PDF) and upload that."
+    )
+
+
+def check_ooxml(path: str | os.PathLike, file_type: FileType) -> None:
+    with _open_zip(path, file_type) as archive:
+        check_zip_limits(archive, file_type)
+        names = {info.filename for info in archive.infolist()}
+        if "[Content_Types].xml" not in names:
+            raise FileProblem(_damaged(file_type))
+        lowered = {name.lower() for name in names}
+        if any(name.endswith(("vbaproject.bin", "vbadata.xml")) for name in lowered):
+            raise FileProblem(_macro_message(file_type))
+        content_types = _read_entry(archive, "[Content_Types].xml", file_type).decode("utf-8", "replace")
+        if "macroenabled" in content_types.lower() or "vbaproject" in content_types.lower():
+            raise FileProblem(_macro_message(file_type))
+        if f'"{file_type.main_part}"' not in content_types:
+            raise FileProblem(_damaged(file_type))
+
+
+def check_odf(path: str | os.PathLike, file_type: FileType) -> None:
+    with _open_zip(path, file_type) as archive:
+        check_zip_limits(archive, file_type)
+        names = [info.filename for info in archive.infolist()]
+        if not names or names[0] != "mimetype":
+            raise FileProblem(_damaged(file_type))
+        mimetype = _read_entry(archive, "mimetype", file_type).decode("ascii", "replace").strip()
+        if mimetype != file_type.main_part:
+            raise FileProblem(_damaged(file_type))
+        # OpenDocument keeps macros (Basic and other scripts) in these folders.
+        if any(name.startswith(("Basic/", "Scripts/")) for name in names):
+            raise FileProblem(_macro_message(file_type))
+
+
+def check_pdf(path: str | os.PathLike) -> None:
+    from pypdf import PdfReader
+
+    damaged = "The PDF is damaged and cannot be opened. Save it again as a PDF and upload it again."
+    with open(path, "rb") as f:
+        try:
+            reader = PdfReader(f)
+            if reader.is_encrypted:
+                raise FileProblem(
+                    "The PDF is protected with a password, so CQC assessors could not open it. "
+                    "Save a copy without a password and upload that."
+                )
+            if len(reader.pages) < 1:
+                raise FileProblem(damaged)
+        except FileProblem:
+            raise
+        except Exception:  # pypdf raises many kinds of error for a broken file
+            raise FileProblem(damaged) from None
+
+
+def check_image(path: str | os.PathLike, file_type: FileType) -> None:
+    from PIL import Image
+
+    expected = "PNG" if file_type.family == "png" else "JPEG"
+    damaged = (
+        f"The file's name says it is {file_type.description}, but it is damaged or not a real "
+        f"{expected} image. Save it again and upload it again."
+    )
+    with warnings.catch_warnings():
+        # An image of absurd dimensions (a "decompression bomb") is refused, not just warned about.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(path, formats=[expected]) as image:
+                image.verify()
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise FileProblem(
+                "The image is too large (in pixels) to be opened safely. Make it smaller and upload it again."
+            ) from None
+        except Exception:  # Pillow raises many kinds of error for a broken image
+            raise FileProblem(damaged) from None
+
+
+def validate_file(path: str | os.PathLike, original_name: str, *, max_bytes: int) -> str:
+    """Run every check in order; return the detected content type or raise FileProblem."""
+    check_size(path, max_bytes=max_bytes)
+    file_type = check_extension(original_name)
+    check_content(path, file_type)
+    if file_type.family == "ooxml":
+        check_ooxml(path, file_type)
+    elif file_type.family == "odf":
+        check_odf(path, file_type)
+    elif file_type.family == "pdf":
+        check_pdf(path)
+    elif file_type.family in {"png", "jpeg"}:
+        check_image(path, file_type)
+    return file_type.content_type

@@ -17,10 +17,21 @@ def portal(request: HttpRequest) -> dict:
         navigation.append((reverse("home"), "Home"))
         if is_assessor(user) or user.memberships.exists():
             navigation.append((reverse("organisation_list"), "Organisations"))
+        # Members' own evidence library (the first organisation's, for someone in several).
+        membership = user.memberships.select_related("organisation").order_by("organisation__name").first()
+        if membership is not None:
+            navigation.append(
+                (reverse("evidence_library", kwargs={"code": membership.organisation.code}), "Evidence")
+            )
         navigation.append((reverse("rubric_current"), "Rubric"))
         if user.is_staff:
             navigation.append((reverse("admin:index"), "Site administration"))
         navigation.append((reverse("account"), "Your account"))
+    # Only the most specific link is the current one: an evidence page is under "Organisations" too.
+    matches = [
+        url for url, _ in navigation if request.path == url or (url != "/" and request.path.startswith(url))
+    ]
+    current = max(matches, key=len, default=None)
     return {
         "service_name": settings.SERVICE_NAME,
         "feedback_email": settings.FEEDBACK_EMAIL,
@@ -28,7 +39,7 @@ def portal(request: HttpRequest) -> dict:
             {
                 "url": url,
                 "label": label,
-                "active": request.path == url or (url != "/" and request.path.startswith(url)),
+                "active": url == current,
             }
             for url, label in navigation
         ],

@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("", include("assessments.urls")),
+    path("organisations/<str:code>/evidence/", include("evidence.urls")),
     path("rubric/", include("principles.urls")),
     path("admin/", admin.site.urls),
 ]

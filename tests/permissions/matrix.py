@@ -274,5 +274,132 @@ RULES: list[Rule] = [
     Rule("admin:index", "GET", statuses(REDIRECT, site_admin=200)),
 ]
 
+# ---------------------------------------------------------------------------------------------
+# The evidence library (evidence/urls.py). Organisation A's members read it (viewers too) and
+# download; its leads and contributors upload, edit, add revisions, delete and restore (viewers
+# get 403). CQC assessors (and superusers, who hold their permission) see an item, and download
+# a revision, only when a submitted assessment cited it: for the uncited item they get 404, for
+# the cited one 200, and 403 if they try to change it. Another organisation's item asked for
+# under A's code is a 404 for everybody.
+
+
+def _evidence(cast, title: str = "Matrix evidence", *, organisation=None, cited: bool = False):
+    """A clean file in an item of organisation A (or `organisation`), made on first use."""
+    from evidence.models import EvidenceFile
+    from tests.evidence.library import cite_and_submit, stored_file
+
+    organisation = organisation or cast.org_a
+    existing = EvidenceFile.objects.filter(item__organisation=organisation, item__title=title).first()
+    if existing:
+        return existing
+    lead = cast.lead_a if organisation == cast.org_a else cast.lead_b
+    file = stored_file(
+        organisation, lead, title=title, content=title.encode() + b" %PDF-", name="minutes.pdf"
+    )
+    if cited:
+        cite_and_submit(file, lead)
+    return file
+
+
+def _evidence_item(cast) -> dict:
+    return {"code": cast.org_a.code, "item_id": _evidence(cast).item_id}
+
+
+def _evidence_revision(cast) -> dict:
+    return {**_evidence_item(cast), "revision": 1}
+
+
+def _cited_evidence_item(cast) -> dict:
+    return {"code": cast.org_a.code, "item_id": _evidence(cast, "Cited evidence", cited=True).item_id}
+
+
+def _cited_evidence_revision(cast) -> dict:
+    return {**_cited_evidence_item(cast), "revision": 1}
+
+
+def _org_b_evidence_under_a(cast) -> dict:
+    """Tampering: B's item id in A's library."""
+    return {
+        "code": cast.org_a.code,
+        "item_id": _evidence(cast, "B's evidence", organisation=cast.org_b).item_id,
+    }
+
+
+def _deleted_evidence_item(cast) -> dict:
+    from django.utils import timezone
+
+    from evidence.models import EvidenceItem
+
+    item_id = _evidence(cast, "Deleted evidence").item_id
+    EvidenceItem.objects.filter(pk=item_id).update(deleted_at=timezone.now(), deleted_by=cast.lead_a)
+    return {"code": cast.org_a.code, "item_id": item_id}
+
+
+def _evidence_details(cast) -> dict:
+    return {"title": "Minutes", "description": "", "kind": "board_minutes", "category": "PR"}
+
+
+def _evidence_upload(cast) -> dict:
+    from tests.evidence import crafted
+
+    return {**_evidence_details(cast), "files": SimpleUploadedFile("minutes.pdf", crafted.pdf())}
+
+
+def _evidence_new_revision(cast) -> dict:
+    from tests.evidence import crafted
+
+    return {"file": SimpleUploadedFile("minutes-v2.pdf", crafted.pdf(2))}
+
+
+ORG_A_MEMBERS = {p: 200 for p in ORG_A}
+EVIDENCE_READ = signed_in(404, **ORG_A_MEMBERS)
+EVIDENCE_READ_CITED = signed_in(404, **ORG_A_MEMBERS, assessor=200, site_admin=200)
+# Pages about A's library as a whole: assessors can see A, so a write page is a 403 for them.
+EVIDENCE_LIBRARY_WRITE_GET = signed_in(
+    404, lead_a=200, contributor_a=200, viewer_a=403, assessor=403, site_admin=403
+)
+EVIDENCE_LIBRARY_WRITE_POST = {**EVIDENCE_LIBRARY_WRITE_GET, "lead_a": REDIRECT, "contributor_a": REDIRECT}
+# Pages about an uncited item: assessors cannot see it, so a 404.
+EVIDENCE_ITEM_WRITE_GET = signed_in(404, lead_a=200, contributor_a=200, viewer_a=403)
+EVIDENCE_ITEM_WRITE_POST = signed_in(404, lead_a=REDIRECT, contributor_a=REDIRECT, viewer_a=403)
+
+EVIDENCE_RULES: list[Rule] = [
+    Rule("evidence_library", "GET", signed_in(404, **ORG_A_READERS), kwargs=_org_a),
+    Rule("evidence_upload", "GET", EVIDENCE_LIBRARY_WRITE_GET, kwargs=_org_a),
+    Rule("evidence_upload", "POST", EVIDENCE_LIBRARY_WRITE_POST, kwargs=_org_a, data=_evidence_upload),
+    Rule("evidence_deleted", "GET", EVIDENCE_LIBRARY_WRITE_GET, kwargs=_org_a),
+    Rule("evidence_item", "GET", EVIDENCE_READ, kwargs=_evidence_item),
+    Rule("evidence_item", "GET", EVIDENCE_READ_CITED, kwargs=_cited_evidence_item),
+    Rule("evidence_item", "GET", signed_in(404), kwargs=_org_b_evidence_under_a),
+    Rule("evidence_item_edit", "GET", EVIDENCE_ITEM_WRITE_GET, kwargs=_evidence_item),
+    Rule(
+        "evidence_item_edit",
+        "GET",
+        signed_in(404, lead_a=200, contributor_a=200, viewer_a=403, assessor=403, site_admin=403),
+        kwargs=_cited_evidence_item,
+    ),
+    Rule(
+        "evidence_item_edit", "POST", EVIDENCE_ITEM_WRITE_POST, kwargs=_evidence_item, data=_evidence_details
+    ),
+    Rule(
+        "evidence_item_edit", "POST", signed_in(404), kwargs=_org_b_evidence_under_a, data=_evidence_details
+    ),
+    Rule("evidence_revision_add", "GET", EVIDENCE_ITEM_WRITE_GET, kwargs=_evidence_item),
+    Rule(
+        "evidence_revision_add",
+        "POST",
+        EVIDENCE_ITEM_WRITE_POST,
+        kwargs=_evidence_item,
+        data=_evidence_new_revision,
+    ),
+    Rule("evidence_download", "GET", EVIDENCE_READ, kwargs=_evidence_revision),
+    Rule("evidence_download", "GET", EVIDENCE_READ_CITED, kwargs=_cited_evidence_revision),
+    Rule("evidence_item_delete", "GET", EVIDENCE_ITEM_WRITE_GET, kwargs=_evidence_item),
+    Rule("evidence_item_delete", "POST", EVIDENCE_ITEM_WRITE_POST, kwargs=_evidence_item),
+    Rule("evidence_item_delete", "POST", signed_in(404), kwargs=_org_b_evidence_under_a),
+    Rule("evidence_item_restore", "POST", EVIDENCE_ITEM_WRITE_POST, kwargs=_deleted_evidence_item),
+]
+RULES += EVIDENCE_RULES
+
 # Namespaces whose URLs the completeness test accepts without a row each, and why.
 COVERED_ELSEWHERE = {"admin": "Django's admin checks is_staff on every view; see test_admin_urls"}

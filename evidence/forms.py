@@ -1,0 +1,276 @@
+"""Forms for the evidence library, laid out with the GOV.UK template pack.
+
+File fields here do no checking of their own beyond "was a file chosen": Django's FileField would
+refuse an empty file for the whole form, but each file's problems belong to that file, and are
+found by evidence/validation.py through evidence/services.py.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+
+from evidence.models import EvidenceItem
+from evidence.services import ItemDetails
+from evidence.validation import ALLOWED_TYPES
+from principles.services import current_version
+
+
+def submit_button(label: str) -> Button:
+    """The one primary button of a form; GOV.UK Frontend stops it submitting twice."""
+    return Button("submit", label, data_prevent_double_click="true")
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class FilesField(forms.Field):
+    """One or more chosen files, as a list, unchecked (see the module docstring)."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True}))
+        super().__init__(**kwargs)
+
+    def to_python(self, data) -> list:
+        if not data:
+            return []
+        return list(data) if isinstance(data, (list, tuple)) else [data]
+
+    def validate(self, value) -> None:
+        if self.required and not value:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+
+
+class OneFileField(forms.Field):
+    widget = forms.FileInput
+
+    def to_python(self, data):
+        if isinstance(data, (list, tuple)):
+            data = data[-1] if data else None
+        return data or None
+
+
+def evidence_date_field(label: str, help_text: str, *, required: bool = False) -> DateInputField:
+    field = DateInputField(label=label, help_text=help_text, required=required, require_all_fields=False)
+    field.error_messages.update(
+        required="Enter the date of the evidence", incomplete="Enter the day, month and year"
+    )
+    return field
+
+
+def clean_date_parts(field: DateInputField) -> None:
+    """Plain-English messages for the day, month and year boxes."""
+    for part, name in zip(field.fields, ("day", "month", "year"), strict=True):
+        part.required = True
+        part.error_messages["incomplete"] = f"The date must include a {name}"
+        part.validators[0].message = "Enter the date as numbers, for example 12 3 2026"
+
+
+class ItemDetailsForm(forms.Form):
+    """What people type about an item: shared by the upload form and the edit form."""
+
+    title = forms.CharField(
+        label="Title",
+        max_length=200,
+        required=False,
+        help_text="What the evidence is, for example “Board minutes, 12 March 2026”.",
+        error_messages={"max_length": "The title must be 200 characters or fewer"},
+    )
+    description = forms.CharField(
+        label="Description (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What it shows about your public engagement.",
+    )
+    kind = forms.ChoiceField(
+        label="Kind of evidence",
+        choices=[("", "Choose a kind"), *EvidenceItem.Kind.choices],
+        error_messages={
+            "required": "Choose the kind of evidence",
+            "invalid_choice": "Choose a kind from the list",
+        },
+    )
+    category = forms.ChoiceField(
+        label="Evidence category",
+        choices=EvidenceItem.Category.choices,
+        widget=forms.RadioSelect,
+        help_text="The kind of source, as CQC groups evidence.",
+        error_messages={
+            "required": "Choose the evidence category",
+            "invalid_choice": "Choose an evidence category from the list",
+        },
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["evidence_date"] = evidence_date_field(
+            "Date of the evidence (optional)",
+            "The date of the meeting, report or survey, not today’s date. For example, 12 3 2026",
+        )
+        clean_date_parts(self.fields["evidence_date"])
+
+    def details_layout(self) -> list:
+        return [
+            Field.text("title"),
+            Field.textarea("description"),
+            Field.select("kind"),
+            Field.radios("category", legend_size=Size.SMALL),
+            Field("evidence_date", fieldset=True, legend_size=Size.SMALL),
+        ]
+
+    def clean_title(self) -> str:
+        return " ".join(self.cleaned_data["title"].split())
+
+    def details(self) -> ItemDetails:
+        data = self.cleaned_data
+        return ItemDetails(
+            title=data["title"],
+            description=data["description"].strip(),
+            kind=data["kind"],
+            category=data["category"],
+            evidence_date=data.get("evidence_date"),
+        )
+
+
+class UploadForm(ItemDetailsForm):
+    """Metadata and one or more files: each good file becomes an item of its own (see
+    evidence.services.evidence_upload)."""
+
+    files = FilesField(
+        label="Files",
+        error_messages={"required": "Choose at least one file to upload"},
+    )
+
+    field_order = ["title", "description", "kind", "category", "evidence_date", "files"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["title"].help_text = (
+            "What the evidence is, for example “Board minutes, 12 March 2026”. You need a title for one "
+            "file. Several files each become an item of their own, named after the file (and after "
+            "this title, if you give one)."
+        )
+        self.fields["files"].help_text = (
+            f"{ALLOWED_TYPES} files. Each file must be smaller than "
+            f"{filesizeformat(settings.EVIDENCE_MAX_FILE_BYTES)}. You can choose up to "
+            f"{settings.EVIDENCE_MAX_FILES_PER_UPLOAD} files at a time."
+        )
+        self.helper = FormHelper()
+        self.helper.attrs = {"enctype": "multipart/form-data", "novalidate": ""}
+        self.helper.layout = Layout(*self.details_layout(), Field("files"), submit_button("Upload"))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        files = data.get("files") or []
+        if len(files) == 1 and not data.get("title") and "title" not in self.errors:
+            self.add_error("title", "Enter a title")
+        return data
+
+
+class ItemEditForm(ItemDetailsForm):
+    def __init__(self, *args, item: EvidenceItem, **kwargs) -> None:
+        if not args and "data" not in kwargs:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "title": item.title,
+                    "description": item.description,
+                    "kind": item.kind,
+                    "category": item.category,
+                    "evidence_date": item.evidence_date,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = True
+        self.fields["title"].error_messages["required"] = "Enter a title"
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(*self.details_layout(), submit_button("Save changes"))
+
+
+class RevisionForm(forms.Form):
+    file = OneFileField(
+        label="New version of the file",
+        error_messages={"required": "Choose a file to upload"},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = (
+            f"{ALLOWED_TYPES} files, smaller than {filesizeformat(settings.EVIDENCE_MAX_FILE_BYTES)}. "
+            "Earlier revisions are kept, and anything that cited them still shows them."
+        )
+        self.helper = FormHelper()
+        self.helper.attrs = {"enctype": "multipart/form-data", "novalidate": ""}
+        self.helper.layout = Layout(Field("file"), submit_button("Add revision"))
+
+
+# ---------------------------------------------------------------------------------------------
+# The library's filters (GET)
+
+
+SORTS = {
+    "date": ("Evidence date (newest first)", ["-evidence_date", "-created_at", "-pk"]),
+    "title": ("Title (A to Z)", ["title", "pk"]),
+    "uploaded": ("Date uploaded (newest first)", ["-created_at", "-pk"]),
+}
+
+
+def principle_choices() -> list[tuple[str, str]]:
+    version = current_version()
+    if version is None:
+        return [(str(n), f"Principle {n}") for n in range(1, 9)]
+    return [(str(p.number), f"{p.number}. {p.title}") for p in version.principles.order_by("number")]
+
+
+class LibraryFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=200)
+    kind = forms.ChoiceField(label="Kind of evidence", required=False)
+    category = forms.ChoiceField(label="Evidence category", required=False)
+    principle = forms.ChoiceField(label="Principle cited", required=False)
+    sort = forms.ChoiceField(
+        label="Sort by", required=False, choices=[(key, label) for key, (label, _) in SORTS.items()]
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "Any kind"), *EvidenceItem.Kind.choices]
+        self.fields["category"].choices = [("", "Any category"), *EvidenceItem.Category.choices]
+        self.fields["principle"].choices = [("", "Any principle"), *principle_choices()]
+        self.fields["date_from"] = evidence_date_field("Evidence dated from", "For example, 1 4 2025")
+        self.fields["date_to"] = evidence_date_field("Evidence dated up to", "For example, 31 3 2026")
+        clean_date_parts(self.fields["date_from"])
+        clean_date_parts(self.fields["date_to"])
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            Field.text("q", label_size=Size.SMALL),
+            Field.select("kind", label_size=Size.SMALL),
+            Field.select("category", label_size=Size.SMALL),
+            Field.select("principle", label_size=Size.SMALL),
+            Fieldset(
+                Field("date_from", fieldset=True, legend_size=Size.SMALL),
+                Field("date_to", fieldset=True, legend_size=Size.SMALL),
+                legend="Evidence date",
+                legend_size=Size.SMALL,
+            ),
+            Field.select("sort", label_size=Size.SMALL),
+            Button("apply", "Apply filters", css_class="govuk-button--secondary"),
+        )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if isinstance(start, datetime.date) and isinstance(end, datetime.date) and start > end:
+            self.add_error("date_to", "The end date must be the same as or after the start date")
+        return data

@@ -1,0 +1,397 @@
+"""Every write to the evidence library: uploads, revisions, edits, deletes, restores, purges and
+the download record.
+
+An upload goes through the same steps whichever page it comes from:
+
+1. what the upload handler found while receiving it (too many files, too big);
+2. the validation pipeline (evidence/validation.py): size, extension, content, structure;
+3. under a lock on the organisation row, so two uploads cannot both slip under the quota or both
+   store the same file: is it a file the organisation already holds (same SHA-256, in an item
+   that is not deleted)? Then it is offered for reuse, not stored twice. Would it take the
+   organisation over its storage quota? Then it is refused;
+4. stored in STORAGES["evidence"] under a random key (the original name is only metadata), and
+   recorded as a new revision, never over an old one;
+5. after the transaction commits, `evidence.processing.file_uploaded` starts the virus scan and
+   text extraction. Until the scan passes, the file is "pending" and is never served.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.db import transaction
+from django.db.models import Max, Sum
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+
+from assessments.models import Organisation
+from evidence import processing
+from evidence.access import submitted_citations
+from evidence.models import Citation, EvidenceDownload, EvidenceFile, EvidenceItem
+from evidence.uploads import HashedUpload
+from evidence.validation import FileProblem, sanitise_file_name, too_big_message, validate_file
+
+RESTORABLE_FOR = datetime.timedelta(days=30)
+TITLE_MAX = EvidenceItem._meta.get_field("title").max_length
+
+
+class UploadRefused(Exception):
+    """A file that was not stored, and why, in words for the person who uploaded it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class AlreadyHeld(Exception):
+    """The organisation already holds this exact file (same SHA-256) in a live item."""
+
+    def __init__(self, existing: EvidenceFile) -> None:
+        super().__init__(f"Already held as {existing}")
+        self.existing = existing
+
+
+class EvidenceLocked(Exception):
+    """A delete or restore that is not allowed, and why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ItemDetails:
+    """What a person types about an item. The organisation and who uploaded it are set by the
+    server, never by the form."""
+
+    title: str
+    description: str
+    kind: str
+    category: str
+    evidence_date: datetime.date | None
+
+
+@dataclass
+class UploadOutcome:
+    """What became of one file of an upload: stored, already held, or refused."""
+
+    name: str
+    stored: EvidenceFile | None = None
+    existing: EvidenceFile | None = None
+    problem: str = ""
+
+
+def evidence_storage():
+    return storages["evidence"]
+
+
+def new_storage_key() -> str:
+    """Random, so nothing about the file (its name, its organisation) can be guessed from it."""
+    key = uuid.uuid4().hex
+    return f"{key[:2]}/{key}"
+
+
+def quota_used(organisation: Organisation) -> int:
+    """Bytes held by the organisation's live items (deleted items stop counting at once)."""
+    total = EvidenceFile.objects.filter(
+        item__organisation=organisation, item__deleted_at__isnull=True
+    ).aggregate(total=Sum("size"))["total"]
+    return total or 0
+
+
+def is_cited_by_submitted(item: EvidenceItem) -> bool:
+    return submitted_citations().filter(file__item=item).exists()
+
+
+def cited_file_ids(item: EvidenceItem) -> set[int]:
+    return set(submitted_citations().filter(file__item=item).values_list("file_id", flat=True))
+
+
+# ---------------------------------------------------------------------------------------------
+# Uploads
+
+
+def _checked(upload: HashedUpload) -> tuple[str, str]:
+    """The sanitised name and detected content type, or UploadRefused."""
+    name = sanitise_file_name(upload.name or "")
+    if upload.too_many:
+        raise UploadRefused(
+            f"You can upload up to {settings.EVIDENCE_MAX_FILES_PER_UPLOAD} files at a time, so this one "
+            "was not uploaded. Upload it again on its own."
+        )
+    if upload.too_big:
+        raise UploadRefused(too_big_message(settings.EVIDENCE_MAX_FILE_BYTES))
+    try:
+        content_type = validate_file(
+            upload.temporary_file_path(), name, max_bytes=settings.EVIDENCE_MAX_FILE_BYTES
+        )
+    except FileProblem as problem:
+        raise UploadRefused(problem.message) from None
+    return name, content_type
+
+
+def _store(
+    *,
+    organisation: Organisation,
+    by,
+    upload: HashedUpload,
+    name: str,
+    content_type: str,
+    details: ItemDetails | None = None,
+    item: EvidenceItem | None = None,
+) -> EvidenceFile:
+    """Store one checked file as a new item (details) or a new revision of `item`.
+
+    Runs inside the caller's transaction, under a lock on the organisation row."""
+    Organisation.objects.select_for_update().get(pk=organisation.pk)
+    existing = (
+        EvidenceFile.objects.filter(
+            item__organisation=organisation, item__deleted_at__isnull=True, sha256=upload.sha256
+        )
+        .select_related("item")
+        .order_by("pk")
+        .first()
+    )
+    if existing is not None:
+        raise AlreadyHeld(existing)
+    quota = settings.EVIDENCE_QUOTA_BYTES
+    used = quota_used(organisation)
+    if used + upload.size > quota:
+        raise UploadRefused(
+            f"Your organisation's evidence library is full: it holds {filesizeformat(used)} of its "
+            f"{filesizeformat(quota)}, and this file ({filesizeformat(upload.size)}) would take it over. "
+            "Delete evidence you no longer need, then upload it again."
+        )
+    if item is None:
+        item = EvidenceItem.objects.create(
+            organisation=organisation,
+            title=details.title,
+            description=details.description,
+            kind=details.kind,
+            category=details.category,
+            evidence_date=details.evidence_date,
+            created_by=by,
+        )
+        revision = 1
+    else:
+        item = EvidenceItem.objects.select_for_update().get(pk=item.pk)
+        revision = (item.files.aggregate(last=Max("revision"))["last"] or 0) + 1
+    storage = evidence_storage()
+    key = storage.save(new_storage_key(), upload)
+    try:
+        file = EvidenceFile.objects.create(
+            item=item,
+            revision=revision,
+            storage_key=key,
+            original_name=name,
+            size=upload.size,
+            content_type=content_type,
+            sha256=upload.sha256,
+            uploaded_by=by,
+        )
+    except BaseException:
+        storage.delete(key)
+        raise
+    transaction.on_commit(lambda: processing.file_uploaded(file))
+    return file
+
+
+def evidence_item_create(
+    *, organisation: Organisation, by, details: ItemDetails, upload: HashedUpload
+) -> EvidenceFile:
+    """A new item holding one file as its revision 1. Raises UploadRefused or AlreadyHeld."""
+    name, content_type = _checked(upload)
+    with transaction.atomic():
+        return _store(
+            organisation=organisation,
+            by=by,
+            upload=upload,
+            name=name,
+            content_type=content_type,
+            details=details,
+        )
+
+
+def evidence_revision_add(*, item: EvidenceItem, by, upload: HashedUpload) -> EvidenceFile:
+    """A new revision of an item. Earlier revisions (and what cites them) stay exactly as they
+    were, so this is allowed even for evidence a submitted assessment cites. Raises
+    UploadRefused or AlreadyHeld."""
+    name, content_type = _checked(upload)
+    with transaction.atomic():
+        locked = EvidenceItem.objects.select_for_update().get(pk=item.pk)
+        if locked.deleted_at is not None:
+            raise UploadRefused("This evidence has been deleted. Restore it before adding a revision.")
+        return _store(
+            organisation=item.organisation,
+            by=by,
+            upload=upload,
+            name=name,
+            content_type=content_type,
+            item=locked,
+        )
+
+
+def item_title_for(details: ItemDetails, file_name: str, *, several: bool) -> str:
+    """One file: the title typed. Several: each item is named after its file (without the
+    extension), after the typed title when there is one."""
+    if not several:
+        return details.title
+    stem = file_name.rsplit(".", 1)[0] if "." in file_name else file_name
+    title = f"{details.title}: {stem}" if details.title else stem
+    return title[:TITLE_MAX]
+
+
+def evidence_upload(
+    *, organisation: Organisation, by, details: ItemDetails, uploads: list[HashedUpload]
+) -> list[UploadOutcome]:
+    """Store the files of one upload form, each on its own merits.
+
+    Design decision: several files uploaded at once become one evidence item PER FILE, all with
+    the metadata typed in the form (kind, category, date, description), each titled after its
+    file. They do not become revisions of one item, because revisions are versions of the same
+    document: citing "revision 2" must mean a later version of revision 1, not a different
+    document that happened to arrive in the same upload. A new version of a document is added
+    with "Add a revision" on the item's page.
+
+    A bad file does not stop the good ones: each file is validated, deduplicated and stored in
+    its own transaction, and the outcome for every file is returned in the order they came.
+    """
+    several = len(uploads) > 1
+    outcomes = []
+    for upload in uploads:
+        outcome = UploadOutcome(name=sanitise_file_name(upload.name or ""))
+        file_details = ItemDetails(
+            title=item_title_for(details, outcome.name, several=several),
+            description=details.description,
+            kind=details.kind,
+            category=details.category,
+            evidence_date=details.evidence_date,
+        )
+        try:
+            outcome.stored = evidence_item_create(
+                organisation=organisation, by=by, details=file_details, upload=upload
+            )
+        except UploadRefused as refused:
+            outcome.problem = refused.message
+        except AlreadyHeld as held:
+            outcome.existing = held.existing
+        outcomes.append(outcome)
+    return outcomes
+
+
+# ---------------------------------------------------------------------------------------------
+# Editing, deleting, restoring
+
+
+def evidence_item_update(*, item: EvidenceItem, details: ItemDetails) -> EvidenceItem:
+    """Change what people typed about an item. Files, and so what any assessment cited, are
+    untouched."""
+    with transaction.atomic():
+        item = EvidenceItem.objects.select_for_update().get(pk=item.pk)
+        item.title = details.title
+        item.description = details.description
+        item.kind = details.kind
+        item.category = details.category
+        item.evidence_date = details.evidence_date
+        item.save(update_fields=["title", "description", "kind", "category", "evidence_date", "updated_at"])
+    return item
+
+
+def _submitted_cycles(item: EvidenceItem) -> list[str]:
+    labels = (
+        submitted_citations()
+        .filter(file__item=item)
+        .values_list("response__assessment__cycle__label", flat=True)
+        .distinct()
+    )
+    return sorted(set(labels))
+
+
+def deletion_refusal(item: EvidenceItem) -> str:
+    """Why this item can never be deleted, or "" if it can be."""
+    cycles = _submitted_cycles(item)
+    if not cycles:
+        return ""
+    which = ", ".join(cycles)
+    return (
+        f"“{item.title}” cannot be deleted, because your self-assessment for {which} cited it when it "
+        "was submitted to CQC, and what was submitted must stay as it was. You can still add a new revision."
+    )
+
+
+def evidence_item_delete(*, item: EvidenceItem, by) -> EvidenceItem:
+    """Soft delete: the item disappears from the library and stops counting towards the quota,
+    and can be restored for 30 days. Refused (EvidenceLocked) for evidence a submitted
+    assessment cites, whose files CQC must always be able to open."""
+    with transaction.atomic():
+        item = EvidenceItem.objects.select_for_update().get(pk=item.pk)
+        if item.deleted_at is not None:
+            return item
+        refusal = deletion_refusal(item)
+        if refusal:
+            raise EvidenceLocked(refusal)
+        item.deleted_at = timezone.now()
+        item.deleted_by = by
+        item.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+    return item
+
+
+def restorable_until(item: EvidenceItem) -> datetime.datetime | None:
+    return item.deleted_at + RESTORABLE_FOR if item.deleted_at else None
+
+
+def evidence_item_restore(*, item: EvidenceItem) -> EvidenceItem:
+    with transaction.atomic():
+        item = EvidenceItem.objects.select_for_update().get(pk=item.pk)
+        if item.deleted_at is None:
+            return item
+        if timezone.now() > restorable_until(item):
+            raise EvidenceLocked(
+                f"“{item.title}” was deleted more than 30 days ago, so it can no longer be restored."
+            )
+        item.deleted_at = None
+        item.deleted_by = None
+        item.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+    return item
+
+
+def evidence_purge_deleted(*, now: datetime.datetime | None = None) -> list[str]:
+    """Remove for good the items deleted more than 30 days ago, and their stored files.
+
+    Rows go first, in one transaction per item; the stored files only once it commits, so a
+    failure never leaves a row whose file is gone. The download records of a purged file go with
+    it (they point at it), and so do citations by assessments never submitted (a draft cannot
+    cite what no longer exists). An item a submitted assessment cites is never purged (it
+    cannot be deleted in the first place; this is the last line of defence). Returns the
+    titles purged."""
+    cutoff = (now or timezone.now()) - RESTORABLE_FOR
+    purged = []
+    for item_id in EvidenceItem.objects.filter(deleted_at__lt=cutoff).values_list("pk", flat=True):
+        with transaction.atomic():
+            item = EvidenceItem.objects.select_for_update().filter(pk=item_id, deleted_at__lt=cutoff).first()
+            if item is None or is_cited_by_submitted(item):
+                continue
+            files = list(item.files.all())
+            keys = [file.storage_key for file in files]
+            Citation.objects.filter(file__in=files).delete()
+            EvidenceDownload.objects.filter(file__in=files).delete()
+            EvidenceFile.objects.filter(item=item).delete()
+            item.delete()
+            storage = evidence_storage()
+            transaction.on_commit(lambda keys=keys, storage=storage: [storage.delete(key) for key in keys])
+            purged.append(item.title)
+    return purged
+
+
+# ---------------------------------------------------------------------------------------------
+# Downloads
+
+
+def evidence_download_record(*, file: EvidenceFile, user) -> EvidenceDownload:
+    """Every download is recorded before the file is sent: evidence is unpublished regulatory
+    material, and the organisation can see who read what."""
+    return EvidenceDownload.objects.create(file=file, user=user)

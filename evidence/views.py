@@ -1,0 +1,324 @@
+"""The evidence library's pages: the library, uploads, an item, its revisions and downloads,
+editing, deleting and restoring.
+
+Every object is fetched through evidence/access.py (another organisation's evidence is a 404;
+a read-only person's write is a 403) and every write goes through evidence/services.py.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from evidence import access, search, services
+from evidence.forms import SORTS, ItemEditForm, LibraryFilterForm, RevisionForm, UploadForm
+from evidence.models import Citation, EvidenceItem
+from evidence.uploads import EvidenceUploadHandler
+from evidence.validation import sanitise_file_name
+
+PAGE_SIZE = 20
+
+
+def _item_url(item: EvidenceItem) -> str:
+    return reverse("evidence_item", kwargs={"code": item.organisation.code, "item_id": item.pk})
+
+
+# ---------------------------------------------------------------------------------------------
+# The library
+
+
+def _page_links(page, query: dict) -> list[dict]:
+    """The GOV.UK pagination component's numbered links: first, last, and the current page with
+    its neighbours, with ellipses between."""
+    last = page.paginator.num_pages
+    wanted = sorted({1, last, page.number - 1, page.number, page.number + 1} & set(range(1, last + 1)))
+    links, previous = [], 0
+    for number in wanted:
+        if number - previous > 1:
+            links.append({"ellipsis": True})
+        links.append({"number": number, "url": _with_page(query, number), "current": number == page.number})
+        previous = number
+    return links
+
+
+def _with_page(query: dict, number: int) -> str:
+    params = query.copy()
+    params["page"] = str(number)
+    return "?" + params.urlencode()
+
+
+def _filtered(items, form: LibraryFilterForm, organisation):
+    form.is_valid()  # cleaned_data then holds the fields that are valid: those still filter
+    data = form.cleaned_data
+    if data.get("kind"):
+        items = items.filter(kind=data["kind"])
+    if data.get("category"):
+        items = items.filter(category=data["category"])
+    if data.get("date_from"):
+        items = items.filter(evidence_date__gte=data["date_from"])
+    if data.get("date_to"):
+        items = items.filter(evidence_date__lte=data["date_to"])
+    if data.get("principle"):
+        cited = Citation.objects.filter(
+            response__assessment__organisation=organisation,
+            response__criterion__principle__number=int(data["principle"]),
+        ).values("file__item_id")
+        items = items.filter(pk__in=cited)
+    if data.get("q"):
+        items = search.search_items(items, data["q"])
+    sort = data.get("sort") or "date"
+    return items.order_by(*SORTS[sort][1]), data
+
+
+@require_GET
+def evidence_library(request: HttpRequest, code: str) -> HttpResponse:
+    """The organisation's evidence, filtered, searched, sorted and a page at a time. CQC
+    assessors see only what submitted assessments cited."""
+    library = access.get_library_for_user(request.user, code)
+    form = LibraryFilterForm(request.GET)
+    items, data = _filtered(access.items_for(request.user, library), form, library.organisation)
+    paginator = Paginator(items.select_related("created_by"), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    page.object_list = list(page.object_list)
+    found = search.snippets(page.object_list, data.get("q") or "")
+    for item in page.object_list:
+        item.snippet = found.get(item.pk)
+    filtering = any(data.get(key) for key in ("q", "kind", "category", "principle", "date_from", "date_to"))
+    return render(
+        request,
+        "evidence/library.html",
+        {
+            "library": library,
+            "organisation": library.organisation,
+            "form": form,
+            "page": page,
+            "page_links": _page_links(page, query) if paginator.num_pages > 1 else [],
+            "previous_url": _with_page(query, page.previous_page_number()) if page.has_previous() else "",
+            "next_url": _with_page(query, page.next_page_number()) if page.has_next() else "",
+            "searched": data.get("q") or "",
+            "filtering": filtering,
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Uploads
+#
+# Upload views replace Django's upload handlers with EvidenceUploadHandler (streamed to disk,
+# hashed, limits enforced while receiving). Handlers can only be changed before anything reads
+# request.POST or request.FILES, and CsrfViewMiddleware reads request.POST before the view runs.
+# So, as Django's documentation shows ("Modifying upload handlers on the fly"), the outer view is
+# exempt from the middleware's check, swaps the handlers, and calls an inner view that
+# csrf_protect checks in the usual way. The access check comes first, before the body is read, so
+# a viewer's upload is refused without receiving it.
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def evidence_upload(request: HttpRequest, code: str) -> HttpResponse:
+    library = access.get_library_for_editor(request.user, code)
+    request.upload_handlers = [EvidenceUploadHandler(request)]
+    return _evidence_upload(request, library)
+
+
+@csrf_protect
+def _evidence_upload(request: HttpRequest, library: access.Library) -> HttpResponse:
+    organisation = library.organisation
+    form = UploadForm(request.POST or None, request.FILES or None)
+    outcomes: list[services.UploadOutcome] = []
+    if request.method == "POST" and form.is_valid():
+        outcomes = services.evidence_upload(
+            organisation=organisation,
+            by=request.user,
+            details=form.details(),
+            uploads=form.cleaned_data["files"],
+        )
+        stored = [outcome.stored for outcome in outcomes if outcome.stored]
+        for outcome in outcomes:
+            if outcome.problem:
+                form.add_error("files", f"{outcome.name}: {outcome.problem}")
+        if len(stored) == len(outcomes):
+            if len(stored) == 1:
+                messages.success(request, f"“{stored[0].item.title}” has been uploaded.")
+                return redirect(_item_url(stored[0].item))
+            messages.success(request, f"{len(stored)} files have been uploaded, each as an item of its own.")
+            return redirect("evidence_library", code=organisation.code)
+    return render(
+        request,
+        "evidence/upload.html",
+        {
+            "form": form,
+            "library": library,
+            "organisation": organisation,
+            "stored": [outcome for outcome in outcomes if outcome.stored],
+            "held": [outcome for outcome in outcomes if outcome.existing],
+            "files_not_uploaded": request.method == "POST" and not outcomes and bool(request.FILES),
+        },
+    )
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def evidence_revision_add(request: HttpRequest, code: str, item_id: int) -> HttpResponse:
+    library, item = access.get_item_for_editor(request.user, code, item_id)
+    request.upload_handlers = [EvidenceUploadHandler(request)]
+    return _evidence_revision_add(request, library, item)
+
+
+@csrf_protect
+def _evidence_revision_add(request: HttpRequest, library: access.Library, item: EvidenceItem) -> HttpResponse:
+    form = RevisionForm(request.POST or None, request.FILES or None)
+    held = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            file = services.evidence_revision_add(item=item, by=request.user, upload=upload)
+        except services.UploadRefused as refused:
+            name = sanitise_file_name(upload.name or "")
+            form.add_error("file", f"{name}: {refused.message}")
+        except services.AlreadyHeld as already:
+            held = already.existing
+        else:
+            messages.success(request, f"Revision {file.revision} of “{item.title}” has been uploaded.")
+            return redirect(_item_url(item))
+    return render(
+        request,
+        "evidence/revision_add.html",
+        {"form": form, "library": library, "organisation": library.organisation, "item": item, "held": held},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# An item
+
+
+@require_GET
+def evidence_item(request: HttpRequest, code: str, item_id: int) -> HttpResponse:
+    library, item = access.get_item_for_user(request.user, code, item_id)
+    files = list(access.files_for(request.user, library, item).order_by("-revision"))
+    citations = Citation.objects.filter(file__item=item)
+    if not library.is_member:
+        citations = citations.filter(pk__in=access.submitted_citations().values("pk"))
+    citations = citations.select_related(
+        "file", "response__criterion", "response__assessment__cycle"
+    ).order_by("-response__assessment__cycle__opens_on", "response__criterion__code", "file__revision")
+    return render(
+        request,
+        "evidence/item.html",
+        {
+            "library": library,
+            "organisation": library.organisation,
+            "item": item,
+            "files": files,
+            "citations": citations,
+            "deletion_refusal": services.deletion_refusal(item) if library.can_edit else "",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def evidence_item_edit(request: HttpRequest, code: str, item_id: int) -> HttpResponse:
+    library, item = access.get_item_for_editor(request.user, code, item_id)
+    form = ItemEditForm(request.POST or None, item=item)
+    if request.method == "POST" and form.is_valid():
+        item = services.evidence_item_update(item=item, details=form.details())
+        messages.success(request, "Your changes have been saved.")
+        return redirect(_item_url(item))
+    return render(
+        request,
+        "evidence/item_edit.html",
+        {"form": form, "library": library, "organisation": library.organisation, "item": item},
+    )
+
+
+@require_GET
+def evidence_download(request: HttpRequest, code: str, item_id: int, revision: int) -> HttpResponse:
+    """Stream one revision as an attachment, recording who downloaded it.
+
+    Only files the virus scan passed are ever served; anything else gets a page saying why.
+    The name offered is the sanitised original name, encoded for any language (RFC 5987)."""
+    library, file = access.get_file_for_download(request.user, code, item_id, revision)
+    if not file.is_available:
+        return render(
+            request,
+            "evidence/not_available.html",
+            {"library": library, "organisation": library.organisation, "item": file.item, "file": file},
+            status=409,
+        )
+    try:
+        stream = services.evidence_storage().open(file.storage_key, "rb")
+    except FileNotFoundError:
+        raise Http404("The stored file is missing") from None
+    services.evidence_download_record(file=file, user=request.user)
+    response = FileResponse(
+        stream, as_attachment=True, filename=file.original_name, content_type=file.content_type
+    )
+    response["Content-Length"] = str(file.size)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Deleting and restoring
+
+
+@require_http_methods(["GET", "POST"])
+def evidence_item_delete(request: HttpRequest, code: str, item_id: int) -> HttpResponse:
+    library, item = access.get_item_for_editor(request.user, code, item_id)
+    refusal = services.deletion_refusal(item)
+    if request.method == "POST" and not refusal:
+        try:
+            services.evidence_item_delete(item=item, by=request.user)
+        except services.EvidenceLocked as locked:
+            refusal = locked.message
+        else:
+            messages.success(
+                request,
+                f"“{item.title}” has been deleted. You can restore it from deleted evidence for 30 days.",
+            )
+            return redirect("evidence_library", code=library.organisation.code)
+    return render(
+        request,
+        "evidence/item_delete.html",
+        {"library": library, "organisation": library.organisation, "item": item, "refusal": refusal},
+        status=409 if refusal and request.method == "POST" else 200,
+    )
+
+
+@require_GET
+def evidence_deleted(request: HttpRequest, code: str) -> HttpResponse:
+    library = access.get_library_for_editor(request.user, code)
+    cutoff = timezone.now() - services.RESTORABLE_FOR
+    items = (
+        EvidenceItem.objects.filter(organisation=library.organisation, deleted_at__gte=cutoff)
+        .select_related("deleted_by")
+        .order_by("-deleted_at")
+    )
+    for item in items:
+        item.restorable_until = services.restorable_until(item)
+    return render(
+        request,
+        "evidence/deleted.html",
+        {"library": library, "organisation": library.organisation, "items": items},
+    )
+
+
+@require_POST
+def evidence_item_restore(request: HttpRequest, code: str, item_id: int) -> HttpResponse:
+    library, item = access.get_deleted_item_for_editor(request.user, code, item_id)
+    try:
+        item = services.evidence_item_restore(item=item)
+    except services.EvidenceLocked as locked:
+        messages.error(request, locked.message)
+        return redirect("evidence_deleted", code=library.organisation.code)
+    messages.success(request, f"“{item.title}” has been restored.")
+    return redirect(_item_url(item))

@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test lint format frontend clean
+.PHONY: run setup test lint format frontend clamd clean
 
 run: setup
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
@@ -38,6 +38,12 @@ test: $(VENV)/.installed static/dist/.built
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# A private clamd (ClamAV) with only the EICAR test signature, in the foreground, for trying
+# virus scanning by hand: it prints the CLAMD_SOCKET to give `make run`. The tests start their
+# own; both need `apt-get install clamav-daemon`.
+clamd: $(VENV)/.installed
+	$(PY) -m tests.evidence.clamd $(CLAMD_DIR)
 
 lint:
 	$(VENV)/bin/ruff check .

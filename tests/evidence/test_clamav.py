@@ -13,7 +13,10 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
+from evidence.models import EvidenceFile
 from evidence.scanning import ClamdScanner, ScanError
 from evidence.tasks import scan_and_extract
 from tests.evidence import documents
@@ -131,3 +134,47 @@ def test_clamd_going_away_fails_the_scan_and_keeps_the_file(settings, cast, tmp_
     assert (file.scan_status, file.is_available) == ("failed", False)
     assert "Cannot reach clamd" in file.scan_detail
     assert stored_bytes(file) == b"notes"
+
+
+def test_through_the_upload_page_eicar_is_rejected_and_never_downloadable_and_a_clean_file_is(
+    use_clamd, client, cast, django_capture_on_commit_callbacks
+):
+    client.force_login(cast.contributor_a)
+    upload = reverse("evidence_upload", kwargs={"code": cast.org_a.code})
+    # The scan runs when the upload commits (the immediate task backend, as with DEBUG).
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            upload,
+            {
+                "title": "",
+                "kind": "engagement_plan",
+                "category": "PR",
+                "files": [
+                    SimpleUploadedFile("notes.txt", EICAR, content_type="text/plain"),
+                    SimpleUploadedFile(
+                        "plan.txt", b"Our engagement plan for 2026", content_type="text/plain"
+                    ),
+                ],
+            },
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+    infected = EvidenceFile.objects.get(original_name="notes.txt")
+    clean = EvidenceFile.objects.get(original_name="plan.txt")
+    assert infected.scan_status == "infected" and "eicar" in infected.scan_detail.lower()
+    assert (clean.scan_status, clean.text) == ("clean", "Our engagement plan for 2026")
+
+    def download(file):
+        return client.get(
+            reverse(
+                "evidence_download",
+                kwargs={"code": cast.org_a.code, "item_id": file.item_id, "revision": file.revision},
+            )
+        )
+
+    refused = download(infected)
+    assert refused.status_code == 409
+    assert EICAR not in refused.content
+    served = download(clean)
+    assert served.status_code == 200
+    assert b"".join(served.streaming_content) == b"Our engagement plan for 2026"

@@ -14,6 +14,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
 from django import forms
 from django.conf import settings
+from django.db.models import F
 from django.template.defaultfilters import filesizeformat
 
 from evidence.models import EvidenceItem
@@ -177,19 +178,15 @@ class UploadForm(ItemDetailsForm):
 
 
 class ItemEditForm(ItemDetailsForm):
-    def __init__(self, *args, item: EvidenceItem, **kwargs) -> None:
-        if not args and "data" not in kwargs:
-            kwargs.setdefault(
-                "initial",
-                {
-                    "title": item.title,
-                    "description": item.description,
-                    "kind": item.kind,
-                    "category": item.category,
-                    "evidence_date": item.evidence_date,
-                },
-            )
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *, item: EvidenceItem, **kwargs) -> None:
+        initial = {
+            "title": item.title,
+            "description": item.description,
+            "kind": item.kind,
+            "category": item.category,
+            "evidence_date": item.evidence_date,
+        }
+        super().__init__(data, initial=initial, **kwargs)
         self.fields["title"].required = True
         self.fields["title"].error_messages["required"] = "Enter a title"
         self.helper = FormHelper()
@@ -219,7 +216,11 @@ class RevisionForm(forms.Form):
 
 
 SORTS = {
-    "date": ("Evidence date (newest first)", ["-evidence_date", "-created_at", "-pk"]),
+    # Undated evidence last, on PostgreSQL (whose NULLs sort first when descending) as on SQLite.
+    "date": (
+        "Evidence date (newest first)",
+        [F("evidence_date").desc(nulls_last=True), "-created_at", "-pk"],
+    ),
     "title": ("Title (A to Z)", ["title", "pk"]),
     "uploaded": ("Date uploaded (newest first)", ["-created_at", "-pk"]),
 }

@@ -381,10 +381,15 @@ def evidence_purge_deleted(*, now: datetime.datetime | None = None) -> list[str]
             EvidenceDownload.objects.filter(file__in=files).delete()
             EvidenceFile.objects.filter(item=item).delete()
             item.delete()
-            storage = evidence_storage()
-            transaction.on_commit(lambda keys=keys, storage=storage: [storage.delete(key) for key in keys])
+            transaction.on_commit(lambda keys=keys: _delete_stored(keys))
             purged.append(item.title)
     return purged
+
+
+def _delete_stored(keys: list[str]) -> None:
+    storage = evidence_storage()
+    for key in keys:
+        storage.delete(key)
 
 
 # ---------------------------------------------------------------------------------------------

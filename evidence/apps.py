@@ -6,4 +6,6 @@ class EvidenceConfig(AppConfig):
     verbose_name = "Evidence library"
 
     def ready(self) -> None:
-        from evidence import checks  # noqa: F401  (registers the deploy checks)
+        from evidence import checks, task_admin  # noqa: F401  (checks registers the deploy checks)
+
+        task_admin.register()

@@ -3,6 +3,7 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from assessments import forms, views
+from assessments import self_assessment_views as sa
 
 # Django's form views treat PUT as POST; nothing here needs more than GET and POST.
 GET_POST = {"http_method_names": ["get", "post", "head", "options"]}
@@ -15,6 +16,59 @@ urlpatterns = [
         "organisations/<str:code>/people/<int:membership_id>/role/",
         views.membership_role,
         name="membership_role",
+    ),
+    # Self-assessments: an organisation's, one per cycle (the cycle's slug, such as 2026-27).
+    path("organisations/<str:code>/assessments/", sa.assessment_list, name="assessment_list"),
+    path(
+        "organisations/<str:code>/assessments/<slug:cycle>/start/",
+        sa.assessment_start,
+        name="assessment_start",
+    ),
+    path(
+        "organisations/<str:code>/assessments/<slug:cycle>/",
+        sa.assessment_overview,
+        name="assessment_overview",
+    ),
+    path(
+        "organisations/<str:code>/assessments/<slug:cycle>/criteria/<str:criterion>/",
+        sa.assessment_criterion,
+        name="assessment_criterion",
+    ),
+    path(
+        "organisations/<str:code>/assessments/<slug:cycle>/criteria/<str:criterion>/evidence/add/",
+        sa.citation_add,
+        name="citation_add",
+    ),
+    path(
+        "organisations/<str:code>/assessments/<slug:cycle>/criteria/<str:criterion>/evidence/"
+        "<int:citation_id>/remove/",
+        sa.citation_remove,
+        name="citation_remove",
+    ),
+    path(
+        "organisations/<str:code>/assessments/<slug:cycle>/check/",
+        sa.assessment_check,
+        name="assessment_check",
+    ),
+    path(
+        "organisations/<str:code>/assessments/<slug:cycle>/submit/",
+        sa.assessment_submit,
+        name="assessment_submit",
+    ),
+    path(
+        "organisations/<str:code>/assessments/<slug:cycle>/history/",
+        sa.assessment_history,
+        name="assessment_history",
+    ),
+    path(
+        "organisations/<str:code>/assessments/<slug:cycle>/submissions/",
+        sa.submission_list,
+        name="submission_list",
+    ),
+    path(
+        "organisations/<str:code>/assessments/<slug:cycle>/submissions/<int:number>/",
+        sa.submission_detail,
+        name="submission_detail",
     ),
     # Signing in and passwords: Django's views (already exempt from the sign-in requirement),
     # with GOV.UK forms and templates.

@@ -17,9 +17,13 @@ def portal(request: HttpRequest) -> dict:
         navigation.append((reverse("home"), "Home"))
         if is_assessor(user) or user.memberships.exists():
             navigation.append((reverse("organisation_list"), "Organisations"))
-        # Members' own evidence library (the first organisation's, for someone in several).
+        # Members' own assessments and evidence library (the first organisation's, for someone in
+        # several).
         membership = user.memberships.select_related("organisation").order_by("organisation__name").first()
         if membership is not None:
+            navigation.append(
+                (reverse("assessment_list", kwargs={"code": membership.organisation.code}), "Assessments")
+            )
             navigation.append(
                 (reverse("evidence_library", kwargs={"code": membership.organisation.code}), "Evidence")
             )

@@ -401,5 +401,120 @@ EVIDENCE_RULES: list[Rule] = [
 ]
 RULES += EVIDENCE_RULES
 
+# ---------------------------------------------------------------------------------------------
+# Self-assessments (assessments/self_assessment_views.py). Organisation A's assessment for the
+# open 2026/27 cycle, started by lead_a. A's members read every page (viewers too); leads and
+# contributors answer and cite evidence (viewers get 403); only leads start and submit
+# (contributors and viewers get 403). CQC staff never see an assessment the organisation is
+# working on: a 404 on every page of it. They read submissions (an earlier cycle's assessment,
+# submitted), as A's members do. Everyone else gets 404.
+
+
+def _sa_draft(cast):
+    from tests.assessments.helpers import start
+
+    return start(cast)
+
+
+def _sa(cast) -> dict:
+    assessment = _sa_draft(cast)
+    return {"code": assessment.organisation.code, "cycle": assessment.cycle.slug}
+
+
+def _sa_criterion(cast) -> dict:
+    return {**_sa(cast), "criterion": "1.1"}
+
+
+def _sa_file(cast):
+    from evidence.models import EvidenceFile
+    from tests.assessments.helpers import evidence_file
+
+    existing = EvidenceFile.objects.filter(
+        item__organisation=cast.org_a, item__title="Matrix minutes"
+    ).first()
+    return existing or evidence_file(cast.org_a, cast.lead_a, title="Matrix minutes")
+
+
+def _sa_citation(cast) -> dict:
+    from evidence.models import Citation
+    from tests.assessments.helpers import cite
+
+    kwargs = _sa_criterion(cast)
+    citation = Citation.objects.filter(response__criterion__code="1.1", location="Page 1").first()
+    citation = citation or cite(_sa_draft(cast), "1.1", _sa_file(cast), cast.lead_a)
+    return {**kwargs, "citation_id": citation.pk}
+
+
+def _sa_ready(cast) -> dict:
+    """The draft with every criterion answered, ready for its lead to submit."""
+    from tests.assessments.helpers import answer_all
+
+    kwargs = _sa(cast)
+    answer_all(_sa_draft(cast))
+    return kwargs
+
+
+def _sa_start(cast) -> dict:
+    """An open cycle A has not started yet."""
+    from tests.assessments.helpers import open_cycle
+
+    return {"code": cast.org_a.code, "cycle": open_cycle("2027/28", "2027-28").slug}
+
+
+def _sa_submitted(cast) -> dict:
+    """A's assessment in the earlier 2025/26 cycle, submitted."""
+    from assessments.models import Assessment
+    from tests.assessments.helpers import answer_all, earlier_cycle, start_in_past_cycle, submit
+
+    cycle = earlier_cycle()
+    if not Assessment.objects.filter(organisation=cast.org_a, cycle=cycle).exists():
+        assessment = start_in_past_cycle(cast, cycle)
+        answer_all(assessment)
+        submit(assessment, cast.lead_a)
+    return {"code": cast.org_a.code, "cycle": cycle.slug}
+
+
+def _sa_submission(cast) -> dict:
+    return {**_sa_submitted(cast), "number": 1}
+
+
+def _sa_answer(cast) -> dict:
+    return {"score": "3", "narrative": "Named leads in every partner.", "version": "0", "action": "return"}
+
+
+def _sa_cite(cast) -> dict:
+    return {"file": _sa_file(cast).pk, "location": "Page 2", "note": "Names the leads."}
+
+
+SA_MEMBERS = signed_in(404, **ORG_A_MEMBERS)
+SA_EDITORS_GET = signed_in(404, lead_a=200, contributor_a=200, viewer_a=403)
+SA_EDITORS_POST = signed_in(404, lead_a=REDIRECT, contributor_a=REDIRECT, viewer_a=403)
+SA_LEAD_POST = signed_in(404, lead_a=REDIRECT, contributor_a=403, viewer_a=403)
+
+SELF_ASSESSMENT_RULES: list[Rule] = [
+    Rule("assessment_list", "GET", signed_in(404, **ORG_A_READERS), kwargs=_org_a),
+    Rule("assessment_start", "GET", signed_in(404, **ORG_A_LEAD_ONLY_GET), kwargs=_sa_start),
+    Rule("assessment_start", "POST", signed_in(404, **ORG_A_LEAD_ONLY_POST), kwargs=_sa_start),
+    Rule("assessment_overview", "GET", SA_MEMBERS, kwargs=_sa),
+    Rule("assessment_criterion", "GET", SA_MEMBERS, kwargs=_sa_criterion),
+    Rule("assessment_criterion", "POST", SA_EDITORS_POST, kwargs=_sa_criterion, data=_sa_answer),
+    Rule("citation_add", "GET", SA_EDITORS_GET, kwargs=_sa_criterion),
+    Rule("citation_add", "POST", SA_EDITORS_POST, kwargs=_sa_criterion, data=_sa_cite),
+    Rule("citation_remove", "GET", SA_EDITORS_GET, kwargs=_sa_citation),
+    Rule("citation_remove", "POST", SA_EDITORS_POST, kwargs=_sa_citation),
+    Rule("assessment_check", "GET", SA_MEMBERS, kwargs=_sa),
+    Rule(
+        "assessment_submit",
+        "POST",
+        SA_LEAD_POST,
+        kwargs=_sa_ready,
+        data=lambda c: {"declaration": "on", "acknowledge": "on"},
+    ),
+    Rule("assessment_history", "GET", SA_MEMBERS, kwargs=_sa),
+    Rule("submission_list", "GET", signed_in(404, **ORG_A_READERS), kwargs=_sa_submitted),
+    Rule("submission_detail", "GET", signed_in(404, **ORG_A_READERS), kwargs=_sa_submission),
+]
+RULES += SELF_ASSESSMENT_RULES
+
 # Namespaces whose URLs the completeness test accepts without a row each, and why.
 COVERED_ELSEWHERE = {"admin": "Django's admin checks is_staff on every view; see test_admin_urls"}

@@ -300,7 +300,10 @@ def check_text(path: str | os.PathLike, file_type: FileType) -> None:
                             f"The file's name says it is {file_type.description}, but it contains binary "
                             "data, not text. Upload the original document instead."
                         )
-                    decoder.decode(chunk)
+                    # Plain ASCII is valid in both encodings: only decode chunks that are not (or
+                    # that follow a chunk ending part-way through a character).
+                    if not chunk.isascii() or decoder.getstate()[0]:
+                        decoder.decode(chunk)
                 decoder.decode(b"", final=True)
             return
         except UnicodeDecodeError:

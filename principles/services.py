@@ -47,8 +47,15 @@ def current_version() -> RubricVersion | None:
 
 
 def _record(version: RubricVersion, by, subject: str, field: str, before: Any, after: Any) -> None:
+    # Subjects and fields can carry names people chose (a scoring band's, from a rubric file), so
+    # they are cut to their columns' lengths rather than let a long name stop the edit.
     RubricChange.objects.create(
-        version=version, changed_by=by, subject=subject, field=field, before=str(before), after=str(after)
+        version=version,
+        changed_by=by,
+        subject=subject[: RubricChange._meta.get_field("subject").max_length],
+        field=field[: RubricChange._meta.get_field("field").max_length],
+        before=str(before),
+        after=str(after),
     )
 
 

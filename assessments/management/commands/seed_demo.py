@@ -1,4 +1,5 @@
-"""Fictional organisations and people for trying the portal out.
+"""Fictional organisations and people for trying the portal out, with demo self-assessments
+(see assessments/demo.py): one submitted in an earlier cycle, one in progress, one submitted.
 
 Idempotent: running it again updates the same rows (and resets the demo passwords) rather than
 adding more. It refuses to run against a production configuration (DEBUG off) unless asked,
@@ -15,6 +16,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from assessments.demo import seed_assessments
 from assessments.models import Membership, Organisation
 from assessments.roles import CQC_ASSESSORS, RUBRIC_ADMINS
 
@@ -89,6 +91,7 @@ class Command(BaseCommand):
                     code=code, defaults={"name": name, "type": type_, "region": region}
                 )
             User = get_user_model()
+            users = {}
             for person in PEOPLE:
                 user, _ = User.objects.update_or_create(
                     username=person.username,
@@ -103,6 +106,7 @@ class Command(BaseCommand):
                 )
                 user.set_password(DEMO_PASSWORD)
                 user.save(update_fields=["password"])
+                users[person.username] = user
                 user.groups.set(Group.objects.filter(name__in=person.groups))
                 if person.organisation_code:
                     Membership.objects.update_or_create(
@@ -110,11 +114,15 @@ class Command(BaseCommand):
                         organisation=organisations[person.organisation_code],
                         defaults={"role": person.role},
                     )
+            assessments = seed_assessments(organisations, users)
 
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with any of these:"))
         self.stdout.write(f"\n  {'Username':<26}{'Password':<22}Role")
         for person in PEOPLE:
             self.stdout.write(f"  {person.username:<26}{DEMO_PASSWORD:<22}{_describe(person, organisations)}")
+        self.stdout.write("\n  Self-assessments:")
+        for line in assessments:
+            self.stdout.write(f"  {line}")
         self.stdout.write("")
 
 

@@ -607,18 +607,39 @@ def _count_queries(client, target: str) -> int:
     return len(queries)
 
 
+def _publish_copy(cast, label: str, *, extra_criteria: int = 0):
+    """A new current rubric version: a copy of the current one, with more criteria if asked."""
+    draft = rubric_services.rubric_new_draft(
+        source=rubric_services.current_version(), label=label, by=cast.rubric_admin
+    )
+    for n in range(extra_criteria):
+        principle = draft.principles.get(number=1 + n % 8)
+        rubric_services.rubric_add_criterion(
+            principle=principle,
+            by=cast.rubric_admin,
+            code=f"{principle.number}.{9 + n}",
+            text=f"Extra criterion {n}",
+            levels={level: f"Level {level}." for level in (1, 2, 3, 4)},
+        )
+    assert rubric_services.rubric_publish(version=draft, by=cast.rubric_admin) == []
+
+
 @pytest.mark.parametrize(
     "page", ["assessment_overview", "assessment_criterion", "assessment_check", "citation_add"]
 )
 def test_pages_use_the_same_number_of_queries_for_a_small_and_a_large_assessment(client, cast, page):
-    """A's assessment is empty; B's has every criterion answered, 5 citations each and 40
-    documents in its library. Both organisations have an earlier cycle's assessment to compare."""
+    """A's assessment is empty, on a copy of the 2026 rubric. B's is on a version with 16 more
+    criteria (49), every one answered with 5 citations, and 40 documents in its library. Both
+    organisations have an earlier cycle's assessment on the 2026 rubric to compare with."""
     extra = {"criterion": "2.1"} if page in {"assessment_criterion", "citation_add"} else {}
     for organisation, lead in ((cast.org_a, cast.lead_a), (cast.org_b, cast.lead_b)):
         earlier = start_in_past_cycle(cast, earlier_cycle(), organisation=organisation, lead=lead)
         answer_all(earlier, 2)
+    _publish_copy(cast, "2026-copy")
     small = start(cast)
+    _publish_copy(cast, "2027", extra_criteria=16)
     large = start(cast, organisation=cast.org_b, lead=cast.lead_b)
+    assert (small.responses.count(), large.responses.count()) == (33, 49)
     _big(type(cast)(**{**cast.__dict__, "org_a": cast.org_b, "lead_a": cast.lead_b}), large)
 
     client.force_login(cast.lead_a)

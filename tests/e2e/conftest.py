@@ -155,7 +155,7 @@ def cast(_staff_groups, _published_rubric, cast):
 @pytest.fixture
 def portal(request, _browser, _axe_source, live_server, cast):
     """A fresh browser context on the live server, checking accessibility on every page."""
-    context = _browser.new_context(base_url=live_server.url, bypass_csp=True, locale="en-GB", viewport=WIDE)
+    context = _browser.new_context(base_url=live_server.url, locale="en-GB", viewport=WIDE)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     portal = Portal(

@@ -8,6 +8,11 @@ Every page load in the browser is also counted (``page.on("load")``), whoever ca
 the test, ``verify()`` fails it if any page had a WCAG 2.2 A/AA violation, or if any page loaded
 without being checked (for example because a test clicked a link with plain Playwright). So a
 new test cannot forget the accessibility check: it either goes through ``Portal`` or fails.
+
+The browser enforces the portal's Content Security Policy (no ``bypass_csp``), and every
+violation Chromium reports on the console ("Refused to ...") fails the test the same way.
+axe-core reaches the page through Playwright's init script and ``evaluate``, which the page's
+policy does not govern, so it never needs an exception in the policy.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Locator, Page, Response
+from playwright.sync_api import ConsoleMessage, Locator, Page, Response
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_PATH = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -70,6 +75,15 @@ _REFLOW = """
 }
 """
 
+_REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(
+    `Content Security Policy: refused ${event.effectiveDirective} (${event.blockedURI || "inline"}) ` +
+      `at ${event.sourceFile || event.documentURI}:${event.lineNumber}`
+  );
+});
+"""
+
 # Two animation frames: long enough for a viewport change to reach layout and for GOV.UK
 # Frontend's media-query listeners (the service navigation's Menu button) to run.
 _SETTLE = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
@@ -111,12 +125,18 @@ class Portal:
     checked_urls: list[str] = field(default_factory=list)
     loads: list[str] = field(default_factory=list)
     unchecked: list[str] = field(default_factory=list)
+    csp_violations: list[str] = field(default_factory=list)
     verified: bool = False
     _checked_through: int = 0
     _shots: int = 0
 
     def __post_init__(self) -> None:
         self.page.on("load", lambda page: self.loads.append(page.url))
+        # Chromium reports a violation on its own log, which Playwright does not pass on, so the
+        # page's securitypolicyviolation event (which the policy cannot block) logs it to the
+        # console, where it is recorded.
+        self.page.add_init_script(script=_REPORT_CSP_VIOLATIONS)
+        self.page.on("console", self._record_csp_violation)
         # Registered once, evaluated in every new document before the page's own scripts: much
         # cheaper than sending the 550 KB script over the wire after each page load.
         self.page.add_init_script(script=self.axe)
@@ -168,7 +188,9 @@ class Portal:
         url = self.page.url
         self.checked_urls.append(url)
         if not self.page.evaluate("() => typeof window.axe === 'object'"):
-            self.page.add_script_tag(content=self.axe)
+            # Evaluated by the debugging protocol, so the page's CSP does not block it (a
+            # <script> tag added to the page would be refused).
+            self.page.evaluate(self.axe + "\n;undefined")
         for size in (WIDE, NARROW):
             self.page.set_viewport_size(size)
             self.page.evaluate(_SETTLE)
@@ -188,6 +210,12 @@ class Portal:
         self.unchecked.extend(self.loads[self._checked_through :])
         self._checked_through = len(self.loads)
         problems = []
+        if self.csp_violations:
+            problems.append(
+                f"{len(self.csp_violations)} Content Security Policy violation(s). Move inline scripts "
+                "and styles into static files; do not loosen the policy:\n"
+                + "\n".join(f"    - {message}" for message in self.csp_violations)
+            )
         if self.findings:
             problems.append(
                 f"{len(self.findings)} accessibility failure(s): axe-core's WCAG 2.2 A/AA rules, and "
@@ -202,6 +230,11 @@ class Portal:
             )
         if problems:
             pytest.fail("\n\n".join(problems), pytrace=False)
+
+    def _record_csp_violation(self, message: ConsoleMessage) -> None:
+        text = message.text
+        if "Content Security Policy" in text or text.startswith("Refused to"):
+            self.csp_violations.append(f"{self.page.url}: {text}")
 
     def _screenshot(self, url: str, width: int) -> None:
         if os.environ.get("E2E_SCREENSHOTS") != "1":

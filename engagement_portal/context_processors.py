@@ -27,6 +27,8 @@ def portal(request: HttpRequest) -> dict:
             navigation.append(
                 (reverse("evidence_library", kwargs={"code": membership.organisation.code}), "Evidence")
             )
+        if is_assessor(user):
+            navigation.append((reverse("review_queue"), "Reviews"))
         navigation.append((reverse("rubric_current"), "Rubric"))
         if user.is_staff:
             navigation.append((reverse("admin:index"), "Site administration"))

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "assessments",
     "principles",
     "evidence",
+    "reviews",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("organisations/<str:code>/evidence/", include("evidence.urls")),
     path("rubric/", include("principles.urls")),
+    path("review/", include("reviews.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -516,5 +516,82 @@ SELF_ASSESSMENT_RULES: list[Rule] = [
 ]
 RULES += SELF_ASSESSMENT_RULES
 
+# ---------------------------------------------------------------------------------------------
+# CQC's review (reviews/views.py): for CQC assessors (and superusers, who hold every permission)
+# only; everyone else signed in gets 403, whatever the assessment. Assessors get 404 for an
+# assessment that was never submitted (A's draft in the open cycle). The submitted assessment
+# is A's 2025/26 one; "in review" is that one taken into review.
+
+
+def _rv_in_review(cast) -> dict:
+    from assessments.models import Assessment
+    from reviews.services import review_start
+
+    kwargs = _sa_submitted(cast)
+    assessment = Assessment.objects.get(organisation=cast.org_a, cycle__slug=kwargs["cycle"])
+    if assessment.status == Assessment.Status.SUBMITTED:
+        review_start(assessment=assessment, by=cast.assessor)
+    return kwargs
+
+
+REVIEW_GET = signed_in(403, assessor=200, site_admin=200)
+REVIEW_POST = signed_in(403, assessor=REDIRECT, site_admin=REDIRECT)
+REVIEW_DRAFT = signed_in(403, assessor=404, site_admin=404)
+REVIEW_REFUSED = signed_in(403, assessor=400, site_admin=400)
+
+REVIEW_RULES: list[Rule] = [
+    Rule("review_queue", "GET", REVIEW_GET),
+    Rule("review_workspace", "GET", REVIEW_GET, kwargs=_sa_submitted),
+    Rule("review_workspace", "GET", REVIEW_GET, kwargs=_rv_in_review),
+    Rule("review_workspace", "GET", REVIEW_DRAFT, kwargs=_sa),
+    Rule(
+        "review_assign", "POST", REVIEW_POST, kwargs=_sa_submitted, data=lambda c: {"assignee": c.assessor.pk}
+    ),
+    Rule("review_assign", "POST", REVIEW_DRAFT, kwargs=_sa, data=lambda c: {"assignee": c.assessor.pk}),
+    Rule("review_start", "POST", REVIEW_POST, kwargs=_sa_submitted),
+    Rule("review_start", "POST", REVIEW_DRAFT, kwargs=_sa),
+    Rule(
+        "review_notes",
+        "POST",
+        REVIEW_POST,
+        kwargs=_sa_submitted,
+        data=lambda c: {"notes": "N", "version": "0"},
+    ),
+    Rule("review_notes", "POST", REVIEW_DRAFT, kwargs=_sa, data=lambda c: {"notes": "N", "version": "0"}),
+    Rule("review_criterion", "GET", REVIEW_GET, kwargs=lambda c: {**_sa_submitted(c), "criterion": "1.1"}),
+    Rule("review_criterion", "GET", REVIEW_DRAFT, kwargs=_sa_criterion),
+    Rule(
+        "review_criterion",
+        "POST",
+        REVIEW_POST,
+        kwargs=lambda c: {**_rv_in_review(c), "criterion": "1.1"},
+        data=lambda c: {"score": "2", "rationale": "Seen it", "version": "0"},
+    ),
+    # Not in review yet: refused with a message, nothing saved.
+    Rule(
+        "review_criterion",
+        "POST",
+        REVIEW_REFUSED,
+        kwargs=lambda c: {**_sa_submitted(c), "criterion": "1.1"},
+        data=lambda c: {"score": "2", "rationale": "Seen it", "version": "0"},
+    ),
+    Rule("review_principle", "GET", REVIEW_GET, kwargs=lambda c: {**_sa_submitted(c), "number": 1}),
+    Rule(
+        "review_principle",
+        "POST",
+        REVIEW_POST,
+        kwargs=lambda c: {**_rv_in_review(c), "number": 1},
+        data=lambda c: {"override": "none", "rationale": ""},
+    ),
+    Rule(
+        "review_principle",
+        "POST",
+        REVIEW_REFUSED,
+        kwargs=lambda c: {**_sa_submitted(c), "number": 1},
+        data=lambda c: {"override": "none", "rationale": ""},
+    ),
+]
+RULES += REVIEW_RULES
+
 # Namespaces whose URLs the completeness test accepts without a row each, and why.
 COVERED_ELSEWHERE = {"admin": "Django's admin checks is_staff on every view; see test_admin_urls"}

@@ -1,0 +1,141 @@
+"""CQC's review of a submitted self-assessment: assignment, assessor scores, principle
+overrides, CQC-only notes and an audit log.
+
+Design choice: these rows live in their own app, apart from the organisation's rows in
+`assessments`. Nothing here is ever read by an organisation page or export (only the review
+pages, which are for assessors, import this module's data), so CQC-only material such as
+`Review.cqc_notes` cannot leak through a template that renders an Assessment. The assessment's
+status (submitted / in review / returned / assessed) stays on `Assessment`, changed only through
+services that also write a `Transition` row.
+
+Scores are keyed by criterion code, within the rubric version the assessment is pinned to, so
+they line up with the submission snapshot (which also names criteria by code).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from assessments.models import Assessment
+
+
+class Review(models.Model):
+    """One per assessment, made when an assessor first assigns or opens it."""
+
+    assessment = models.OneToOneField(Assessment, on_delete=models.PROTECT, related_name="review")
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Seen only by CQC: never rendered on an organisation's page or in an organisation's export.
+    cqc_notes = models.TextField(blank=True)
+    notes_version = models.PositiveIntegerField(default=0)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["assessment"]
+
+    def __str__(self) -> str:
+        return f"Review of {self.assessment}"
+
+
+class AssessorScore(models.Model):
+    """The assessor's score for one criterion: 1-4 or not evidenced, with a rationale.
+
+    `version` counts saves, for optimistic locking, as for the organisation's answers."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
+    criterion_code = models.CharField(max_length=10)
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    not_evidenced = models.BooleanField(default=False)
+    rationale = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["review", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "criterion_code"], name="one_assessor_score_per_criterion"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score__isnull=True) | models.Q(score__gte=1, score__lte=4),
+                name="assessor_score_1_to_4",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(not_evidenced=True, score__isnull=False),
+                name="assessor_scored_or_not_evidenced",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review.assessment} {self.criterion_code}"
+
+    @property
+    def is_scored(self) -> bool:
+        return self.score is not None or self.not_evidenced
+
+
+class PrincipleDecision(models.Model):
+    """An assessor's override of one principle's calculated score (one level up or down, with a
+    rationale). No row, or a row with no override, means the calculated score stands."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="decisions")
+    principle_number = models.PositiveSmallIntegerField()
+    override_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The calculated score the override was made against: if scores change later, the page
+    # says the override was made against a different calculation.
+    calculated_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    rationale = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["review", "principle_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "principle_number"], name="one_decision_per_principle"),
+            models.CheckConstraint(
+                condition=models.Q(override_score__isnull=True)
+                | models.Q(override_score__gte=1, override_score__lte=4),
+                name="override_score_1_to_4",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review.assessment} principle {self.principle_number}"
+
+
+class ReviewEvent(models.Model):
+    """The audit log: every assignment, score, override and note change, with who and when.
+    (Status changes are `assessments.Transition` rows.)"""
+
+    class Kind(models.TextChoices):
+        ASSIGNED = "assigned", "Assigned"
+        STARTED = "started", "Review started"
+        SCORED = "scored", "Criterion scored"
+        OVERRIDE = "override", "Principle score overridden"
+        OVERRIDE_REMOVED = "override_removed", "Principle override removed"
+        NOTES = "notes", "CQC notes changed"
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    subject = models.CharField(max_length=20, blank=True)  # a criterion code or principle number
+    detail = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["review", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.review.assessment}: {self.get_kind_display()} {self.subject}"

@@ -1,0 +1,217 @@
+"""Writes to CQC reviews. Keyword-only, one transaction each; every one checks that the person
+is a CQC assessor and locks the assessment before checking its status (as assessments.services
+does), and records who did what in ReviewEvent (status changes in assessments.Transition)."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from assessments.models import Assessment, Transition
+from assessments.roles import is_assessor
+from reviews.models import AssessorScore, PrincipleDecision, Review, ReviewEvent
+
+REVIEWABLE = frozenset(
+    {
+        Assessment.Status.SUBMITTED,
+        Assessment.Status.IN_REVIEW,
+        Assessment.Status.RETURNED,
+        Assessment.Status.ASSESSED,
+    }
+)
+
+
+class StaleScoreError(Exception):
+    """Someone saved this score (or these notes) after the assessor opened the page."""
+
+    def __init__(self, current):
+        self.current = current
+        super().__init__("Saved by someone else in the meantime")
+
+
+def _require_assessor(user) -> None:
+    if not is_assessor(user):
+        raise PermissionDenied("Only CQC assessors can do this")
+
+
+def _lock(assessment: Assessment) -> Assessment:
+    return Assessment.objects.select_for_update().get(pk=assessment.pk)
+
+
+def review_for(assessment: Assessment) -> Review:
+    """The assessment's review row, made on first use (for a submitted assessment only)."""
+    if assessment.status not in REVIEWABLE:
+        raise ValidationError("Only a submitted self-assessment can be reviewed.")
+    review, _ = Review.objects.get_or_create(assessment=assessment)
+    return review
+
+
+def _require_in_review(locked: Assessment) -> None:
+    if locked.status != Assessment.Status.IN_REVIEW:
+        raise ValidationError(
+            f"This self-assessment is {locked.get_status_display().lower()}, not in review: "
+            "start the review before you score it."
+        )
+
+
+@transaction.atomic
+def review_assign(*, assessment: Assessment, by, assignee) -> Review:
+    """Assign the review to an assessor (oneself or another), or to nobody (`assignee=None`)."""
+    _require_assessor(by)
+    locked = _lock(assessment)
+    if assignee is not None and not is_assessor(assignee):
+        raise ValidationError("Choose a CQC assessor.")
+    review = review_for(locked)
+    review.assigned_to = assignee
+    review.save(update_fields=["assigned_to", "updated_at"])
+    ReviewEvent.objects.create(
+        review=review,
+        kind=ReviewEvent.Kind.ASSIGNED,
+        detail=assignee.get_username() if assignee else "nobody",
+        by=by,
+    )
+    return review
+
+
+def assessors():
+    """Everyone who may review, for the assign and filter lists."""
+    users = get_user_model().objects.filter(is_active=True).order_by("first_name", "last_name", "username")
+    return [u for u in users if is_assessor(u)]
+
+
+@transaction.atomic
+def review_start(*, assessment: Assessment, by) -> Review:
+    """Submitted → in review, recorded as a Transition. Assigns the review to the starter if it
+    is not assigned yet."""
+    _require_assessor(by)
+    locked = _lock(assessment)
+    if locked.status != Assessment.Status.SUBMITTED:
+        raise ValidationError(
+            f"Only a submitted self-assessment can be taken into review; this one is "
+            f"{locked.get_status_display().lower()}."
+        )
+    review = review_for(locked)
+    Transition.objects.create(
+        assessment=locked, from_status=locked.status, to_status=Assessment.Status.IN_REVIEW, by=by
+    )
+    locked.status = Assessment.Status.IN_REVIEW
+    locked.save(update_fields=["status"])
+    assessment.status = locked.status
+    review.started_by, review.started_at = by, timezone.now()
+    if review.assigned_to_id is None:
+        review.assigned_to = by
+    review.save()
+    ReviewEvent.objects.create(review=review, kind=ReviewEvent.Kind.STARTED, by=by)
+    return review
+
+
+@transaction.atomic
+def score_save(
+    *,
+    assessment: Assessment,
+    criterion_code: str,
+    by,
+    expected_version: int,
+    score: int | None,
+    not_evidenced: bool,
+    rationale: str,
+) -> AssessorScore:
+    """Save the assessor's score for a criterion, unless someone saved since `expected_version`."""
+    _require_assessor(by)
+    locked = _lock(assessment)
+    _require_in_review(locked)
+    if score is not None and not 1 <= score <= 4:
+        raise ValidationError("A score must be from 1 to 4.")
+    if score is not None and not_evidenced:
+        raise ValidationError("A score is either 1 to 4 or not evidenced, not both.")
+    if score is None and not not_evidenced:
+        raise ValidationError("Choose a score, or not evidenced.")
+    review = review_for(locked)
+    row, _ = AssessorScore.objects.get_or_create(
+        review=review, criterion_code=criterion_code, defaults={"created_by": by, "updated_by": by}
+    )
+    if (row.score, row.not_evidenced, row.rationale) == (score, not_evidenced, rationale) and row.version:
+        return row
+    updated = AssessorScore.objects.filter(pk=row.pk, version=expected_version).update(
+        score=score,
+        not_evidenced=not_evidenced,
+        rationale=rationale,
+        version=F("version") + 1,
+        updated_by=by,
+        updated_at=timezone.now(),
+    )
+    if not updated:
+        raise StaleScoreError(row)
+    ReviewEvent.objects.create(
+        review=review,
+        kind=ReviewEvent.Kind.SCORED,
+        subject=criterion_code,
+        detail="not evidenced" if not_evidenced else str(score),
+        by=by,
+    )
+    return AssessorScore.objects.get(pk=row.pk)
+
+
+@transaction.atomic
+def override_save(
+    *,
+    assessment: Assessment,
+    principle_number: int,
+    calculated: int | None,
+    by,
+    override: int | None,
+    rationale: str,
+) -> PrincipleDecision:
+    """Override a principle's calculated score by one level, with a rationale; `override=None`
+    removes an override. More than one level, no calculated score, or no rationale: refused."""
+    _require_assessor(by)
+    locked = _lock(assessment)
+    _require_in_review(locked)
+    rationale = rationale.strip()
+    review = review_for(locked)
+    if override is not None:
+        if calculated is None:
+            raise ValidationError("Score the principle's criteria before you override its score.")
+        if not 1 <= override <= 4 or abs(override - calculated) != 1:
+            raise ValidationError(
+                f"An override can move the calculated score ({calculated}) by one level only, up or down."
+            )
+        if not rationale:
+            raise ValidationError("Explain why you are overriding the calculated score.")
+    decision, _ = PrincipleDecision.objects.get_or_create(
+        review=review, principle_number=principle_number, defaults={"created_by": by, "updated_by": by}
+    )
+    decision.override_score = override
+    decision.calculated_score = calculated
+    decision.rationale = rationale if override is not None else ""
+    decision.updated_by = by
+    decision.save()
+    ReviewEvent.objects.create(
+        review=review,
+        kind=ReviewEvent.Kind.OVERRIDE if override is not None else ReviewEvent.Kind.OVERRIDE_REMOVED,
+        subject=str(principle_number),
+        detail=f"{calculated} → {override}: {rationale}" if override is not None else "",
+        by=by,
+    )
+    return decision
+
+
+@transaction.atomic
+def notes_save(*, assessment: Assessment, by, expected_version: int, notes: str) -> Review:
+    """CQC-only notes, with optimistic locking."""
+    _require_assessor(by)
+    locked = _lock(assessment)
+    review = review_for(locked)
+    if review.cqc_notes == notes:
+        return review
+    updated = Review.objects.filter(pk=review.pk, notes_version=expected_version).update(
+        cqc_notes=notes, notes_version=F("notes_version") + 1, updated_at=timezone.now()
+    )
+    if not updated:
+        raise StaleScoreError(review)
+    ReviewEvent.objects.create(review=review, kind=ReviewEvent.Kind.NOTES, by=by)
+    review.refresh_from_db()
+    return review

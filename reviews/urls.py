@@ -1,0 +1,15 @@
+from django.urls import path
+
+from reviews import views
+
+urlpatterns = [
+    path("", views.review_queue, name="review_queue"),
+    path("<str:code>/<slug:cycle>/", views.review_workspace, name="review_workspace"),
+    path("<str:code>/<slug:cycle>/assign/", views.review_assign, name="review_assign"),
+    path("<str:code>/<slug:cycle>/start/", views.review_start, name="review_start"),
+    path("<str:code>/<slug:cycle>/notes/", views.review_notes, name="review_notes"),
+    path(
+        "<str:code>/<slug:cycle>/criteria/<str:criterion>/", views.review_criterion, name="review_criterion"
+    ),
+    path("<str:code>/<slug:cycle>/principles/<int:number>/", views.review_principle, name="review_principle"),
+]

@@ -1,0 +1,330 @@
+"""CQC's review pages, under /review/: for CQC assessors only.
+
+Anyone else signed in gets a 403 on every page (organisation people are told these pages are
+CQC's); an assessment that has never been submitted is a 404 even for assessors (a draft is the
+organisation's private working material). Every write goes through reviews/services.py, which
+checks the person and the assessment's status again; a refused write re-renders the page with
+what was typed, and says why.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Max, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from assessments.models import Assessment, AssessmentCycle, Organisation
+from assessments.roles import is_assessor
+from reviews import services, workspace
+from reviews.models import Review
+
+ASSESSMENT_STATUSES = [(s, label) for s, label in Assessment.Status.choices if s in services.REVIEWABLE]
+NOT_EVIDENCED = "not_evidenced"
+
+
+def _require_assessor(request: HttpRequest) -> None:
+    if not is_assessor(request.user):
+        raise PermissionDenied("These pages are for CQC assessors")
+
+
+def _assessment(request: HttpRequest, code: str, cycle: str) -> Assessment:
+    _require_assessor(request)
+    try:
+        return Assessment.objects.select_related("organisation", "cycle", "rubric_version").get(
+            organisation__code=code, cycle__slug=cycle, status__in=services.REVIEWABLE
+        )
+    except Assessment.DoesNotExist:
+        raise Http404("No such submitted assessment") from None
+
+
+def _kwargs(assessment: Assessment, **extra) -> dict:
+    return {"code": assessment.organisation.code, "cycle": assessment.cycle.slug, **extra}
+
+
+def _url(name: str, assessment: Assessment, **extra) -> str:
+    return reverse(name, kwargs=_kwargs(assessment, **extra))
+
+
+def _review(assessment: Assessment) -> Review:
+    return Review.objects.filter(assessment=assessment).select_related("assigned_to").first() or Review(
+        assessment=assessment
+    )
+
+
+def _name(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else "Nobody"
+
+
+@require_GET
+def review_queue(request: HttpRequest) -> HttpResponse:
+    """Every submitted assessment (never a draft), with filters, sorted by submission date."""
+    _require_assessor(request)
+    f = {k: request.GET.get(k, "") for k in ("cycle", "type", "region", "status", "assigned", "sort")}
+    rows = (
+        Assessment.objects.filter(status__in=services.REVIEWABLE)
+        .select_related("organisation", "cycle", "review__assigned_to")
+        .annotate(submitted_at=Max("submissions__submitted_at"))
+    )
+    if f["cycle"]:
+        rows = rows.filter(cycle__slug=f["cycle"])
+    if f["type"]:
+        rows = rows.filter(organisation__type=f["type"])
+    if f["region"]:
+        rows = rows.filter(organisation__region=f["region"])
+    if f["status"]:
+        rows = rows.filter(status=f["status"])
+    if f["assigned"] == "none":
+        rows = rows.filter(Q(review__isnull=True) | Q(review__assigned_to__isnull=True))
+    elif f["assigned"] == "me":
+        rows = rows.filter(review__assigned_to=request.user)
+    elif f["assigned"].isdigit():
+        rows = rows.filter(review__assigned_to_id=int(f["assigned"]))
+    rows = rows.order_by("-submitted_at" if f["sort"] == "newest" else "submitted_at", "organisation__name")
+    people = services.assessors()
+    return render(
+        request,
+        "reviews/queue.html",
+        {
+            "rows": list(rows),
+            "filters": f,
+            "cycles": AssessmentCycle.objects.all(),
+            "types": Organisation.Type.choices,
+            "regions": Organisation.Region.choices,
+            "statuses": ASSESSMENT_STATUSES,
+            "assessors": people,
+            "filtered": any(f[k] for k in ("cycle", "type", "region", "status", "assigned")),
+        },
+    )
+
+
+@require_POST
+def review_assign(request: HttpRequest, code: str, cycle: str) -> HttpResponse:
+    assessment = _assessment(request, code, cycle)
+    value = request.POST.get("assignee", "")
+    back = _url("review_workspace", assessment) if request.POST.get("back") == "workspace" else None
+    back = back or reverse("review_queue")
+    if value in {"", "none"}:
+        assignee = None
+    else:
+        assignee = get_user_model().objects.filter(pk=int(value) if value.isdigit() else -1).first()
+        if assignee is None or not is_assessor(assignee):
+            messages.error(request, "Choose a CQC assessor to assign the review to.")
+            return redirect(back)
+    services.review_assign(assessment=assessment, by=request.user, assignee=assignee)
+    messages.success(
+        request,
+        f"{assessment.organisation.name}'s {assessment.cycle.label} review: assigned to {_name(assignee)}.",
+    )
+    return redirect(back)
+
+
+def _workspace_page(request, assessment, *, notes=None, notes_error=None, status=200) -> HttpResponse:
+    review = _review(assessment)
+    ws = workspace.build(assessment, review)
+    if ws is None:
+        raise Http404("No submission")
+    return render(
+        request,
+        "reviews/workspace.html",
+        {
+            "assessment": assessment,
+            "review": review,
+            "ws": ws,
+            "in_review": assessment.status == Assessment.Status.IN_REVIEW,
+            "can_start": assessment.status == Assessment.Status.SUBMITTED,
+            "assessors": services.assessors(),
+            "notes": review.cqc_notes if notes is None else notes,
+            "notes_error": notes_error,
+            "events": list(review.events.select_related("by")) if review.pk else [],
+            "transitions": list(assessment.transitions.select_related("by")),
+        },
+        status=status,
+    )
+
+
+@require_GET
+def review_workspace(request: HttpRequest, code: str, cycle: str) -> HttpResponse:
+    return _workspace_page(request, _assessment(request, code, cycle))
+
+
+@require_POST
+def review_start(request: HttpRequest, code: str, cycle: str) -> HttpResponse:
+    assessment = _assessment(request, code, cycle)
+    try:
+        services.review_start(assessment=assessment, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, "Review started: you can now score each criterion.")
+    return redirect(_url("review_workspace", assessment))
+
+
+@require_POST
+def review_notes(request: HttpRequest, code: str, cycle: str) -> HttpResponse:
+    assessment = _assessment(request, code, cycle)
+    notes = request.POST.get("notes", "")
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    try:
+        services.notes_save(assessment=assessment, by=request.user, expected_version=version, notes=notes)
+    except services.StaleScoreError as error:
+        return _workspace_page(
+            request,
+            assessment,
+            notes=notes,
+            notes_error="Someone else changed the notes since you opened this page. Their notes are "
+            f"now saved; yours are below. Saved notes: {error.current.cqc_notes}",
+            status=409,
+        )
+    messages.success(request, "CQC notes saved.")
+    return redirect(_url("review_workspace", assessment))
+
+
+def _criterion_page(request, assessment, ws, principle, row, *, form=None, errors=None, status=200):
+    return render(
+        request,
+        "reviews/criterion.html",
+        {
+            "assessment": assessment,
+            "ws": ws,
+            "principle": principle,
+            "row": row,
+            "in_review": assessment.status == Assessment.Status.IN_REVIEW,
+            "form": form
+            or {
+                "score": (
+                    NOT_EVIDENCED
+                    if row.assessor and row.assessor.not_evidenced
+                    else str(row.assessor.score or "")
+                    if row.assessor
+                    else ""
+                ),
+                "rationale": row.assessor.rationale if row.assessor else "",
+                "version": row.assessor.version if row.assessor else 0,
+            },
+            "errors": errors or [],
+            "levels": [("4", "4"), ("3", "3"), ("2", "2"), ("1", "1"), (NOT_EVIDENCED, "Not evidenced")],
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def review_criterion(request: HttpRequest, code: str, cycle: str, criterion: str) -> HttpResponse:
+    assessment = _assessment(request, code, cycle)
+    review = _review(assessment)
+    ws = workspace.build(assessment, review)
+    found = ws.find(criterion) if ws else None
+    if found is None:
+        raise Http404("No such criterion")
+    principle, row = found
+    if request.method == "GET":
+        return _criterion_page(request, assessment, ws, principle, row)
+    choice = request.POST.get("score", "")
+    rationale = request.POST.get("rationale", "")
+    version_text = request.POST.get("version", "")
+    form = {"score": choice, "rationale": rationale, "version": version_text}
+    if choice == NOT_EVIDENCED:
+        score, not_evidenced = None, True
+    elif choice in {"1", "2", "3", "4"}:
+        score, not_evidenced = int(choice), False
+    else:
+        return _criterion_page(
+            request, assessment, ws, principle, row, form=form,
+            errors=[("score", "Choose a score from 1 to 4, or not evidenced")], status=400,
+        )  # fmt: skip
+    try:
+        services.score_save(
+            assessment=assessment,
+            criterion_code=row.code,
+            by=request.user,
+            expected_version=int(version_text) if version_text.isdigit() else -1,
+            score=score,
+            not_evidenced=not_evidenced,
+            rationale=rationale,
+        )
+    except services.StaleScoreError as error:
+        saved = error.current
+        form["version"] = saved.version
+        message = (
+            f"Someone else scored this criterion since you opened it: {_name(saved.updated_by)} saved "
+            f"“{'Not evidenced' if saved.not_evidenced else saved.score}”. Your score and rationale are "
+            "below; save again to replace theirs."
+        )
+        return _criterion_page(
+            request, assessment, ws, principle, row, form=form, errors=[("score", message)], status=409
+        )
+    except ValidationError as error:
+        return _criterion_page(
+            request, assessment, ws, principle, row, form=form,
+            errors=[("score", m) for m in error.messages], status=400,
+        )  # fmt: skip
+    messages.success(request, f"Score for {row.code} saved.")
+    return redirect(_url("review_workspace", assessment) + f"#principle-{principle.number}")
+
+
+def _principle_page(request, assessment, ws, principle, *, form=None, errors=None, status=200):
+    return render(
+        request,
+        "reviews/principle.html",
+        {
+            "assessment": assessment,
+            "ws": ws,
+            "principle": principle,
+            "in_review": assessment.status == Assessment.Status.IN_REVIEW,
+            "form": form
+            or {
+                "override": str(principle.override or ""),
+                "rationale": principle.decision.rationale if principle.decision else "",
+            },
+            "choices": (
+                [s for s in (principle.calculated + 1, principle.calculated - 1) if 1 <= s <= 4]
+                if principle.calculated
+                else []
+            ),
+            "errors": errors or [],
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def review_principle(request: HttpRequest, code: str, cycle: str, number: int) -> HttpResponse:
+    assessment = _assessment(request, code, cycle)
+    ws = workspace.build(assessment, _review(assessment))
+    principle = ws.principle(number) if ws else None
+    if principle is None:
+        raise Http404("No such principle")
+    if request.method == "GET":
+        return _principle_page(request, assessment, ws, principle)
+    choice = request.POST.get("override", "")
+    rationale = request.POST.get("rationale", "")
+    form = {"override": choice, "rationale": rationale}
+    if choice not in {"", "none", "1", "2", "3", "4"}:
+        return _principle_page(
+            request, assessment, ws, principle, form=form,
+            errors=[("override", "Choose a score one level above or below the calculated score")], status=400,
+        )  # fmt: skip
+    try:
+        services.override_save(
+            assessment=assessment,
+            principle_number=number,
+            calculated=principle.calculated,
+            by=request.user,
+            override=int(choice) if choice.isdigit() else None,
+            rationale=rationale,
+        )
+    except ValidationError as error:
+        field = "rationale" if "Explain" in error.messages[0] else "override"
+        return _principle_page(
+            request, assessment, ws, principle, form=form, errors=[(field, error.messages[0])], status=400
+        )
+    messages.success(request, f"Principle {number}'s score saved.")
+    return redirect(_url("review_workspace", assessment) + f"#principle-{number}")

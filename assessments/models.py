@@ -316,3 +316,48 @@ class Submission(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("Submissions are a permanent record and cannot be deleted.")
+
+
+class RenderedReport(models.Model):
+    """A submission's PDF report, rendered once and kept (assessments/report.py).
+
+    What a report of a submission shows never changes (the snapshot is frozen, and so is the
+    rubric version it was answered against), so it is rendered once per report template
+    version (REPORT_VERSION) and CQC outcome, in the background, and every later download
+    streams the stored file. The file lives in the private evidence storage under "reports/";
+    `sha256` is the stored PDF's own hash, checked by nothing but handy for support."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Could not be prepared"
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="reports")
+    template_version = models.CharField(max_length=20)
+    # SHA-256 of CQC's finalised outcome shown in the report; empty while there is none (the
+    # assessor review, a later issue, adds it). A new outcome means a new report.
+    outcome_sha256 = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    storage_key = models.CharField(max_length=200, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    pages = models.PositiveIntegerField(default=0)
+    render_ms = models.PositiveIntegerField(default=0)
+    detail = models.CharField(max_length=200, blank=True)
+    # When the render was (last) queued: a pending render much older than this was lost (a
+    # worker stopped) and is queued again.
+    requested_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["submission", "-created_at"]
+        constraints = [
+            # The cache key: one report per submission, template version and outcome.
+            models.UniqueConstraint(
+                fields=["submission", "template_version", "outcome_sha256"], name="one_report_per_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Report of {self.submission} (template {self.template_version}, {self.status})"

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
-from assessments import forms, views
+from assessments import forms, report_views, views
 from assessments import self_assessment_views as sa
 
 # Django's form views treat PUT as POST; nothing here needs more than GET and POST.
@@ -69,6 +69,23 @@ urlpatterns = [
         "organisations/<str:code>/assessments/<slug:cycle>/submissions/<int:number>/",
         sa.submission_detail,
         name="submission_detail",
+    ),
+    # The PDF report: the assessment as it stands (a draft, or its latest submission), and
+    # each submission's.
+    path(
+        "organisations/<str:code>/assessments/<slug:cycle>/report.pdf",
+        report_views.assessment_report,
+        name="assessment_report",
+    ),
+    path(
+        "organisations/<str:code>/assessments/<slug:cycle>/submissions/<int:number>/report.pdf",
+        report_views.submission_report,
+        name="submission_report",
+    ),
+    path(
+        "organisations/<str:code>/assessments/<slug:cycle>/submissions/<int:number>/report/",
+        report_views.submission_report_status,
+        name="submission_report_status",
     ),
     # Signing in and passwords: Django's views (already exempt from the sign-in requirement),
     # with GOV.UK forms and templates.

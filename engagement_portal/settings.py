@@ -267,4 +267,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL") or "INFO"},
+    # WeasyPrint reports each step of every PDF it lays out, page by page, at INFO.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }

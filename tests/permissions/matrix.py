@@ -517,6 +517,26 @@ SELF_ASSESSMENT_RULES: list[Rule] = [
 RULES += SELF_ASSESSMENT_RULES
 
 # ---------------------------------------------------------------------------------------------
+# The PDF report (assessments/report_views.py). A's members download a draft report of the
+# assessment they are working on; CQC staff never get draft content (404). The report of a
+# submitted assessment, and of each submission, is for A's members and CQC assessors. A
+# submission number that does not exist is a 404 for everybody.
+
+
+def _sa_missing_submission(cast) -> dict:
+    return {**_sa_submitted(cast), "number": 2}
+
+
+REPORT_RULES: list[Rule] = [
+    Rule("assessment_report", "GET", SA_MEMBERS, kwargs=_sa),
+    Rule("assessment_report", "GET", signed_in(404, **ORG_A_READERS), kwargs=_sa_submitted),
+    Rule("submission_report", "GET", signed_in(404, **ORG_A_READERS), kwargs=_sa_submission),
+    Rule("submission_report", "GET", signed_in(404), kwargs=_sa_missing_submission),
+    Rule("submission_report_status", "GET", signed_in(404, **ORG_A_READERS), kwargs=_sa_submission),
+]
+RULES += REPORT_RULES
+
+# ---------------------------------------------------------------------------------------------
 # CQC's review (reviews/views.py): for CQC assessors (and superusers, who hold every permission)
 # only; everyone else signed in gets 403, whatever the assessment. Assessors get 404 for an
 # assessment that was never submitted (A's draft in the open cycle). The submitted assessment

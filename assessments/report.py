@@ -1,0 +1,517 @@
+"""The self-assessment report: what goes into the PDF, and rendering it.
+
+A report is built from a snapshot, the same plain data a submission stores
+(`services.build_snapshot`): a submission's own snapshot for a submitted report, or a snapshot of
+the live answers made just now for a draft. So a draft and a submitted report are laid out by the
+same template from the same shape of data, and a submitted report shows exactly what CQC received
+and nothing read from the live answers (the level descriptors come from the pinned rubric
+version, which never changes once published; its content hash is on the cover).
+
+Once CQC has finalised its review, the report also shows the assessor's scores beside the
+self-assessed ones and the outcome. The assessor review is a later issue: `build_report` takes an
+optional `OutcomeSection` for it, and nothing passes one yet.
+
+Cached submitted reports are keyed by the submission (whose snapshot never changes), by
+REPORT_VERSION and by the outcome's fingerprint (see RenderedReport). Change REPORT_VERSION
+whenever a change to the template, its stylesheet or this module changes what a report looks
+like, so that stored reports are rendered again.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import logging
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.text import slugify
+
+from assessments import services
+from assessments.answers import score_label
+from assessments.models import Assessment, RenderedReport, Submission
+from engagement_portal.lib.pdf import RenderedPdf, render_pdf
+from evidence.models import EvidenceItem
+from principles.models import LevelDescriptor
+
+logger = logging.getLogger(__name__)
+
+REPORT_VERSION = "1"
+TEMPLATE = "pdf/report.html"
+# Stored reports share the private evidence storage (local disk or S3), in a folder of their own.
+STORAGE_PREFIX = "reports/"
+# A render still pending this long after it was queued was lost (a worker stopped): queue it again.
+LOST_AFTER = datetime.timedelta(minutes=10)
+
+KIND_NAMES = dict(EvidenceItem.Kind.choices)
+CATEGORY_NAMES = dict(EvidenceItem.Category.choices)
+LEVEL_NAMES = dict(LevelDescriptor.Level.choices)
+SHORT_SHA = 12
+
+
+@dataclass(frozen=True)
+class OutcomeSection:
+    """CQC's finalised view, shown beside the organisation's own scores.
+
+    Built by the assessor review (a later issue); until then every report leaves it out."""
+
+    scores: Mapping[int, int | None]  # principle number -> the assessor's score (1-4)
+    rating: str | None
+    percentage: str | None
+    summary: str
+    finalised_at: datetime.datetime | None = None
+    finalised_by: str = ""
+
+    def fingerprint(self) -> str:
+        """What a stored report of a submission is keyed by, beside the submission itself."""
+        data = {
+            "scores": {str(k): v for k, v in sorted(self.scores.items())},
+            "rating": self.rating,
+            "percentage": self.percentage,
+            "summary": self.summary,
+            "finalised_at": self.finalised_at.isoformat() if self.finalised_at else None,
+            "finalised_by": self.finalised_by,
+        }
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class EvidenceEntry:
+    """One file revision in the evidence index; `ref` (E1, E2...) is how criteria cite it."""
+
+    ref: str
+    title: str
+    kind: str
+    category: str
+    date: datetime.date | None
+    file_name: str
+    revision: int | None
+    sha256: str
+
+    @property
+    def short_sha256(self) -> str:
+        return self.sha256[:SHORT_SHA]
+
+
+@dataclass(frozen=True)
+class CitedEvidence:
+    entry: EvidenceEntry
+    location: str
+    note: str
+
+
+@dataclass(frozen=True)
+class CriterionSection:
+    code: str
+    text: str
+    score: int | None
+    label: str
+    descriptor: str
+    narrative: str
+    citations: list[CitedEvidence]
+
+
+@dataclass(frozen=True)
+class PrincipleSection:
+    number: int
+    title: str
+    score: int | None
+    percentage: str | None
+    shortfalls: list[str]
+    criteria: list[CriterionSection]
+    assessor_score: int | None = None
+
+    @property
+    def anchor(self) -> str:
+        return f"principle-{self.number}"
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    number: int
+    title: str
+    score: int | None
+    y: int
+    width: float
+    label_x: float
+
+    @property
+    def text(self) -> str:
+        return f"{self.score} of 4" if self.score else "No score"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A horizontal bar chart of the principle scores, drawn as inline SVG by the template.
+
+    Each bar carries its principle's name above it and its score as words at its end, so the
+    chart reads the same in greyscale (or to someone who cannot tell colours apart); a
+    principle with no score gets a hatched outline bar and the words "No score"."""
+
+    bars: list[ChartBar]
+    width: int
+    height: int
+    plot_left: int
+    plot_width: int
+    row_height: int
+    axis_y: int
+    ticks: list[tuple[int, float]]
+    description: str
+
+
+@dataclass(frozen=True)
+class ReportData:
+    is_draft: bool
+    organisation: str
+    organisation_code: str
+    cycle: str
+    status: str
+    rubric_label: str
+    rubric_title: str
+    rubric_hash: str
+    submission_number: int | None
+    submitted_at: datetime.datetime | None
+    submitted_by: str
+    sha256: str | None  # the submission's snapshot hash; None for a draft
+    generated_at: datetime.datetime
+    rating: str | None
+    percentage: str | None
+    indicative: bool
+    reply: str
+    principles: list[PrincipleSection]
+    evidence: list[EvidenceEntry]
+    chart: Chart
+    outcome: OutcomeSection | None = None
+    criteria_count: int = field(default=0)
+
+    @property
+    def title(self) -> str:
+        kind = "Draft self-assessment report" if self.is_draft else "Self-assessment report"
+        return f"{kind}: {self.organisation}, {self.cycle}"
+
+    @property
+    def filename(self) -> str:
+        if self.is_draft:
+            return report_filename(
+                self.organisation, self.cycle, draft_on=timezone.localdate(self.generated_at)
+            )
+        return report_filename(self.organisation, self.cycle, number=self.submission_number)
+
+
+def report_filename(
+    organisation: str, cycle: str, *, number: int | None = None, draft_on: datetime.date | None = None
+) -> str:
+    """A name that says whose report it is, which cycle, and which submission (or draft date):
+    "northmoor-and-riverside-ics-2026-27-self-assessment-submission-1.pdf"."""
+    base = f"{slugify(organisation)[:80]}-{slugify(cycle.replace('/', '-'))}-self-assessment"
+    if draft_on is not None:
+        return f"{base}-draft-{draft_on:%Y-%m-%d}.pdf"
+    return f"{base}-submission-{number}.pdf"
+
+
+# ---------------------------------------------------------------------------------------------
+# Building
+
+
+def _parse_moment(value: str | None) -> datetime.datetime | None:
+    return datetime.datetime.fromisoformat(value) if value else None
+
+
+def _parse_date(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def _descriptors(rubric_label: str) -> dict[tuple[str, int], str]:
+    """Each criterion's level descriptors in the pinned rubric version, which never changes
+    once published (and whose content hash the report prints). One query."""
+    return {
+        (code, level): text
+        for code, level, text in LevelDescriptor.objects.filter(
+            criterion__principle__version__label=rubric_label
+        ).values_list("criterion__code", "level", "text")
+    }
+
+
+def _chart(principles: list[PrincipleSection]) -> Chart:
+    width, plot_left, row_height, top = 640, 8, 44, 6
+    plot_width = width - plot_left - 96  # room at the end of a full bar for "4 of 4"
+    bars = [
+        ChartBar(
+            number=p.number,
+            title=p.title,
+            score=p.score,
+            y=top + i * row_height,
+            width=round(plot_width * (p.score or 0) / 4, 1),
+            label_x=round(plot_left + plot_width * (p.score or 0) / 4 + (6 if p.score else 46), 1),
+        )
+        for i, p in enumerate(principles)
+    ]
+    axis_y = top + len(bars) * row_height + 2
+    height = axis_y + 22
+    ticks = [(n, plot_left + plot_width * n / 4) for n in range(5)]
+    described = "; ".join(f"{b.number}. {b.title}: {b.text.lower()}" for b in bars)
+    return Chart(
+        bars=bars,
+        width=width,
+        height=height,
+        plot_left=plot_left,
+        plot_width=plot_width,
+        row_height=row_height,
+        axis_y=axis_y,
+        ticks=ticks,
+        description=f"Bar chart of the self-assessed score of each principle, out of 4. {described}.",
+    )
+
+
+def build_report(
+    snapshot: dict,
+    *,
+    is_draft: bool,
+    status: str,
+    sha256: str | None = None,
+    generated_at: datetime.datetime | None = None,
+    outcome: OutcomeSection | None = None,
+) -> ReportData:
+    """The report's contents from a snapshot (a submission's, or one of the live answers).
+
+    `outcome` is CQC's finalised review, for the assessor review issue to pass; reports leave it
+    out until then."""
+    descriptors = _descriptors(snapshot["rubric"]["label"])
+    entries: dict[tuple, EvidenceEntry] = {}
+    principles = []
+    for p in snapshot.get("principles", []):
+        criteria = []
+        for c in p.get("criteria", []):
+            citations = []
+            for cited in c.get("citations", []):
+                key = (
+                    cited.get("sha256"),
+                    cited.get("revision"),
+                    cited.get("title"),
+                    cited.get("original_name"),
+                )
+                entry = entries.get(key)
+                if entry is None:
+                    entry = entries[key] = EvidenceEntry(
+                        ref=f"E{len(entries) + 1}",
+                        title=cited.get("title", ""),
+                        kind=KIND_NAMES.get(cited.get("kind"), cited.get("kind") or ""),
+                        category=CATEGORY_NAMES.get(cited.get("category"), cited.get("category") or ""),
+                        date=_parse_date(cited.get("evidence_date")),
+                        file_name=cited.get("original_name", ""),
+                        revision=cited.get("revision"),
+                        sha256=cited.get("sha256", ""),
+                    )
+                citations.append(CitedEvidence(entry, cited.get("location", ""), cited.get("note", "")))
+            score = c.get("score")
+            criteria.append(
+                CriterionSection(
+                    code=c["code"],
+                    text=c.get("text", ""),
+                    score=score,
+                    label=score_label(score, c.get("not_evidenced", False)),
+                    descriptor=descriptors.get((c["code"], score), "") if score else "",
+                    narrative=c.get("narrative", ""),
+                    citations=citations,
+                )
+            )
+        assessed = p.get("self_assessed", {})
+        principles.append(
+            PrincipleSection(
+                number=p["number"],
+                title=p["title"],
+                score=assessed.get("score"),
+                percentage=assessed.get("percentage"),
+                shortfalls=list(assessed.get("shortfalls", [])),
+                criteria=criteria,
+                assessor_score=outcome.scores.get(p["number"]) if outcome else None,
+            )
+        )
+    overall = snapshot.get("self_assessed", {})
+    return ReportData(
+        is_draft=is_draft,
+        organisation=snapshot["organisation"]["name"],
+        organisation_code=snapshot["organisation"]["code"],
+        cycle=snapshot["cycle"],
+        status=status,
+        rubric_label=snapshot["rubric"]["label"],
+        rubric_title=snapshot["rubric"].get("title", ""),
+        rubric_hash=snapshot["rubric"].get("content_hash", ""),
+        submission_number=None if is_draft else snapshot.get("submission"),
+        submitted_at=None if is_draft else _parse_moment(snapshot.get("submitted_at")),
+        submitted_by="" if is_draft else snapshot.get("submitted_by", {}).get("name", ""),
+        sha256=sha256,
+        generated_at=generated_at or timezone.now(),
+        rating=overall.get("rating"),
+        percentage=overall.get("percentage"),
+        indicative=bool(overall.get("indicative")),
+        reply=snapshot.get("reply", ""),
+        principles=principles,
+        evidence=list(entries.values()),
+        chart=_chart(principles),
+        outcome=outcome,
+        criteria_count=sum(len(p.criteria) for p in principles),
+    )
+
+
+def report_for_submission(submission: Submission, *, outcome: OutcomeSection | None = None) -> ReportData:
+    """What CQC received, from the submission's snapshot alone."""
+    status = "Assessed by CQC" if outcome else "Submitted to CQC"
+    return build_report(
+        submission.snapshot, is_draft=False, status=status, sha256=submission.sha256, outcome=outcome
+    )
+
+
+def report_for_draft(assessment: Assessment, *, by) -> ReportData:
+    """The live answers as they stand now, for the organisation's own people only.
+
+    `assessment` should come with its organisation, cycle and rubric version (select_related)."""
+    now = timezone.now().replace(microsecond=0)
+    snapshot = services.build_snapshot(assessment=assessment, number=0, by=by, at=now)
+    status = f"{assessment.get_status_display()}: a draft, not submitted to CQC"
+    return build_report(snapshot, is_draft=True, status=status, generated_at=now)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering
+
+
+def report_html(data: ReportData) -> str:
+    return render_to_string(TEMPLATE, {"report": data, "level_names": LEVEL_NAMES})
+
+
+def render_report(data: ReportData) -> RenderedPdf:
+    return render_pdf(report_html(data))
+
+
+# ---------------------------------------------------------------------------------------------
+# Stored reports of submissions
+#
+# Rendering a complete self-assessment takes seconds (bench/pdf.py measures it), too long to keep
+# a web request waiting, and what it shows never changes. So a submission's report is rendered
+# once in the background (assessments/tasks.py) and stored; every download after that streams
+# the stored file. With the in-process task backend (developers' machines, tests) the render
+# runs as it is queued, so the first request already gets the file.
+
+
+def outcome_for(submission: Submission) -> OutcomeSection | None:
+    """CQC's finalised outcome for this submission, to show in its report. None for now: the
+    assessor review (a later issue) builds it here, and reports and their cache follow."""
+    return None
+
+
+def _key(submission: Submission) -> dict:
+    outcome = outcome_for(submission)
+    return {
+        "submission": submission,
+        "template_version": REPORT_VERSION,
+        "outcome_sha256": outcome.fingerprint() if outcome else "",
+    }
+
+
+def report_storage():
+    return storages["evidence"]
+
+
+def submission_report(submission: Submission) -> RenderedReport | None:
+    """The stored report for what this submission shows now, whatever its status, or None."""
+    return RenderedReport.objects.filter(**_key(submission)).first()
+
+
+def request_submission_report(submission: Submission) -> RenderedReport:
+    """The report of this submission: ready, or queued to be rendered.
+
+    Queues a render the first time, after a failure, and when a pending render looks lost. Two
+    requests at once queue it once: the unique key makes the second find the first's row, and a
+    re-queue only happens for the request whose conditional update changed the row."""
+    existing = submission_report(submission)
+    if existing is not None and existing.status == RenderedReport.Status.READY:
+        return existing
+    now = timezone.now()
+    if existing is None:
+        row, queue = RenderedReport.objects.get_or_create(**_key(submission), defaults={"requested_at": now})
+    else:
+        row = existing
+        lost = row.status == RenderedReport.Status.PENDING and row.requested_at < now - LOST_AFTER
+        queue = (row.status == RenderedReport.Status.FAILED or lost) and bool(
+            RenderedReport.objects.filter(pk=row.pk, status=row.status, requested_at=row.requested_at).update(
+                status=RenderedReport.Status.PENDING, requested_at=now, detail=""
+            )
+        )
+    if queue:
+        from assessments.tasks import render_submission_report
+
+        try:
+            render_submission_report.enqueue(row.pk)
+        except Exception:
+            logger.exception("Could not queue the report of %s", submission)
+            RenderedReport.objects.filter(pk=row.pk).update(
+                status=RenderedReport.Status.FAILED, detail="Could not be queued"
+            )
+        row.refresh_from_db()
+    return row
+
+
+def store_submission_report(report_id: int) -> str:
+    """Render one queued report and store it (the task's body). Safe to run twice."""
+    row = RenderedReport.objects.select_related("submission").filter(pk=report_id).first()
+    if row is None:
+        return "missing"
+    if row.status == RenderedReport.Status.READY:
+        return "ready"
+    if row.template_version != REPORT_VERSION:
+        # Queued before a deployment changed the template: the new version gets its own row.
+        return "stale"
+    try:
+        rendered = render_report(report_for_submission(row.submission, outcome=outcome_for(row.submission)))
+        storage = report_storage()
+        key = storage.save(f"{STORAGE_PREFIX}{uuid.uuid4().hex}.pdf", ContentFile(rendered.pdf))
+    except Exception as error:
+        logger.exception("Could not render the report of %s", row.submission)
+        RenderedReport.objects.filter(pk=row.pk).exclude(status=RenderedReport.Status.READY).update(
+            status=RenderedReport.Status.FAILED, detail=f"{type(error).__name__}"[:200]
+        )
+        return "failed"
+    stored = (
+        RenderedReport.objects.filter(pk=row.pk)
+        .exclude(status=RenderedReport.Status.READY)
+        .update(
+            status=RenderedReport.Status.READY,
+            storage_key=key,
+            sha256=hashlib.sha256(rendered.pdf).hexdigest(),
+            size=len(rendered.pdf),
+            pages=rendered.pages,
+            render_ms=round(rendered.seconds * 1000),
+            rendered_at=timezone.now(),
+            detail="",
+        )
+    )
+    if not stored:
+        # Another run of the same task stored it first.
+        storage.delete(key)
+    logger.info(
+        "Rendered the report of %s: %s pages in %.1fs", row.submission, rendered.pages, rendered.seconds
+    )
+    return "ready"
+
+
+def open_submission_report(row: RenderedReport) -> File | None:
+    """The stored PDF of a ready report, open for streaming; None (and the row marked failed,
+    so the next request renders it again) if the stored file has gone."""
+    try:
+        return report_storage().open(row.storage_key, "rb")
+    except FileNotFoundError:
+        logger.error(
+            "The stored report %s (%s) is missing; it will be rendered again", row.pk, row.storage_key
+        )
+        RenderedReport.objects.filter(pk=row.pk).update(
+            status=RenderedReport.Status.FAILED, detail="The stored file was missing"
+        )
+        return None

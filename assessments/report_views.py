@@ -1,0 +1,118 @@
+"""The self-assessment report as a PDF download (assessments/report.py builds and renders it).
+
+Who gets what:
+- the organisation's people (leads, contributors, viewers) get a draft report of the live
+  answers while the assessment is with them (in progress, or returned with questions), and the
+  report of what was submitted once it is with CQC, and of any earlier submission;
+- CQC assessors get only reports of submissions: an assessment never submitted is a 404 for
+  them, and so is its draft content at any time;
+- everyone else gets a 404, as for every page of another organisation's assessment.
+
+Drafts are rendered on every request and never stored or cached (`Cache-Control: no-store`):
+they change with every save, and a stored copy would be stale working material. Measured with
+bench/pdf.py, a complete self-assessment (33 criteria with 300-word narratives, 300 pieces of
+evidence) takes a few seconds to render, so a draft download can keep its person waiting that
+long; it is rendered synchronously all the same, because a draft must show the answers as they
+are at that moment (a queued render would show them as they were when it ran) and because drafts
+are downloaded far less often than the submitted report. Submitted reports never change, so they
+are rendered once in the background and stored (see report.py); while one is being prepared the
+download sends its person to a page that says so and offers the file when it is ready.
+"""
+
+from __future__ import annotations
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
+
+from assessments import report
+from assessments.access import (
+    get_assessment_for_member,
+    get_assessment_for_submission_reader,
+    get_organisation_for_user,
+    membership_for,
+)
+from assessments.models import Assessment, RenderedReport, Submission
+
+NO_STORE = "private, no-store"
+
+
+def _pdf_headers(response: HttpResponse, filename: str) -> HttpResponse:
+    response["Content-Type"] = "application/pdf"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    # Unpublished regulatory material: never kept by a browser or a proxy.
+    response["Cache-Control"] = NO_STORE
+    return response
+
+
+def _draft_response(request: HttpRequest, assessment: Assessment) -> HttpResponse:
+    data = report.report_for_draft(assessment, by=request.user)
+    rendered = report.render_report(data)
+    return _pdf_headers(HttpResponse(rendered.pdf), data.filename)
+
+
+def _submission_response(
+    request: HttpRequest, assessment: Assessment, submission: Submission
+) -> HttpResponse:
+    row = report.request_submission_report(submission)
+    if row.status == RenderedReport.Status.READY:
+        stored = report.open_submission_report(row)
+        if stored is not None:
+            snapshot = submission.snapshot
+            filename = report.report_filename(
+                snapshot["organisation"]["name"], snapshot["cycle"], number=submission.number
+            )
+            response = FileResponse(stored, content_type="application/pdf")
+            return _pdf_headers(response, filename)
+    return redirect(
+        "submission_report_status",
+        code=assessment.organisation.code,
+        cycle=assessment.cycle.slug,
+        number=submission.number,
+    )
+
+
+@require_GET
+def assessment_report(request: HttpRequest, code: str, cycle: str) -> HttpResponse:
+    """The report of the assessment as it stands: a draft of the live answers while the
+    organisation is working on it, else the latest submission's report. Assessors always get
+    the latest submission's."""
+    organisation = get_organisation_for_user(request.user, code)
+    if membership_for(request.user, organisation) is not None:
+        assessment = get_assessment_for_member(request.user, code, cycle).assessment
+        if assessment.is_editable:
+            return _draft_response(request, assessment)
+    else:
+        assessment = get_assessment_for_submission_reader(request.user, code, cycle)
+    submission = assessment.submissions.order_by("-number").first()
+    if submission is None:
+        raise Http404("No such report")
+    return _submission_response(request, assessment, submission)
+
+
+@require_GET
+def submission_report(request: HttpRequest, code: str, cycle: str, number: int) -> HttpResponse:
+    """One submission's report: what CQC received, from its snapshot."""
+    assessment = get_assessment_for_submission_reader(request.user, code, cycle)
+    submission = get_object_or_404(assessment.submissions, number=number)
+    return _submission_response(request, assessment, submission)
+
+
+@require_GET
+def submission_report_status(request: HttpRequest, code: str, cycle: str, number: int) -> HttpResponse:
+    """Whether a submission's report is ready: "being prepared", with a button to check again,
+    or a link to the file."""
+    assessment = get_assessment_for_submission_reader(request.user, code, cycle)
+    submission = get_object_or_404(assessment.submissions, number=number)
+    return render(
+        request,
+        "assessments/report_status.html",
+        {
+            "assessment": assessment,
+            "submission": submission,
+            "report": report.submission_report(submission),
+            "Status": RenderedReport.Status,
+        },
+    )

@@ -1,0 +1,150 @@
+"""HTML to PDF: the one place in the portal that calls WeasyPrint.
+
+User text (narratives, notes, evidence titles) reaches PDF templates, so a template that forgot
+to escape something, or WeasyPrint itself, must not be able to read a local file or make a
+request on the server's behalf (server-side request forgery, ASVS V13.2.4). Two walls:
+
+- templates autoescape (Django's default), so `<img src="file:///etc/passwd">` in a narrative is
+  text on the page, never an element;
+- every URL WeasyPrint wants to load goes through `PortalURLFetcher`, which serves only the
+  project's own static files (looked up by the staticfiles finders, or in STATIC_ROOT once
+  collected; never outside them, and only of the kinds a report uses) and `data:` URIs, and
+  refuses everything else: http(s) anywhere but the report's own made-up origin, file:, ftp:,
+  and so on. It never opens a network connection or a path it was given, so there is no
+  redirect to follow either. Refusals are recorded on the fetcher (and logged), so tests can
+  assert that nothing else was asked for.
+
+Documents come out as PDF/UA-1 (tagged for assistive technology: a structure tree, /MarkInfo
+/Marked true, the document's language from `<html lang>` and its title from `<title>`).
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import time
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+from urllib.request import DataHandler, Request
+
+import weasyprint
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
+from weasyprint.urls import URLFetcherResponse
+
+logger = logging.getLogger(__name__)
+
+# Relative URLs in PDF templates ({% static %} gives "/static/...") resolve against this made-up
+# origin. ".invalid" is reserved (RFC 2606) and never resolves, and the fetcher only ever maps
+# it onto static files on disk: it is a name, not a place anything is fetched from.
+BASE_URL = "https://report.invalid/"
+# What a report may load: its stylesheet and images. (Fonts come from the system: Arial's
+# metric twin Liberation Sans, through fontconfig.)
+STATIC_SUFFIXES = frozenset({".css", ".svg", ".png", ".jpg", ".jpeg"})
+PDF_VARIANT = "pdf/ua-1"
+
+
+class RefusedURL(ValueError):
+    """WeasyPrint asked for something other than a static file of ours or a data: URI."""
+
+
+class PortalURLFetcher(weasyprint.URLFetcher):
+    """Serves static files and data: URIs; refuses everything else and records it.
+
+    Never calls WeasyPrint's own fetching (`URLFetcher.fetch`, which would open http, https,
+    ftp and file URLs and follow redirects): `fetch` below answers every request itself."""
+
+    def __init__(self) -> None:
+        # The parent sets up urllib handlers that are never used (fetch does not call it), and
+        # the attributes WeasyPrint reads: fail_on_errors=False, so a refused URL leaves a gap
+        # (a missing image) rather than failing the whole report.
+        super().__init__(allowed_protocols=("data",), allow_redirects=False, fail_on_errors=False, timeout=1)
+        self.served: list[str] = []
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        if url[:5].lower() == "data:":
+            self.served.append(url[:60])
+            response = DataHandler().data_open(Request(url))  # noqa: S310 - data: only, checked above
+            return URLFetcherResponse(
+                url, response.read(), {"Content-Type": response.headers["Content-Type"]}
+            )
+        path = static_file(url)
+        if path is None:
+            self.refused.append(url)
+            logger.warning("PDF rendering refused to fetch %r", url[:200])
+            raise RefusedURL(f"Not a static file of the portal: {url[:200]}")
+        self.served.append(url)
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+
+    # WeasyPrint calls the fetcher; `open` is urllib's entry point, which the parent routes to
+    # fetch as well. Both end up above.
+    def __call__(self, url: str) -> URLFetcherResponse:
+        return self.fetch(url)
+
+    def open(self, url, data=None, timeout=None) -> URLFetcherResponse:
+        return self.fetch(url.full_url if isinstance(url, Request) else url)
+
+
+def static_file(url: str) -> Path | None:
+    """The file on disk for a URL under BASE_URL + STATIC_URL, or None.
+
+    None for any other URL, for a path that tries to leave the static folders (`..`, an absolute
+    path, a backslash, a NUL, an encoded form of any of these), and for a kind of file a report
+    has no use for."""
+    prefix = BASE_URL.rstrip("/") + settings.STATIC_URL
+    if not url.startswith(prefix):
+        return None
+    parts = urlsplit(url)
+    relative = unquote(parts.path[len(urlsplit(prefix).path) :])
+    if not relative or "\\" in relative or "\x00" in relative or relative.startswith("/"):
+        return None
+    pure = PurePosixPath(relative)
+    if any(part in {"..", "."} for part in pure.parts) or pure.suffix.lower() not in STATIC_SUFFIXES:
+        return None
+    candidates: list[Path] = []
+    try:
+        found = finders.find(relative)
+    except SuspiciousFileOperation:
+        return None
+    if found:
+        candidates.append(Path(found))
+    if settings.STATIC_ROOT:
+        root = Path(settings.STATIC_ROOT).resolve()
+        collected = (root / relative).resolve()
+        if collected.is_relative_to(root):
+            candidates.append(collected)
+    return next((path for path in candidates if path.is_file()), None)
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    pdf: bytes
+    pages: int
+    seconds: float
+    # Every URL the fetcher served (data: URIs cut short) and refused, in order.
+    served: tuple[str, ...]
+    refused: tuple[str, ...]
+
+
+def render_pdf(html: str) -> RenderedPdf:
+    """Render a complete HTML document (from a template in templates/pdf/) to a tagged PDF.
+
+    The document should carry `<html lang="en-GB">` and a `<title>`: they become the PDF's
+    language and title, which PDF/UA requires."""
+    started = time.perf_counter()
+    fetcher = PortalURLFetcher()
+    document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
+        pdf_variant=PDF_VARIANT, pdf_tags=True
+    )
+    pdf = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)
+    return RenderedPdf(
+        pdf=pdf,
+        pages=len(document.pages),
+        seconds=time.perf_counter() - started,
+        served=tuple(fetcher.served),
+        refused=tuple(fetcher.refused),
+    )

@@ -1,0 +1,410 @@
+"""The PDF self-assessment report: what it says, that it is tagged for accessibility, who gets
+which report, and that a submitted report is rendered once and then streamed from storage."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pypdf
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
+
+from assessments import report, services
+from assessments.models import Assessment, RenderedReport
+from principles.models import Principle
+from tests.assessments.helpers import (
+    answer_all,
+    cite,
+    earlier_cycle,
+    evidence_file,
+    response,
+    start,
+    submit,
+    submitted,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name: str, assessment: Assessment, **extra) -> str:
+    return reverse(
+        name, kwargs={"code": assessment.organisation.code, "cycle": assessment.cycle.slug, **extra}
+    )
+
+
+def pdf_of(http_response) -> bytes:
+    if http_response.streaming:
+        return b"".join(http_response.streaming_content)
+    return http_response.content
+
+
+def text_of(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+
+
+def squashed(text: str) -> str:
+    """The text without whitespace, for values a line may break inside (hashes)."""
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture
+def render_calls(monkeypatch) -> list:
+    """Every call to render a report, counted."""
+    calls = []
+    real = report.render_report
+
+    def counting(data):
+        calls.append(data)
+        return real(data)
+
+    monkeypatch.setattr(report, "render_report", counting)
+    return calls
+
+
+# ---------------------------------------------------------------------------------------------
+# What a submitted report says
+
+
+def test_a_submitted_report_shows_what_was_submitted(client, cast):
+    assessment = submitted(cast)
+    submission = assessment.submissions.get()
+    client.force_login(cast.lead_a)
+
+    reply = client.get(url("submission_report", assessment, number=1))
+
+    assert reply.status_code == 200
+    assert reply["Content-Type"] == "application/pdf"
+    assert reply["Content-Disposition"] == (
+        'attachment; filename="alderley-integrated-care-system-2026-27-self-assessment-submission-1.pdf"'
+    )
+    assert reply["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in reply["Cache-Control"]
+    pdf = pdf_of(reply)
+    assert pdf.startswith(b"%PDF-")
+    text = text_of(pdf)
+    assert "Alderley Integrated Care System" in text
+    for title in Principle.objects.filter(version=assessment.rubric_version).values_list("title", flat=True):
+        assert title in text
+    assert "3 – Good standard" in text  # every criterion's score
+    assert "3 of 4" in text  # every principle's score
+    assert "Evidence PR" in text and "Evidence PE" in text  # cited evidence, and the index
+    assert submission.sha256 in squashed(text)
+    assert "Submitted to CQC" in text
+    assert "Draft" not in text
+
+
+def test_the_report_is_tagged_for_accessibility_with_a_language_and_a_title(client, cast):
+    assessment = submitted(cast)
+    client.force_login(cast.lead_a)
+
+    reader = pypdf.PdfReader(io.BytesIO(pdf_of(client.get(url("submission_report", assessment, number=1)))))
+
+    catalog = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in catalog
+    assert catalog["/MarkInfo"]["/Marked"] == True  # noqa: E712 - a pypdf BooleanObject
+    assert catalog["/Lang"] == "en-GB"
+    assert reader.metadata.title == "Self-assessment report: Alderley Integrated Care System, 2026/27"
+
+
+def _structure(node, found: list) -> None:
+    node = node.get_object()
+    if isinstance(node, dict):
+        if node.get("/S") is not None:
+            found.append(node)
+        kids = node.get("/K")
+        if kids is not None:
+            for kid in kids if isinstance(kids, list) else [kids]:
+                _structure(kid, found)
+
+
+def test_the_chart_is_a_figure_with_a_text_alternative(client, cast):
+    assessment = submitted(cast)
+    client.force_login(cast.lead_a)
+    reader = pypdf.PdfReader(io.BytesIO(pdf_of(client.get(url("submission_report", assessment, number=1)))))
+
+    elements: list = []
+    _structure(reader.trailer["/Root"]["/StructTreeRoot"], elements)
+
+    figures = [e for e in elements if e["/S"] == "/Figure"]
+    assert len(figures) == 1
+    alternative = str(figures[0]["/Alt"])
+    assert alternative.startswith("Bar chart of the self-assessed score of each principle")
+    assert "1. Strong leadership: 3 of 4" in alternative
+    tags = {e["/S"] for e in elements}
+    assert {"/H1", "/H2", "/H3", "/Table", "/TH", "/TD", "/P"} <= tags
+
+
+def test_the_contents_give_each_section_its_page_number(client, cast):
+    assessment = submitted(cast)
+    client.force_login(cast.lead_a)
+    reader = pypdf.PdfReader(io.BytesIO(pdf_of(client.get(url("submission_report", assessment, number=1)))))
+
+    contents = reader.pages[1].extract_text()
+
+    pages = {name: int(n) for name, n in re.findall(r"^(.+?)\s*\.{3,}\s*(\d+)$", contents, re.M)}
+    assert pages["Summary"] == 3
+    assert pages["1. Strong leadership"] == 4
+    assert "Evidence index" in pages
+    last = len(reader.pages)
+    assert pages["Evidence index"] == last
+    assert "Evidence index" in reader.pages[last - 1].extract_text()
+    assert f"Page {last} of {last}" in reader.pages[last - 1].extract_text()
+    assert (
+        "Alderley Integrated Care System · 2026/27 self-assessment" in reader.pages[last - 1].extract_text()
+    )
+
+
+def test_each_criterion_shows_its_levels_descriptor_narrative_and_cited_evidence(client, cast):
+    assessment = start(cast)
+    answer_all(assessment, narrative="Named leads in every partner organisation.")
+    file = evidence_file(cast.org_a, cast.lead_a, title="Partnership board minutes, March 2026")
+    cite(assessment, "1.1", file, cast.lead_a, location="Item 6")
+    submit(assessment, cast.lead_a)
+    descriptor = (
+        assessment.rubric_version.principles.get(number=1).criteria.get(code="1.1").levels.get(level=3)
+    )
+    client.force_login(cast.viewer_a)
+
+    text = text_of(pdf_of(client.get(url("submission_report", assessment, number=1))))
+
+    assert "Named leads in every partner organisation." in text
+    assert squashed(descriptor.text) in squashed(text)
+    assert "Partnership board minutes, March 2026, 12 March 2026. Where: Item 6" in text
+    # The evidence index: kind, category, date, file name and the start of the SHA-256.
+    index = squashed(text[text.rindex("Evidence index") :])
+    for value in ("Board or committee minutes", "Processes", "12 Mar 2026", "board-minutes.txt"):
+        assert squashed(value) in index
+    assert file.sha256[:12] in text
+
+
+def test_an_outcome_section_puts_cqcs_scores_beside_the_self_assessed_ones(cast):
+    """Nothing passes an outcome yet (the assessor review is a later issue); the report is ready."""
+    assessment = submitted(cast)
+    outcome = report.OutcomeSection(
+        scores={n: 2 for n in range(1, 9)},
+        rating="Requires improvement",
+        percentage="50.0%",
+        summary="Good start.",
+    )
+
+    data = report.report_for_submission(assessment.submissions.get(), outcome=outcome)
+    text = text_of(report.render_report(data).pdf)
+
+    assert "CQC's score" in text and "2 of 4" in text
+    assert "CQC's rating: Requires improvement (50.0%)" in text
+    assert "CQC's assessment" in text and "Good start." in text
+    assert "Assessed by CQC" in text
+    assert (
+        outcome.fingerprint()
+        != report.OutcomeSection(scores={}, rating=None, percentage=None, summary="").fingerprint()
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Drafts
+
+
+def test_a_draft_report_is_watermarked_and_never_stored_or_cached(client, cast, render_calls):
+    assessment = start(cast)
+    answer_all(assessment, narrative="Work in progress on the strategy.")
+    client.force_login(cast.contributor_a)
+
+    first = client.get(url("assessment_report", assessment))
+    second = client.get(url("assessment_report", assessment))
+
+    assert first.status_code == second.status_code == 200
+    assert first["Cache-Control"] == "private, no-store"
+    name = r"alderley-integrated-care-system-2026-27-self-assessment-draft-\d{4}-\d{2}-\d{2}\.pdf"
+    assert re.fullmatch(f'attachment; filename="{name}"', first["Content-Disposition"])
+    text = text_of(first.content)
+    assert "Draft: not submitted to CQC" in text
+    assert "Work in progress on the strategy." in text
+    assert "In progress: a draft, not submitted to CQC" in text
+    assert len(render_calls) == 2
+    assert not RenderedReport.objects.exists()
+
+
+def test_a_viewer_gets_the_draft_and_another_organisation_gets_404(client, cast):
+    assessment = start(cast)
+    client.force_login(cast.viewer_a)
+    assert client.get(url("assessment_report", assessment)).status_code == 200
+    for person in (cast.lead_b, cast.assessor, cast.outsider, cast.rubric_admin):
+        client.force_login(person)
+        assert client.get(url("assessment_report", assessment)).status_code == 404, person
+
+
+def test_assessors_get_what_was_submitted_never_the_draft_being_reworked(client, cast):
+    assessment = submitted(cast)
+    services.assessment_return(assessment=assessment, by=cast.assessor, comment="Say more about 1.1.")
+    services.response_save(
+        response=response(assessment, "1.1"),
+        by=cast.lead_a,
+        expected_version=1,
+        score=4,
+        not_evidenced=False,
+        narrative="Unsubmitted working notes about 1.1.",
+    )
+
+    client.force_login(cast.assessor)
+    theirs = text_of(pdf_of(client.get(url("assessment_report", assessment))))
+    client.force_login(cast.lead_a)
+    ours = text_of(pdf_of(client.get(url("assessment_report", assessment))))
+
+    assert "Unsubmitted working notes" not in theirs
+    assert "Submitted to CQC" in theirs
+    assert "Unsubmitted working notes about 1.1." in ours
+    assert "Draft: not submitted to CQC" in ours
+    assert "Returned with questions: a draft, not submitted to CQC" in ours
+
+
+# ---------------------------------------------------------------------------------------------
+# Submitted reports are rendered once and kept
+
+
+def test_a_submitted_report_is_rendered_once_and_then_streamed_from_storage(client, cast, render_calls):
+    assessment = submitted(cast)
+    client.force_login(cast.lead_a)
+
+    first = pdf_of(client.get(url("submission_report", assessment, number=1)))
+    client.force_login(cast.assessor)
+    second = client.get(url("submission_report", assessment, number=1))
+    client.force_login(cast.viewer_a)
+    third = client.get(url("assessment_report", assessment))  # the latest submission's
+
+    assert len(render_calls) == 1
+    assert second.streaming and third.streaming
+    assert first == pdf_of(second) == pdf_of(third)
+    stored = RenderedReport.objects.get()
+    assert stored.status == RenderedReport.Status.READY
+    assert stored.template_version == report.REPORT_VERSION
+    assert stored.outcome_sha256 == ""
+    assert stored.storage_key.startswith("reports/")
+    assert stored.pages >= 10
+    with report.report_storage().open(stored.storage_key) as f:
+        assert f.read() == first
+
+
+def test_a_new_report_template_version_renders_again(client, cast, render_calls, monkeypatch):
+    assessment = submitted(cast)
+    client.force_login(cast.lead_a)
+    client.get(url("submission_report", assessment, number=1))
+    monkeypatch.setattr(report, "REPORT_VERSION", "test-next")
+
+    client.get(url("submission_report", assessment, number=1))
+
+    assert len(render_calls) == 2
+    assert set(RenderedReport.objects.values_list("template_version", flat=True)) == {"1", "test-next"}
+
+
+def test_a_lost_stored_file_is_rendered_again(client, cast, render_calls):
+    assessment = submitted(cast)
+    client.force_login(cast.lead_a)
+    client.get(url("submission_report", assessment, number=1))
+    report.report_storage().delete(RenderedReport.objects.get().storage_key)
+
+    first = client.get(url("submission_report", assessment, number=1))
+    second = client.get(url("submission_report", assessment, number=1))
+
+    assert first.status_code == 302  # to the page saying what happened
+    assert second.status_code == 200 and pdf_of(second).startswith(b"%PDF-")
+    assert len(render_calls) == 2
+
+
+@pytest.fixture
+def queued_tasks(settings):
+    """Tasks queued in the database and left there, as in production until the worker runs them."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def test_a_report_being_prepared_has_a_page_that_offers_it_when_ready(client, cast, queued_tasks):
+    assessment = submitted(cast)
+    client.force_login(cast.lead_a)
+    status_url = url("submission_report_status", assessment, number=1)
+
+    assert "Prepare the report" in client.get(status_url).content.decode()
+    reply = client.get(url("submission_report", assessment, number=1))
+    assert reply.status_code == 302 and reply["Location"] == status_url
+    client.get(url("submission_report", assessment, number=1))  # asking again queues nothing more
+    page = client.get(status_url).content.decode()
+    assert "Your report is being prepared" in page and "Check again" in page
+    row = RenderedReport.objects.get()
+    assert row.status == RenderedReport.Status.PENDING
+    [queued] = DBTaskResult.objects.all()
+    assert queued.args_kwargs == {"args": [row.pk], "kwargs": {}}
+
+    assert report.store_submission_report(row.pk) == "ready"  # what the worker does
+
+    page = client.get(status_url).content.decode()
+    assert "Your report is ready" in page
+    assert url("submission_report", assessment, number=1) in page
+    assert pdf_of(client.get(url("submission_report", assessment, number=1))).startswith(b"%PDF-")
+
+
+def test_a_failed_render_says_so_and_is_tried_again(client, cast, monkeypatch):
+    assessment = submitted(cast)
+    client.force_login(cast.lead_a)
+    real = report.render_report
+
+    def broken(data):
+        raise RuntimeError("no fonts")
+
+    monkeypatch.setattr(report, "render_report", broken)
+    reply = client.get(url("submission_report", assessment, number=1), follow=True)
+    assert "The report could not be prepared" in reply.content.decode()
+    assert RenderedReport.objects.get().status == RenderedReport.Status.FAILED
+
+    monkeypatch.setattr(report, "render_report", real)
+    assert pdf_of(client.get(url("submission_report", assessment, number=1))).startswith(b"%PDF-")
+
+
+def test_each_submission_has_its_own_report(client, cast):
+    assessment = submitted(cast)
+    services.assessment_return(assessment=assessment, by=cast.assessor, comment="More on 1.1, please.")
+    submit(assessment, cast.lead_a, reply="We have added the March minutes.")
+    client.force_login(cast.assessor)
+
+    first = text_of(pdf_of(client.get(url("submission_report", assessment, number=1))))
+    second = text_of(pdf_of(client.get(url("submission_report", assessment, number=2))))
+
+    assert "Number 1, submitted" in first and "We have added the March minutes." not in first
+    assert "Number 2, submitted" in second and "We have added the March minutes." in second
+    assert client.get(url("submission_report", assessment, number=3)).status_code == 404
+
+
+# ---------------------------------------------------------------------------------------------
+# The command line
+
+
+def test_render_report_renders_the_latest_submission_or_else_the_draft(cast, tmp_path):
+    draft = start(cast)
+    earlier = submitted(cast, earlier_cycle())
+
+    call_command("render_report", str(draft.pk), "--output", str(tmp_path / "draft.pdf"))
+    call_command("render_report", str(earlier.pk), "--output", str(tmp_path / "submitted.pdf"))
+
+    assert "Draft: not submitted to CQC" in text_of((tmp_path / "draft.pdf").read_bytes())
+    submitted_text = text_of((tmp_path / "submitted.pdf").read_bytes())
+    assert "2025/26" in submitted_text and earlier.submissions.get().sha256 in squashed(submitted_text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Where the download is offered
+
+
+def test_the_overview_and_the_submission_page_offer_the_report(client, cast):
+    draft = start(cast)
+    earlier = submitted(cast, earlier_cycle())
+    client.force_login(cast.viewer_a)
+
+    overview = client.get(url("assessment_overview", draft)).content.decode()
+    assert f'href="{url("assessment_report", draft)}"' in overview
+    assert "Download a draft report (PDF)" in overview
+    submitted_overview = client.get(url("assessment_overview", earlier)).content.decode()
+    assert "Download the submitted report (PDF)" in submitted_overview
+    client.force_login(cast.assessor)
+    page = client.get(url("submission_detail", earlier, number=1)).content.decode()
+    assert f'href="{url("submission_report", earlier, number=1)}"' in page
+    assert "Download submission 1 as a PDF" in page

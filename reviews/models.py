@@ -126,6 +126,9 @@ class ReviewEvent(models.Model):
         OVERRIDE = "override", "Principle score overridden"
         OVERRIDE_REMOVED = "override_removed", "Principle override removed"
         NOTES = "notes", "CQC notes changed"
+        QUESTION = "question", "Question asked"
+        REPLY = "reply", "Reply in a question thread"
+        RETURNED = "returned", "Returned to the organisation with questions"
 
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -139,3 +142,40 @@ class ReviewEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.review.assessment}: {self.get_kind_display()} {self.subject}"
+
+
+class Clarification(models.Model):
+    """A question from CQC on a criterion or a principle (or the whole assessment), and the
+    thread of replies under it (`parent` set). Questions are drafted during the review and sent
+    when the assessor returns the assessment (`sent_at`); only sent questions, and their
+    replies, are ever shown to the organisation. A question is answered once the organisation
+    replies (`answered_at`)."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="clarifications")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replies"
+    )
+    criterion_code = models.CharField(max_length=10, blank=True)
+    principle_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # From CQC (an assessor) or from the organisation: decided when written, never from a role
+    # that may change later.
+    from_cqc = models.BooleanField()
+    body = models.TextField()  # no character cap
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["assessment", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.assessment}: {self.subject}"
+
+    @property
+    def subject(self) -> str:
+        if self.criterion_code:
+            return f"Criterion {self.criterion_code}"
+        if self.principle_number:
+            return f"Principle {self.principle_number}"
+        return "The whole self-assessment"

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from assessments.models import Assessment, Transition
 from assessments.roles import is_assessor
-from reviews.models import AssessorScore, PrincipleDecision, Review, ReviewEvent
+from reviews.models import AssessorScore, Clarification, PrincipleDecision, Review, ReviewEvent
 
 REVIEWABLE = frozenset(
     {
@@ -215,3 +215,118 @@ def notes_save(*, assessment: Assessment, by, expected_version: int, notes: str)
     ReviewEvent.objects.create(review=review, kind=ReviewEvent.Kind.NOTES, by=by)
     review.refresh_from_db()
     return review
+
+
+# ---------------------------------------------------------------------------------------------
+# Clarifications
+
+
+def _member_role(user, assessment: Assessment) -> str | None:
+    from assessments.services import role_in
+
+    return role_in(user, assessment.organisation_id)
+
+
+@transaction.atomic
+def question_ask(
+    *, assessment: Assessment, by, body: str, criterion_code: str = "", principle_number: int | None = None
+) -> Clarification:
+    """An assessor's question on a criterion, a principle, or the whole assessment; sent to the
+    organisation when the assessment is returned."""
+    _require_assessor(by)
+    locked = _lock(assessment)
+    _require_in_review(locked)
+    body = body.strip()
+    if not body:
+        raise ValidationError("Write your question.")
+    review = review_for(locked)
+    question = Clarification.objects.create(
+        assessment=locked,
+        criterion_code=criterion_code,
+        principle_number=principle_number,
+        author=by,
+        from_cqc=True,
+        body=body,
+    )
+    ReviewEvent.objects.create(
+        review=review, kind=ReviewEvent.Kind.QUESTION, subject=question.subject[:20], by=by
+    )
+    return question
+
+
+@transaction.atomic
+def assessment_return_with_questions(*, assessment: Assessment, by, comment: str = "") -> int:
+    """In review → returned (assessments.services.assessment_return), sending every question not
+    sent yet. Refused with nothing to ask. Returns how many questions were sent."""
+    from assessments.services import assessment_return
+
+    _require_assessor(by)
+    locked = _lock(assessment)
+    if locked.status != Assessment.Status.IN_REVIEW:
+        raise ValidationError("Only a self-assessment in review can be returned to the organisation.")
+    unsent = Clarification.objects.filter(assessment=locked, parent=None, from_cqc=True, sent_at=None)
+    count = unsent.count()
+    comment = comment.strip()
+    if not count and not comment:
+        raise ValidationError("Ask at least one question before you return the self-assessment.")
+    summary = comment or f"CQC has {count} question{'s' if count != 1 else ''} for you."
+    assessment_return(assessment=locked, by=by, comment=summary)
+    unsent.update(sent_at=timezone.now())
+    ReviewEvent.objects.create(
+        review=review_for(locked), kind=ReviewEvent.Kind.RETURNED, detail=summary, by=by
+    )
+    assessment.status = locked.status
+    return count
+
+
+@transaction.atomic
+def question_reply(*, question: Clarification, by, body: str) -> Clarification:
+    """A reply in a question's thread: from the organisation's leads and contributors while the
+    assessment is returned to them (which marks the question answered), or from an assessor."""
+    locked = _lock(question.assessment)
+    body = body.strip()
+    if question.parent_id is not None:
+        raise ValidationError("Reply to the question, not to a reply.")
+    if is_assessor(by) and _member_role(by, locked) is None:
+        from_cqc = True
+    else:
+        if _member_role(by, locked) not in {"lead", "contributor"}:
+            raise PermissionDenied(
+                "Only the organisation's leads and contributors can answer CQC's questions"
+            )
+        if question.sent_at is None:
+            raise PermissionDenied("This question has not been sent to the organisation")
+        if locked.status != Assessment.Status.RETURNED:
+            raise ValidationError(
+                "You can answer CQC's questions only while the self-assessment is returned to you."
+            )
+        from_cqc = False
+    if not body:
+        raise ValidationError("Write your reply.")
+    reply = Clarification.objects.create(
+        assessment=locked,
+        parent=question,
+        criterion_code=question.criterion_code,
+        principle_number=question.principle_number,
+        author=by,
+        from_cqc=from_cqc,
+        body=body,
+        sent_at=timezone.now(),
+    )
+    if not from_cqc and question.answered_at is None:
+        Clarification.objects.filter(pk=question.pk).update(answered_at=timezone.now())
+    review = Review.objects.filter(assessment=locked).first()
+    if review is not None:
+        ReviewEvent.objects.create(
+            review=review, kind=ReviewEvent.Kind.REPLY, subject=question.subject[:20], by=by
+        )
+    return reply
+
+
+def sent_questions(assessment: Assessment):
+    """The questions (with replies) the organisation may see: only those sent."""
+    return (
+        Clarification.objects.filter(assessment=assessment, parent=None, sent_at__isnull=False)
+        .select_related("author")
+        .prefetch_related("replies__author")
+    )

@@ -12,4 +12,10 @@ urlpatterns = [
         "<str:code>/<slug:cycle>/criteria/<str:criterion>/", views.review_criterion, name="review_criterion"
     ),
     path("<str:code>/<slug:cycle>/principles/<int:number>/", views.review_principle, name="review_principle"),
+    path("<str:code>/<slug:cycle>/questions/", views.review_question, name="review_question"),
+    path(
+        "<str:code>/<slug:cycle>/questions/<int:question_id>/reply/", views.review_reply, name="review_reply"
+    ),
+    path("<str:code>/<slug:cycle>/return/", views.review_return, name="review_return"),
+    path("<str:code>/<slug:cycle>/changes/", views.review_changes, name="review_changes"),
 ]

@@ -21,7 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from assessments.models import Assessment, AssessmentCycle, Organisation
 from assessments.roles import is_assessor
 from reviews import services, workspace
-from reviews.models import Review
+from reviews.changes import compare
+from reviews.models import Clarification, Review
 
 ASSESSMENT_STATUSES = [(s, label) for s, label in Assessment.Status.choices if s in services.REVIEWABLE]
 NOT_EVIDENCED = "not_evidenced"
@@ -123,7 +124,17 @@ def review_assign(request: HttpRequest, code: str, cycle: str) -> HttpResponse:
     return redirect(back)
 
 
-def _workspace_page(request, assessment, *, notes=None, notes_error=None, status=200) -> HttpResponse:
+def _questions(assessment: Assessment):
+    return list(
+        Clarification.objects.filter(assessment=assessment, parent=None)
+        .select_related("author")
+        .prefetch_related("replies__author")
+    )
+
+
+def _workspace_page(
+    request, assessment, *, notes=None, notes_error=None, status=200, **extra
+) -> HttpResponse:
     review = _review(assessment)
     ws = workspace.build(assessment, review)
     if ws is None:
@@ -142,6 +153,9 @@ def _workspace_page(request, assessment, *, notes=None, notes_error=None, status
             "notes_error": notes_error,
             "events": list(review.events.select_related("by")) if review.pk else [],
             "transitions": list(assessment.transitions.select_related("by")),
+            "questions": _questions(assessment),
+            "has_changes": ws.submission.number > 1,
+            **extra,
         },
         status=status,
     )
@@ -187,7 +201,7 @@ def review_notes(request: HttpRequest, code: str, cycle: str) -> HttpResponse:
     return redirect(_url("review_workspace", assessment))
 
 
-def _criterion_page(request, assessment, ws, principle, row, *, form=None, errors=None, status=200):
+def _criterion_page(request, assessment, ws, principle, row, *, form=None, errors=None, status=200, **extra):
     return render(
         request,
         "reviews/criterion.html",
@@ -210,7 +224,10 @@ def _criterion_page(request, assessment, ws, principle, row, *, form=None, error
                 "version": row.assessor.version if row.assessor else 0,
             },
             "errors": errors or [],
+            "score_errors": [message for field, message in errors or [] if field == "score"],
             "levels": [("4", "4"), ("3", "3"), ("2", "2"), ("1", "1"), (NOT_EVIDENCED, "Not evidenced")],
+            "questions": [q for q in _questions(assessment) if q.criterion_code == row.code],
+            **extra,
         },
         status=status,
     )
@@ -270,7 +287,7 @@ def review_criterion(request: HttpRequest, code: str, cycle: str, criterion: str
     return redirect(_url("review_workspace", assessment) + f"#principle-{principle.number}")
 
 
-def _principle_page(request, assessment, ws, principle, *, form=None, errors=None, status=200):
+def _principle_page(request, assessment, ws, principle, *, form=None, errors=None, status=200, **extra):
     return render(
         request,
         "reviews/principle.html",
@@ -290,6 +307,8 @@ def _principle_page(request, assessment, ws, principle, *, form=None, errors=Non
                 else []
             ),
             "errors": errors or [],
+            "questions": [q for q in _questions(assessment) if q.principle_number == principle.number],
+            **extra,
         },
         status=status,
     )
@@ -328,3 +347,115 @@ def review_principle(request: HttpRequest, code: str, cycle: str, number: int) -
         )
     messages.success(request, f"Principle {number}'s score saved.")
     return redirect(_url("review_workspace", assessment) + f"#principle-{number}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Questions, returning and what changed
+
+
+@require_POST
+def review_question(request: HttpRequest, code: str, cycle: str) -> HttpResponse:
+    """Ask a question on a criterion, a principle or the whole assessment."""
+    assessment = _assessment(request, code, cycle)
+    body = request.POST.get("question", "")
+    criterion = request.POST.get("criterion", "")
+    number = request.POST.get("principle", "")
+    ws = workspace.build(assessment, _review(assessment))
+    found = ws.find(criterion) if criterion else None
+    principle = ws.principle(int(number)) if number.isdigit() else None
+    if (criterion and found is None) or (number and principle is None):
+        raise Http404("No such criterion or principle")
+    try:
+        services.question_ask(
+            assessment=assessment,
+            by=request.user,
+            body=body,
+            criterion_code=criterion,
+            principle_number=principle.number if principle else None,
+        )
+    except ValidationError as error:
+        extra = {"question": body, "question_error": error.messages[0]}
+        errors = [("question", error.messages[0])]
+        if found:
+            return _criterion_page(request, assessment, ws, *found, errors=errors, status=400, **extra)
+        if principle:
+            return _principle_page(request, assessment, ws, principle, errors=errors, status=400, **extra)
+        return _workspace_page(request, assessment, status=400, **extra)
+    messages.success(request, "Question saved. It is sent when you return the self-assessment.")
+    if found:
+        return redirect(_url("review_criterion", assessment, criterion=criterion))
+    if principle:
+        return redirect(_url("review_principle", assessment, number=principle.number))
+    return redirect(_url("review_workspace", assessment) + "#questions")
+
+
+@require_POST
+def review_reply(request: HttpRequest, code: str, cycle: str, question_id: int) -> HttpResponse:
+    assessment = _assessment(request, code, cycle)
+    question = Clarification.objects.filter(assessment=assessment, parent=None, pk=question_id).first()
+    if question is None:
+        raise Http404("No such question")
+    body = request.POST.get("body", "")
+    try:
+        services.question_reply(question=question, by=request.user, body=body)
+    except ValidationError as error:
+        return _workspace_page(
+            request, assessment, status=400, reply_to=question.pk, reply=body, reply_error=error.messages[0]
+        )
+    messages.success(request, "Reply saved.")
+    return redirect(_url("review_workspace", assessment) + f"#question-{question.pk}")
+
+
+@require_http_methods(["GET", "POST"])
+def review_return(request: HttpRequest, code: str, cycle: str) -> HttpResponse:
+    """Return the assessment to the organisation with the questions not sent yet."""
+    assessment = _assessment(request, code, cycle)
+    unsent = [q for q in _questions(assessment) if q.sent_at is None and q.from_cqc]
+    comment = request.POST.get("comment", "")
+    errors = []
+    if request.method == "POST":
+        try:
+            count = services.assessment_return_with_questions(
+                assessment=assessment, by=request.user, comment=comment
+            )
+        except ValidationError as error:
+            errors = [("comment", error.messages[0])]
+        else:
+            plural = "s" if count != 1 else ""
+            messages.success(
+                request, f"Returned to {assessment.organisation.name} with {count} question{plural}."
+            )
+            return redirect(_url("review_workspace", assessment))
+    return render(
+        request,
+        "reviews/return.html",
+        {
+            "assessment": assessment,
+            "unsent": unsent,
+            "comment": comment,
+            "errors": errors,
+            "in_review": assessment.status == Assessment.Status.IN_REVIEW,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@require_GET
+def review_changes(request: HttpRequest, code: str, cycle: str) -> HttpResponse:
+    """What changed between the latest submission and the one before it."""
+    assessment = _assessment(request, code, cycle)
+    submissions = list(assessment.submissions.order_by("-number")[:2])
+    if len(submissions) < 2:
+        raise Http404("Only one submission")
+    new, old = submissions
+    return render(
+        request,
+        "reviews/changes.html",
+        {
+            "assessment": assessment,
+            "old": old,
+            "new": new,
+            "changes": compare(old.snapshot, new.snapshot),
+            "reply": new.snapshot.get("reply", ""),
+        },
+    )

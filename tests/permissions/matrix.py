@@ -611,6 +611,73 @@ REVIEW_RULES: list[Rule] = [
         data=lambda c: {"override": "none", "rationale": ""},
     ),
 ]
+
+
+def _rv_returned(cast) -> dict:
+    """The in-review assessment returned to A with a question on criterion 1.1."""
+    from assessments.models import Assessment
+    from reviews.services import assessment_return_with_questions, question_ask
+
+    kwargs = _rv_in_review(cast)
+    assessment = Assessment.objects.get(organisation=cast.org_a, cycle__slug=kwargs["cycle"])
+    if assessment.status == Assessment.Status.IN_REVIEW:
+        question_ask(assessment=assessment, by=cast.assessor, body="Which minutes?", criterion_code="1.1")
+        assessment_return_with_questions(assessment=assessment, by=cast.assessor)
+    return kwargs
+
+
+def _rv_question(cast) -> dict:
+    from reviews.models import Clarification
+
+    kwargs = _rv_returned(cast)
+    return {**kwargs, "question_id": Clarification.objects.get(parent=None, body="Which minutes?").pk}
+
+
+def _rv_resubmitted(cast) -> dict:
+    """Returned, then resubmitted by A's lead: two submissions to compare."""
+    from assessments.models import Assessment
+    from tests.assessments.helpers import submit
+
+    kwargs = _rv_returned(cast)
+    assessment = Assessment.objects.get(organisation=cast.org_a, cycle__slug=kwargs["cycle"])
+    if assessment.status == Assessment.Status.RETURNED:
+        submit(assessment, cast.lead_a, reply="Minutes of March.")
+    return kwargs
+
+
+def _rv_answer(cast) -> dict:
+    from reviews.models import Clarification
+
+    return {"question": Clarification.objects.get(parent=None, body="Which minutes?").pk, "body": "March."}
+
+
+REVIEW_RULES += [
+    Rule(
+        "review_question",
+        "POST",
+        REVIEW_POST,
+        kwargs=_rv_in_review,
+        data=lambda c: {"question": "Which minutes?", "criterion": "1.1"},
+    ),
+    Rule("review_question", "POST", REVIEW_DRAFT, kwargs=_sa, data=lambda c: {"question": "Q"}),
+    Rule("review_reply", "POST", REVIEW_POST, kwargs=_rv_question, data=lambda c: {"body": "Page numbers?"}),
+    Rule("review_return", "GET", REVIEW_GET, kwargs=_rv_in_review),
+    Rule(
+        "review_return",
+        "POST",
+        REVIEW_POST,
+        kwargs=_rv_in_review,
+        data=lambda c: {"comment": "Tell us more."},
+    ),
+    Rule("review_return", "POST", REVIEW_DRAFT, kwargs=_sa, data=lambda c: {"comment": "Tell us more."}),
+    Rule("review_changes", "GET", REVIEW_GET, kwargs=_rv_resubmitted),
+    # Only one submission: nothing to compare.
+    Rule("review_changes", "GET", signed_in(403, assessor=404, site_admin=404), kwargs=_sa_submitted),
+    # The organisation's side of the questions: A's members read, A's leads and contributors
+    # answer (viewers 403); everyone else, CQC included, 404.
+    Rule("assessment_questions", "GET", SA_MEMBERS, kwargs=_rv_returned),
+    Rule("assessment_questions", "POST", SA_EDITORS_POST, kwargs=_rv_returned, data=_rv_answer),
+]
 RULES += REVIEW_RULES
 
 # Namespaces whose URLs the completeness test accepts without a row each, and why.

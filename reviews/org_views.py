@@ -1,0 +1,58 @@
+"""The organisation's side of CQC's questions: organisations/<code>/assessments/<cycle>/questions/.
+
+Members read the questions CQC has sent; leads and contributors answer them while the
+assessment is returned (viewers get 403 on a reply). Everyone else, CQC staff included, gets a
+404: CQC reads and replies from the review pages, never as the organisation."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from assessments.access import get_assessment_for_member
+from reviews import services
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_questions(request: HttpRequest, code: str, cycle: str) -> HttpResponse:
+    access = get_assessment_for_member(request.user, code, cycle)
+    assessment = access.assessment
+    questions = list(services.sent_questions(assessment))
+    can_answer = access.membership.can_edit and assessment.status == "returned"
+    errors: dict[int, str] = {}
+    typed: dict[int, str] = {}
+    if request.method == "POST":
+        if not access.membership.can_edit:
+            raise PermissionDenied(
+                "Only the organisation's leads and contributors can answer CQC's questions"
+            )
+        question_id = request.POST.get("question", "")
+        question = next((q for q in questions if str(q.pk) == question_id), None)
+        if question is None:
+            raise Http404("No such question")
+        body = request.POST.get("body", "")
+        try:
+            services.question_reply(question=question, by=request.user, body=body)
+        except ValidationError as error:
+            errors[question.pk] = error.messages[0]
+            typed[question.pk] = body
+        else:
+            messages.success(request, "Your answer has been saved. CQC will see it when you resubmit.")
+            url = reverse("assessment_questions", kwargs={"code": code, "cycle": cycle})
+            return redirect(f"{url}#question-{question.pk}")
+    return render(
+        request,
+        "reviews/org_questions.html",
+        {
+            "assessment": assessment,
+            "access": access,
+            "questions": [(q, errors.get(q.pk), typed.get(q.pk, "")) for q in questions],
+            "can_answer": can_answer,
+            "errors": [(f"body-{pk}", message) for pk, message in errors.items()],
+        },
+        status=400 if errors else 200,
+    )

@@ -1,0 +1,25 @@
+"""CQC's questions beside the organisation's own pages (the overview and each criterion).
+
+Only questions CQC has sent (by returning the assessment) are shown, with their replies;
+nothing else from the review (scores, notes) is ever read here."""
+
+from __future__ import annotations
+
+from django import template
+
+from reviews.services import sent_questions
+
+register = template.Library()
+
+
+@register.inclusion_tag("reviews/_org_questions.html")
+def cqc_questions(assessment, criterion_code: str | None = None) -> dict:
+    questions = sent_questions(assessment)
+    if criterion_code:
+        questions = questions.filter(criterion_code=criterion_code)
+    return {
+        "assessment": assessment,
+        "questions": list(questions),
+        "on_criterion": bool(criterion_code),
+        "returned": assessment.status == "returned",
+    }

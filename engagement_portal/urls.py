@@ -14,7 +14,7 @@ urlpatterns = [
     path("organisations/<str:code>/evidence/", include("evidence.urls")),
     path("rubric/", include("principles.urls")),
     path("review/", include("reviews.urls")),
-    path("organisations/<str:code>/assessments/<slug:cycle>/questions/", include("reviews.org_urls")),
+    path("organisations/<str:code>/assessments/<slug:cycle>/", include("reviews.org_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -129,6 +129,10 @@ class ReviewEvent(models.Model):
         QUESTION = "question", "Question asked"
         REPLY = "reply", "Reply in a question thread"
         RETURNED = "returned", "Returned to the organisation with questions"
+        SHARED = "shared", "Draft outcome shared"
+        FA_COMMENT = "fa_comment", "Factual accuracy comment"
+        FA_RESPONSE = "fa_response", "Factual accuracy response"
+        FINALISED = "finalised", "Outcome finalised"
 
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -179,3 +183,49 @@ class Clarification(models.Model):
         if self.principle_number:
             return f"Principle {self.principle_number}"
         return "The whole self-assessment"
+
+
+class Outcome(models.Model):
+    """CQC's outcome for a review: shared first as a draft for factual-accuracy comments until
+    `fa_deadline`, then finalised (the assessment becomes assessed). `draft` and `final` are
+    frozen JSON of what the organisation was shown (principle and criterion scores, the rating,
+    a summary per principle): the organisation's pages render only these, never the live
+    review rows, so nothing CQC-only (notes, rationales) can reach them."""
+
+    review = models.OneToOneField(Review, on_delete=models.PROTECT, related_name="outcome")
+    summaries = models.JSONField(default=dict)  # {"1": "summary of principle 1", ...}
+    fa_deadline = models.DateField(null=True, blank=True)
+    draft = models.JSONField(null=True, blank=True)
+    shared_at = models.DateTimeField(null=True, blank=True)
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    final = models.JSONField(null=True, blank=True)
+    finalised_at = models.DateTimeField(null=True, blank=True)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Outcome of {self.review.assessment}"
+
+
+class FactualAccuracyComment(models.Model):
+    """The organisation's comment on the draft outcome, and the assessor's response."""
+
+    outcome = models.ForeignKey(Outcome, on_delete=models.PROTECT, related_name="comments")
+    principle_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    body = models.TextField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    response = models.TextField(blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["outcome", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Factual accuracy comment on {self.outcome.review.assessment}"

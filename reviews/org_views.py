@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from assessments.access import get_assessment_for_member
@@ -53,6 +54,58 @@ def assessment_questions(request: HttpRequest, code: str, cycle: str) -> HttpRes
             "questions": [(q, errors.get(q.pk), typed.get(q.pk, "")) for q in questions],
             "can_answer": can_answer,
             "errors": [(f"body-{pk}", message) for pk, message in errors.items()],
+        },
+        status=400 if errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_outcome(request: HttpRequest, code: str, cycle: str) -> HttpResponse:
+    """CQC's outcome as the organisation sees it: the final one once assessed, else the draft
+    shared for factual-accuracy comments (a 404 before CQC shares one). Rendered from the frozen
+    JSON only: never CQC's notes or rationales."""
+    access = get_assessment_for_member(request.user, code, cycle)
+    assessment = access.assessment
+    outcome = services.shared_outcome(assessment)
+    if outcome is None:
+        raise Http404("No outcome yet")
+    final = outcome.final is not None
+    open_for_comments = (
+        not final and assessment.status == "in_review" and timezone.localdate() <= outcome.fa_deadline
+    )
+    errors = []
+    typed = ""
+    if request.method == "POST":
+        if not access.membership.can_edit:
+            raise PermissionDenied("Only the organisation's leads and contributors can comment")
+        typed = request.POST.get("comment", "")
+        number = request.POST.get("principle", "")
+        try:
+            services.fa_comment_add(
+                assessment=assessment,
+                by=request.user,
+                body=typed,
+                principle_number=int(number) if number.isdigit() else None,
+            )
+        except ValidationError as error:
+            errors = [("comment", error.messages[0])]
+        else:
+            messages.success(request, "Comment sent to CQC.")
+            return redirect(reverse("assessment_outcome", kwargs={"code": code, "cycle": cycle}))
+    return render(
+        request,
+        "reviews/org_outcome.html",
+        {
+            "assessment": assessment,
+            "outcome": outcome,
+            "data": outcome.final if final else outcome.draft,
+            "final": final,
+            "open_for_comments": open_for_comments,
+            "can_comment": open_for_comments and access.membership.can_edit,
+            "comments": list(outcome.comments.all()),
+            "errors": errors,
+            "typed": typed,
+            "principle": request.POST.get("principle", ""),
         },
         status=400 if errors else 200,
     )

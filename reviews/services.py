@@ -12,7 +12,15 @@ from django.utils import timezone
 
 from assessments.models import Assessment, Transition
 from assessments.roles import is_assessor
-from reviews.models import AssessorScore, Clarification, PrincipleDecision, Review, ReviewEvent
+from reviews.models import (
+    AssessorScore,
+    Clarification,
+    FactualAccuracyComment,
+    Outcome,
+    PrincipleDecision,
+    Review,
+    ReviewEvent,
+)
 
 REVIEWABLE = frozenset(
     {
@@ -330,3 +338,144 @@ def sent_questions(assessment: Assessment):
         .select_related("author")
         .prefetch_related("replies__author")
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Draft outcome, factual accuracy and finalising
+
+
+def outcome_data(ws, summaries: dict[str, str]) -> dict:
+    """What the organisation is shown: scores, the rating and the summaries. Never CQC's notes
+    or rationales."""
+    from principles.scoring import format_percentage
+
+    overall = ws.overall
+    return {
+        "rating": overall.rating if overall else None,
+        "percentage": format_percentage(overall.percentage)
+        if overall and overall.percentage is not None
+        else None,
+        "principles": [
+            {
+                "number": p.number,
+                "title": p.title,
+                "score": p.final,
+                "self_score": p.self_score,
+                "summary": summaries.get(str(p.number), ""),
+                "criteria": [
+                    {"code": c.code, "self": c.self_label, "score": c.assessor_label} for c in p.criteria
+                ],
+            }
+            for p in ws.principles
+        ],
+    }
+
+
+def _workspace(locked: Assessment):
+    from reviews.workspace import build
+
+    return build(locked, review_for(locked))
+
+
+def _refuse_unscored(ws) -> None:
+    unscored = [c.code for c in ws.unscored]
+    if unscored:
+        shown = ", ".join(unscored[:10]) + (f" and {len(unscored) - 10} more" if len(unscored) > 10 else "")
+        raise ValidationError(f"Score every criterion first. Not scored yet: {shown}")
+
+
+@transaction.atomic
+def outcome_share(*, assessment: Assessment, by, summaries: dict[str, str], fa_deadline) -> Outcome:
+    """Share (or share again) the draft outcome with a factual-accuracy deadline."""
+    _require_assessor(by)
+    locked = _lock(assessment)
+    _require_in_review(locked)
+    ws = _workspace(locked)
+    _refuse_unscored(ws)
+    if fa_deadline is None:
+        raise ValidationError("Enter the date factual-accuracy comments are due by.")
+    if fa_deadline < timezone.localdate():
+        raise ValidationError("The factual-accuracy deadline must be today or in the future.")
+    summaries = {str(k): v.strip() for k, v in summaries.items()}
+    missing = [str(p.number) for p in ws.principles if not summaries.get(str(p.number))]
+    if missing:
+        raise ValidationError(f"Write a summary for every principle. Missing: {', '.join(missing)}")
+    outcome, _ = Outcome.objects.get_or_create(review=ws.review)
+    outcome.summaries = summaries
+    outcome.fa_deadline = fa_deadline
+    outcome.draft = outcome_data(ws, summaries)
+    outcome.shared_at, outcome.shared_by = timezone.now(), by
+    outcome.save()
+    ReviewEvent.objects.create(review=ws.review, kind=ReviewEvent.Kind.SHARED, detail=str(fa_deadline), by=by)
+    return outcome
+
+
+def shared_outcome(assessment: Assessment) -> Outcome | None:
+    return Outcome.objects.filter(review__assessment=assessment, shared_at__isnull=False).first()
+
+
+@transaction.atomic
+def fa_comment_add(*, assessment: Assessment, by, body: str, principle_number: int | None = None):
+    """The organisation's factual-accuracy comment, on or before the deadline."""
+    locked = _lock(assessment)
+    if _member_role(by, locked) not in {"lead", "contributor"}:
+        raise PermissionDenied(
+            "Only the organisation's leads and contributors can comment on the draft outcome"
+        )
+    outcome = shared_outcome(locked)
+    if outcome is None or outcome.final is not None or locked.status != Assessment.Status.IN_REVIEW:
+        raise ValidationError("There is no draft outcome to comment on.")
+    if timezone.localdate() > outcome.fa_deadline:
+        raise ValidationError(f"Factual-accuracy comments closed on {outcome.fa_deadline:%-d %B %Y}.")
+    body = body.strip()
+    if not body:
+        raise ValidationError("Write your comment.")
+    comment = FactualAccuracyComment.objects.create(
+        outcome=outcome, principle_number=principle_number, body=body, author=by
+    )
+    ReviewEvent.objects.create(review=outcome.review, kind=ReviewEvent.Kind.FA_COMMENT, by=by)
+    return comment
+
+
+@transaction.atomic
+def fa_respond(*, comment: FactualAccuracyComment, by, response: str) -> FactualAccuracyComment:
+    _require_assessor(by)
+    locked = _lock(comment.outcome.review.assessment)
+    _require_in_review(locked)
+    response = response.strip()
+    if not response:
+        raise ValidationError("Write your response to the comment.")
+    comment.response, comment.responded_by, comment.responded_at = response, by, timezone.now()
+    comment.save()
+    ReviewEvent.objects.create(review=comment.outcome.review, kind=ReviewEvent.Kind.FA_RESPONSE, by=by)
+    return comment
+
+
+@transaction.atomic
+def outcome_finalise(*, assessment: Assessment, by) -> Outcome:
+    """In review → assessed: the final outcome is frozen and shown to the organisation.
+    Refused while any criterion is unscored, before a draft was shared, or while a
+    factual-accuracy comment has no response."""
+    _require_assessor(by)
+    locked = _lock(assessment)
+    _require_in_review(locked)
+    ws = _workspace(locked)
+    _refuse_unscored(ws)
+    outcome = shared_outcome(locked)
+    if outcome is None:
+        raise ValidationError("Share a draft outcome for factual-accuracy comments before you finalise.")
+    if outcome.comments.filter(responded_at__isnull=True).exists():
+        raise ValidationError("Respond to every factual-accuracy comment before you finalise.")
+    outcome.final = outcome_data(ws, outcome.summaries)
+    outcome.finalised_at, outcome.finalised_by = timezone.now(), by
+    outcome.save()
+    Transition.objects.create(
+        assessment=locked, from_status=locked.status, to_status=Assessment.Status.ASSESSED, by=by
+    )
+    locked.status = Assessment.Status.ASSESSED
+    locked.save(update_fields=["status"])
+    assessment.status = locked.status
+    ReviewEvent.objects.create(
+        review=ws.review, kind=ReviewEvent.Kind.FINALISED, detail=outcome.final.get("rating") or "", by=by
+    )
+    return outcome

@@ -18,4 +18,11 @@ urlpatterns = [
     ),
     path("<str:code>/<slug:cycle>/return/", views.review_return, name="review_return"),
     path("<str:code>/<slug:cycle>/changes/", views.review_changes, name="review_changes"),
+    path("<str:code>/<slug:cycle>/outcome/", views.review_outcome, name="review_outcome"),
+    path(
+        "<str:code>/<slug:cycle>/outcome/comments/<int:comment_id>/",
+        views.review_fa_respond,
+        name="review_fa_respond",
+    ),
+    path("<str:code>/<slug:cycle>/finalise/", views.review_finalise, name="review_finalise"),
 ]

@@ -9,6 +9,8 @@ what was typed, and says why.
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +24,7 @@ from assessments.models import Assessment, AssessmentCycle, Organisation
 from assessments.roles import is_assessor
 from reviews import services, workspace
 from reviews.changes import compare
-from reviews.models import Clarification, Review
+from reviews.models import Clarification, FactualAccuracyComment, Outcome, Review
 
 ASSESSMENT_STATUSES = [(s, label) for s, label in Assessment.Status.choices if s in services.REVIEWABLE]
 NOT_EVIDENCED = "not_evidenced"
@@ -459,3 +461,116 @@ def review_changes(request: HttpRequest, code: str, cycle: str) -> HttpResponse:
             "reply": new.snapshot.get("reply", ""),
         },
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Outcome: draft, factual accuracy, final
+
+
+def _date_from(post) -> tuple[datetime.date | None, str]:
+    day, month, year = (post.get(f"deadline-{part}", "").strip() for part in ("day", "month", "year"))
+    if not (day or month or year):
+        return None, ""
+    try:
+        return datetime.date(int(year), int(month), int(day)), ""
+    except ValueError:
+        return None, "Enter a real date, such as 27 3 2027"
+
+
+def _outcome_page(request, assessment, *, form=None, errors=None, status=200, **extra):
+    review = _review(assessment)
+    ws = workspace.build(assessment, review)
+    outcome = Outcome.objects.filter(review=review).first() if review.pk else None
+    deadline = outcome.fa_deadline if outcome and outcome.fa_deadline else None
+    if form is None:
+        form = {
+            "summaries": dict(outcome.summaries) if outcome else {},
+            "day": deadline.day if deadline else "",
+            "month": deadline.month if deadline else "",
+            "year": deadline.year if deadline else "",
+        }
+    return render(
+        request,
+        "reviews/outcome.html",
+        {
+            "assessment": assessment,
+            "ws": ws,
+            "outcome": outcome,
+            "comments": list(outcome.comments.select_related("author", "responded_by")) if outcome else [],
+            "principles": [(p, form["summaries"].get(str(p.number), "")) for p in ws.principles],
+            "form": form,
+            "errors": errors or [],
+            "in_review": assessment.status == Assessment.Status.IN_REVIEW,
+            **extra,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def review_outcome(request: HttpRequest, code: str, cycle: str) -> HttpResponse:
+    """Write the summaries and share the draft outcome; respond to comments; finalise."""
+    assessment = _assessment(request, code, cycle)
+    if request.method == "GET":
+        return _outcome_page(request, assessment)
+    summaries = {
+        key.removeprefix("summary-"): value
+        for key, value in request.POST.items()
+        if key.startswith("summary-")
+    }
+    form = {
+        "summaries": summaries,
+        "day": request.POST.get("deadline-day", ""),
+        "month": request.POST.get("deadline-month", ""),
+        "year": request.POST.get("deadline-year", ""),
+    }
+    deadline, date_error = _date_from(request.POST)
+    if date_error:
+        return _outcome_page(
+            request, assessment, form=form, errors=[("deadline-day", date_error)], status=400
+        )
+    try:
+        services.outcome_share(
+            assessment=assessment, by=request.user, summaries=summaries, fa_deadline=deadline
+        )
+    except ValidationError as error:
+        message = error.messages[0]
+        field = "deadline-day" if "date" in message or "deadline" in message else "summaries"
+        return _outcome_page(request, assessment, form=form, errors=[(field, message)], status=400)
+    messages.success(request, "Draft outcome shared with the organisation for factual-accuracy comments.")
+    return redirect(_url("review_outcome", assessment))
+
+
+@require_POST
+def review_fa_respond(request: HttpRequest, code: str, cycle: str, comment_id: int) -> HttpResponse:
+    assessment = _assessment(request, code, cycle)
+    comment = FactualAccuracyComment.objects.filter(
+        outcome__review__assessment=assessment, pk=comment_id
+    ).first()
+    if comment is None:
+        raise Http404("No such comment")
+    body = request.POST.get("response", "")
+    try:
+        services.fa_respond(comment=comment, by=request.user, response=body)
+    except ValidationError as error:
+        return _outcome_page(
+            request,
+            assessment,
+            errors=[(f"response-{comment.pk}", error.messages[0])],
+            status=400,
+            respond_to=comment.pk,
+            response=body,
+        )
+    messages.success(request, "Response saved.")
+    return redirect(_url("review_outcome", assessment) + f"#comment-{comment.pk}")
+
+
+@require_POST
+def review_finalise(request: HttpRequest, code: str, cycle: str) -> HttpResponse:
+    assessment = _assessment(request, code, cycle)
+    try:
+        services.outcome_finalise(assessment=assessment, by=request.user)
+    except ValidationError as error:
+        return _outcome_page(request, assessment, errors=[("finalise", error.messages[0])], status=400)
+    messages.success(request, "Outcome finalised: the self-assessment is assessed.")
+    return redirect(_url("review_outcome", assessment))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django import template
 
-from reviews.services import sent_questions
+from reviews.services import sent_questions, shared_outcome
 
 register = template.Library()
 
@@ -22,4 +22,5 @@ def cqc_questions(assessment, criterion_code: str | None = None) -> dict:
         "questions": list(questions),
         "on_criterion": bool(criterion_code),
         "returned": assessment.status == "returned",
+        "outcome": None if criterion_code else shared_outcome(assessment),
     }

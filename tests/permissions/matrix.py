@@ -678,6 +678,74 @@ REVIEW_RULES += [
     Rule("assessment_questions", "GET", SA_MEMBERS, kwargs=_rv_returned),
     Rule("assessment_questions", "POST", SA_EDITORS_POST, kwargs=_rv_returned, data=_rv_answer),
 ]
+
+
+def _rv_shared(cast) -> dict:
+    """In review, every criterion scored, the draft outcome shared (comments due today)."""
+    from django.utils import timezone
+
+    from assessments.models import Assessment
+    from reviews.models import Outcome
+    from reviews.services import outcome_share
+    from tests.assessments.review_helpers import score_all
+
+    kwargs = _rv_in_review(cast)
+    assessment = Assessment.objects.get(organisation=cast.org_a, cycle__slug=kwargs["cycle"])
+    if not Outcome.objects.filter(review__assessment=assessment).exists():
+        score_all(assessment, cast.assessor)
+        outcome_share(
+            assessment=assessment,
+            by=cast.assessor,
+            summaries={str(n): "Summary" for n in range(1, 9)},
+            fa_deadline=timezone.localdate(),
+        )
+    return kwargs
+
+
+def _rv_fa_comment(cast) -> dict:
+    from assessments.models import Assessment
+    from reviews.models import FactualAccuracyComment
+    from reviews.services import fa_comment_add
+
+    kwargs = _rv_shared(cast)
+    comment = FactualAccuracyComment.objects.first()
+    if comment is None:
+        assessment = Assessment.objects.get(organisation=cast.org_a, cycle__slug=kwargs["cycle"])
+        comment = fa_comment_add(assessment=assessment, by=cast.lead_a, body="Wrong date")
+    return {**kwargs, "comment_id": comment.pk}
+
+
+def _rv_share_form(cast) -> dict:
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    data = {f"summary-{n}": "Summary" for n in range(1, 9)}
+    return {**data, "deadline-day": today.day, "deadline-month": today.month, "deadline-year": today.year}
+
+
+REVIEW_RULES += [
+    Rule("review_outcome", "GET", REVIEW_GET, kwargs=_rv_shared),
+    Rule("review_outcome", "POST", REVIEW_POST, kwargs=_rv_shared, data=_rv_share_form),
+    # Criteria not scored yet: refused, with the summaries kept.
+    Rule("review_outcome", "POST", REVIEW_REFUSED, kwargs=_rv_in_review, data=_rv_share_form),
+    Rule(
+        "review_fa_respond", "POST", REVIEW_POST, kwargs=_rv_fa_comment, data=lambda c: {"response": "Fixed"}
+    ),
+    Rule("review_finalise", "POST", REVIEW_POST, kwargs=_rv_shared),
+    Rule("review_finalise", "POST", REVIEW_REFUSED, kwargs=_rv_in_review),
+    Rule("review_finalise", "POST", REVIEW_DRAFT, kwargs=_sa),
+    # The organisation's view of the outcome: A's members read it once shared (404 before);
+    # A's leads and contributors comment before the deadline; everyone else, CQC included, 404.
+    Rule("assessment_outcome", "GET", SA_MEMBERS, kwargs=_rv_shared),
+    Rule("assessment_outcome", "GET", signed_in(404), kwargs=_rv_in_review),
+    Rule(
+        "assessment_outcome",
+        "POST",
+        SA_EDITORS_POST,
+        kwargs=_rv_shared,
+        data=lambda c: {"comment": "Wrong date"},
+    ),
+]
 RULES += REVIEW_RULES
 
 # Namespaces whose URLs the completeness test accepts without a row each, and why.

@@ -4,6 +4,10 @@ from reviews import views
 
 urlpatterns = [
     path("", views.review_queue, name="review_queue"),
+    # A cycle's pages come before an assessment's, whose "<code>/<cycle>/" would match them.
+    path("cycles/<slug:cycle>/calibration/", views.review_calibration, name="review_calibration"),
+    path("cycles/<slug:cycle>/export.csv", views.review_export, {"fmt": "csv"}, name="review_export_csv"),
+    path("cycles/<slug:cycle>/export.xlsx", views.review_export, {"fmt": "xlsx"}, name="review_export_xlsx"),
     path("<str:code>/<slug:cycle>/", views.review_workspace, name="review_workspace"),
     path("<str:code>/<slug:cycle>/assign/", views.review_assign, name="review_assign"),
     path("<str:code>/<slug:cycle>/start/", views.review_start, name="review_start"),

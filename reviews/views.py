@@ -574,3 +574,68 @@ def review_finalise(request: HttpRequest, code: str, cycle: str) -> HttpResponse
         return _outcome_page(request, assessment, errors=[("finalise", error.messages[0])], status=400)
     messages.success(request, "Outcome finalised: the self-assessment is assessed.")
     return redirect(_url("review_outcome", assessment))
+
+
+# ---------------------------------------------------------------------------------------------
+# A cycle: calibration and exports
+
+
+def _cycle(request: HttpRequest, cycle: str) -> AssessmentCycle:
+    _require_assessor(request)
+    found = AssessmentCycle.objects.filter(slug=cycle).first()
+    if found is None:
+        raise Http404("No such cycle")
+    return found
+
+
+@require_GET
+def review_calibration(request: HttpRequest, cycle: str) -> HttpResponse:
+    """Every organisation's self and assessor principle scores in one table, and how the
+    assessor's principle scores are distributed (counts per score, per principle)."""
+    cycle_obj = _cycle(request, cycle)
+    table = []
+    numbers: list[tuple[int, str]] = []
+    for assessment in (
+        Assessment.objects.filter(cycle=cycle_obj, status__in=services.REVIEWABLE)
+        .select_related("organisation", "cycle", "rubric_version")
+        .order_by("organisation__name")
+    ):
+        ws = workspace.build(assessment, _review(assessment))
+        if ws is None:
+            continue
+        if not numbers:
+            numbers = [(p.number, p.title) for p in ws.principles]
+        table.append((assessment, {p.number: p for p in ws.principles}))
+    distribution = []
+    for number, title in numbers:
+        finals = [principles[number].final for _, principles in table if number in principles]
+        distribution.append(
+            (number, title, [finals.count(score) for score in (1, 2, 3, 4)], finals.count(None))
+        )
+    return render(
+        request,
+        "reviews/calibration.html",
+        {
+            "cycle": cycle_obj,
+            "numbers": numbers,
+            "rows": [(a, [principles.get(n) for n, _ in numbers]) for a, principles in table],
+            "distribution": distribution,
+        },
+    )
+
+
+@require_GET
+def review_export(request: HttpRequest, cycle: str, fmt: str) -> HttpResponse:
+    from reviews import exports
+
+    cycle_obj = _cycle(request, cycle)
+    name = f"reviews-{cycle_obj.slug}"
+    if fmt == "csv":
+        response = HttpResponse(exports.as_csv(cycle_obj), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            exports.as_xlsx(cycle_obj),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response

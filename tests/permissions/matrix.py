@@ -746,6 +746,17 @@ REVIEW_RULES += [
         data=lambda c: {"comment": "Wrong date"},
     ),
 ]
+REVIEW_RULES += [
+    Rule("review_calibration", "GET", REVIEW_GET, kwargs=lambda c: {"cycle": _sa_submitted(c)["cycle"]}),
+    Rule("review_export_csv", "GET", REVIEW_GET, kwargs=lambda c: {"cycle": _sa_submitted(c)["cycle"]}),
+    Rule("review_export_xlsx", "GET", REVIEW_GET, kwargs=lambda c: {"cycle": _sa_submitted(c)["cycle"]}),
+    Rule(
+        "review_calibration",
+        "GET",
+        signed_in(403, assessor=404, site_admin=404),
+        kwargs=lambda c: {"cycle": "none"},
+    ),
+]
 RULES += REVIEW_RULES
 
 # Namespaces whose URLs the completeness test accepts without a row each, and why.

@@ -1,0 +1,109 @@
+"""A cycle's calibration table and its CSV and XLSX exports (formula injection neutralised)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from assessments.models import Organisation
+from reviews import services
+from reviews.exports import HEADER, neutralise
+from tests.assessments import helpers
+from tests.assessments.review_helpers import in_review, score_all
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "CQC-only note never exported"
+
+
+def _scored(cast):
+    assessment = in_review(helpers.submitted(cast), cast.assessor)
+    score_all(assessment, cast.assessor, 2)
+    services.notes_save(assessment=assessment, by=cast.assessor, expected_version=0, notes=SECRET)
+    return assessment
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=SUM(A1)", "'=SUM(A1)"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@cmd", "'@cmd"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("Safe", "Safe"),
+        (3, 3),
+    ],
+)
+def test_neutralise(value, expected):
+    assert neutralise(value) == expected
+
+
+def test_csv_export_one_row_per_organisation_and_criterion(client, cast):
+    assessment = _scored(cast)
+    Organisation.objects.filter(pk=cast.org_a.pk).update(name='=HYPERLINK("http://evil","x")')
+    client.force_login(cast.assessor)
+    response = client.get(reverse("review_export_csv", kwargs={"cycle": assessment.cycle.slug}))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    text = response.content.decode()
+    assert SECRET not in text
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == HEADER
+    count = assessment.responses.count()
+    assert len(rows) == count + 1
+    first = dict(zip(HEADER, rows[1], strict=True))
+    assert first["Organisation"].startswith("'=")
+    assert first["Assessor's score"] == "Score 2" or "2" in first["Assessor's score"]
+    assert first["Self-assessed score"]
+    assert first["Assessor's principle score"] == "2"
+    assert first["Assessor's rating"]
+
+
+def test_xlsx_export_reads_back_with_formulas_neutralised(client, cast):
+    assessment = _scored(cast)
+    Organisation.objects.filter(pk=cast.org_a.pk).update(name="@SUM(1+1)")
+    client.force_login(cast.assessor)
+    response = client.get(reverse("review_export_xlsx", kwargs={"cycle": assessment.cycle.slug}))
+    assert response.status_code == 200
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    sheet = workbook.active
+    values = list(sheet.iter_rows(values_only=True))
+    assert list(values[0]) == HEADER
+    assert len(values) == assessment.responses.count() + 1
+    assert values[1][1] == "'@SUM(1+1)"
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            assert cell.data_type != "f"
+            assert not (isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@")))
+    assert all(SECRET not in str(v) for row in values for v in row)
+
+
+def test_exports_and_calibration_are_for_assessors_only(client, cast):
+    assessment = _scored(cast)
+    slug = assessment.cycle.slug
+    for person in (cast.lead_a, cast.viewer_a, cast.lead_b):
+        client.force_login(person)
+        for name in ("review_export_csv", "review_export_xlsx", "review_calibration"):
+            assert client.get(reverse(name, kwargs={"cycle": slug})).status_code == 403
+    client.force_login(cast.assessor)
+    assert client.get(reverse("review_calibration", kwargs={"cycle": "no-such"})).status_code == 404
+
+
+def test_calibration_table_and_distribution(client, cast):
+    assessment = _scored(cast)
+    services.override_save(
+        assessment=assessment, principle_number=1, calculated=2, by=cast.assessor, override=3, rationale="Why"
+    )
+    client.force_login(cast.assessor)
+    page = client.get(reverse("review_calibration", kwargs={"cycle": assessment.cycle.slug})).content.decode()
+    assert cast.org_a.name in page
+    assert "Distribution of assessor principle scores" in page
+    # Principle 1 overridden to 3; the other seven are 2: counts per score as table cells.
+    assert page.count('govuk-table__cell--numeric">7</td>') == 0
+    assert page.count('govuk-table__cell--numeric">1</td>') >= 8

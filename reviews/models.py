@@ -133,6 +133,7 @@ class ReviewEvent(models.Model):
         FA_COMMENT = "fa_comment", "Factual accuracy comment"
         FA_RESPONSE = "fa_response", "Factual accuracy response"
         FINALISED = "finalised", "Outcome finalised"
+        MODERATED = "moderated", "Principle moderated"
 
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -229,3 +230,34 @@ class FactualAccuracyComment(models.Model):
 
     def __str__(self) -> str:
         return f"Factual accuracy comment on {self.outcome.review.assessment}"
+
+
+class PrincipleModeration(models.Model):
+    """A second assessor's moderation of one principle: agreement with the first assessor's
+    score, or a moderated score with a reason (which then stands as the principle's score)."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="moderations")
+    principle_number = models.PositiveSmallIntegerField()
+    agrees = models.BooleanField()
+    moderated_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    reviewed_score = models.PositiveSmallIntegerField(null=True, blank=True)  # the score moderated
+    reason = models.TextField(blank=True)
+    moderator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["review", "principle_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "principle_number"], name="one_moderation_per_principle"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(agrees=True, moderated_score__isnull=True)
+                | models.Q(agrees=False, moderated_score__gte=1, moderated_score__lte=4),
+                name="moderation_agrees_or_scores",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Moderation of {self.review.assessment} principle {self.principle_number}"

@@ -18,6 +18,7 @@ from reviews.models import (
     FactualAccuracyComment,
     Outcome,
     PrincipleDecision,
+    PrincipleModeration,
     Review,
     ReviewEvent,
 )
@@ -479,3 +480,54 @@ def outcome_finalise(*, assessment: Assessment, by) -> Outcome:
         review=ws.review, kind=ReviewEvent.Kind.FINALISED, detail=outcome.final.get("rating") or "", by=by
     )
     return outcome
+
+
+# ---------------------------------------------------------------------------------------------
+# Moderation
+
+
+@transaction.atomic
+def moderate(
+    *, assessment: Assessment, principle_number: int, by, agrees: bool, score: int | None, reason: str
+) -> PrincipleModeration:
+    """A second assessor agrees with a principle's score, or records a moderated score with a
+    reason. The assessor the review is assigned to cannot moderate their own scores."""
+    from reviews.workspace import build
+
+    _require_assessor(by)
+    locked = _lock(assessment)
+    _require_in_review(locked)
+    review = review_for(locked)
+    if review.assigned_to_id is not None and review.assigned_to_id == by.pk:
+        raise PermissionDenied("A second assessor moderates: you are this review's assessor.")
+    ws = build(locked, review)
+    principle = ws.principle(principle_number)
+    if principle is None:
+        raise ValidationError("No such principle.")
+    if principle.assessed is None:
+        raise ValidationError("Score every criterion of this principle before it is moderated.")
+    reason = reason.strip()
+    if not agrees:
+        if score is None or not 1 <= score <= 4:
+            raise ValidationError("Choose the moderated score, from 1 to 4.")
+        if not reason:
+            raise ValidationError("Give the reason for the moderated score.")
+    row, _ = PrincipleModeration.objects.update_or_create(
+        review=review,
+        principle_number=principle_number,
+        defaults={
+            "agrees": agrees,
+            "moderated_score": None if agrees else score,
+            "reviewed_score": principle.assessed,
+            "reason": reason,
+            "moderator": by,
+        },
+    )
+    ReviewEvent.objects.create(
+        review=review,
+        kind=ReviewEvent.Kind.MODERATED,
+        subject=str(principle_number),
+        detail="agrees" if agrees else f"{principle.assessed} → {score}: {reason}",
+        by=by,
+    )
+    return row

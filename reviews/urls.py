@@ -29,4 +29,9 @@ urlpatterns = [
         name="review_fa_respond",
     ),
     path("<str:code>/<slug:cycle>/finalise/", views.review_finalise, name="review_finalise"),
+    path(
+        "<str:code>/<slug:cycle>/principles/<int:number>/moderate/",
+        views.review_moderate,
+        name="review_moderate",
+    ),
 ]

@@ -310,6 +310,7 @@ def _principle_page(request, assessment, ws, principle, *, form=None, errors=Non
             ),
             "errors": errors or [],
             "questions": [q for q in _questions(assessment) if q.principle_number == principle.number],
+            "can_moderate": ws.review.assigned_to_id != request.user.pk,
             **extra,
         },
         status=status,
@@ -639,3 +640,42 @@ def review_export(request: HttpRequest, cycle: str, fmt: str) -> HttpResponse:
         )
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+@require_POST
+def review_moderate(request: HttpRequest, code: str, cycle: str, number: int) -> HttpResponse:
+    """A second assessor agrees with a principle's score or records a moderated score."""
+    assessment = _assessment(request, code, cycle)
+    ws = workspace.build(assessment, _review(assessment))
+    principle = ws.principle(number) if ws else None
+    if principle is None:
+        raise Http404("No such principle")
+    choice = request.POST.get("moderation", "")
+    reason = request.POST.get("reason", "")
+    extra = {"moderation_choice": choice, "moderation_reason": reason}
+    if choice not in {"agree", "1", "2", "3", "4"}:
+        message = "Choose whether you agree, or the moderated score"
+        return _principle_page(
+            request, assessment, ws, principle, errors=[("moderation", message)], status=400, **extra
+        )
+    try:
+        services.moderate(
+            assessment=assessment,
+            principle_number=number,
+            by=request.user,
+            agrees=choice == "agree",
+            score=None if choice == "agree" else int(choice),
+            reason=reason,
+        )
+    except ValidationError as error:
+        return _principle_page(
+            request,
+            assessment,
+            ws,
+            principle,
+            errors=[("moderation", error.messages[0])],
+            status=400,
+            **extra,
+        )
+    messages.success(request, f"Moderation of principle {number} saved.")
+    return redirect(_url("review_principle", assessment, number=number))

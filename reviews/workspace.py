@@ -67,6 +67,7 @@ class PrincipleRow:
     categories: list[str]
     decision: PrincipleDecision | None
     rule: Any
+    moderation: Any = None
     result: Any = field(init=False)
 
     def __post_init__(self) -> None:
@@ -100,10 +101,20 @@ class PrincipleRow:
         return self.decision.override_score if self.decision else None
 
     @property
-    def final(self) -> int | None:
+    def assessed(self) -> int | None:
+        """The first assessor's score: calculated, or overridden."""
         if self.calculated is None:
             return None
         return self.override if self.override is not None else self.calculated
+
+    @property
+    def final(self) -> int | None:
+        """The principle's score: a second assessor's moderated score when there is one."""
+        if self.assessed is None:
+            return None
+        if self.moderation is not None and not self.moderation.agrees:
+            return self.moderation.moderated_score
+        return self.assessed
 
 
 @dataclass
@@ -172,6 +183,9 @@ def build(assessment: Assessment, review: Review) -> Workspace | None:
         descriptors[code].append((level, text))
     scores = {s.criterion_code: s for s in review.scores.all()} if review.pk else {}
     decisions = {d.principle_number: d for d in review.decisions.all()} if review.pk else {}
+    moderations = (
+        {m.principle_number: m for m in review.moderations.select_related("moderator")} if review.pk else {}
+    )
     links = _download_links(assessment, snapshot)
     kinds = dict(EvidenceItem.Kind.choices)
     categories = dict(EvidenceItem.Category.choices)
@@ -214,6 +228,7 @@ def build(assessment: Assessment, review: Review) -> Workspace | None:
                 categories=[u for u in used if u],
                 decision=decisions.get(p["number"]),
                 rule=rule,
+                moderation=moderations.get(p["number"]),
             )
         )
     finals = [p.final for p in principles]

@@ -757,6 +757,17 @@ REVIEW_RULES += [
         kwargs=lambda c: {"cycle": "none"},
     ),
 ]
+REVIEW_RULES += [
+    # Moderation is a second assessor's: the assessor the review is assigned to (who started it)
+    # gets 403; another with the permission (the site admin here) moderates.
+    Rule(
+        "review_moderate",
+        "POST",
+        signed_in(403, site_admin=REDIRECT),
+        kwargs=lambda c: {**_rv_shared(c), "number": 1},
+        data=lambda c: {"moderation": "agree", "reason": ""},
+    ),
+]
 RULES += REVIEW_RULES
 
 # Namespaces whose URLs the completeness test accepts without a row each, and why.

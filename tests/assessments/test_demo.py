@@ -39,10 +39,14 @@ def test_seed_demo_adds_an_earlier_a_current_and_a_submitted_assessment_once(set
         (a.organisation.code, a.cycle.label): a.status
         for a in Assessment.objects.select_related("organisation", "cycle")
     }
+    # CQC's review then takes some of them on (reviews/demo.py): one in each state.
     assert statuses == {
-        ("QZ1", "2025/26"): "submitted",
+        ("QZ1", "2025/26"): "assessed",
         ("QZ1", "2026/27"): "draft",
-        ("QZ2", "2026/27"): "submitted",
+        ("QZ2", "2026/27"): "in_review",
+        ("E99000001", "2026/27"): "in_review",
+        ("E99000002", "2026/27"): "returned",
+        ("E99000001", "2025/26"): "submitted",
     }
     in_progress = Assessment.objects.get(organisation__code="QZ1", cycle__label="2026/27")
     answered = [r for r in in_progress.responses.all() if r.is_answered]

@@ -19,6 +19,7 @@ from django.db import transaction
 from assessments.demo import seed_assessments
 from assessments.models import Membership, Organisation
 from assessments.roles import CQC_ASSESSORS, RUBRIC_ADMINS
+from reviews.demo import seed_reviews
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 (printed on purpose: demo only)
 
@@ -115,6 +116,7 @@ class Command(BaseCommand):
                         defaults={"role": person.role},
                     )
             assessments = seed_assessments(organisations, users)
+            assessments += seed_reviews(organisations, users)
 
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with any of these:"))
         self.stdout.write(f"\n  {'Username':<26}{'Password':<22}Role")

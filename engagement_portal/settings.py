@@ -7,6 +7,7 @@ DATABASE_URL, and `manage.py check --deploy` is then clean.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from csp.constants import NONCE, NONE, SELF
@@ -44,6 +45,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "csp",
+    # Sign-in throttling: failed attempts, lockouts, and their admin pages.
+    "axes",
     # Background tasks: the django.tasks API and its database queue (tables used even when the
     # immediate backend runs tasks in-process, so migrations are the same everywhere).
     "django_tasks",
@@ -66,7 +69,12 @@ MIDDLEWARE = [
     # Default deny: every view needs sign-in unless it is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Signs a person out after SESSION_IDLE_TIMEOUT idle, or SESSION_COOKIE_AGE in all. After
+    # the messages middleware, so it can say why on the sign-in page.
+    "engagement_portal.security.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "engagement_portal.urls"
@@ -110,12 +118,31 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Sign-in throttling (django-axes, ASVS V6.3.1): after AXES_FAILURE_LIMIT wrong passwords for one
+# username from one address, that pair is locked for AXES_COOLOFF_MINUTES. Locking the pair, not
+# the username alone, means an attacker cannot lock a colleague out from elsewhere. Site admins
+# unlock in site administration (Access attempts) or with `manage.py axes_reset_username`.
+# axes' backend comes first: it refuses a locked pair before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# A successful sign-in forgets earlier typos.
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "engagement_portal.security.locked_out"
+AXES_CLIENT_IP_CALLABLE = "engagement_portal.security.client_ip"
 # Reset links stop working after an hour: long enough to read an email, short enough to limit
 # what a leaked link is worth.
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", default=60 * 60)
 
 # Sessions end at the latest 12 hours after sign-in (ASVS V7.3); cookies never reach scripts.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", default=12 * 60 * 60)
+# ...and after 30 minutes without a request (ASVS V7.3.1). Both are enforced by
+# engagement_portal.security.SessionTimeoutMiddleware, since Django's cookie age slides.
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

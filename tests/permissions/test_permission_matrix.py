@@ -111,6 +111,9 @@ def test_admin_urls(client, cast):
             continue
         if name in {"admin:login", "admin:logout", "admin:autocomplete"}:
             continue
+        # django-axes' records of sign-in attempts are written by sign-ins only: no add page.
+        if name.startswith("admin:axes_") and name.endswith("_add"):
+            continue
         client.force_login(cast.lead_a)
         assert client.get(url).status_code == 302, name
         client.force_login(cast.site_admin)

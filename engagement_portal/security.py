@@ -1,0 +1,134 @@
+"""Sign-in throttling and idle sessions: the pieces django-axes and Django leave to the project.
+
+- ``client_ip``: the address django-axes counts failures against (with the username).
+- ``locked_out``: the page a locked-out sign-in gets, in GOV.UK style, saying for how long.
+- ``SessionTimeoutMiddleware``: signs a person out after 30 idle minutes or 12 hours in all.
+- ``end_sessions``: signs people out everywhere, such as when their last membership goes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import SESSION_KEY, logout
+from django.contrib.auth.views import redirect_to_login
+from django.contrib.sessions.models import Session
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The address the request came from.
+
+    Behind the TLS-terminating proxy (DJANGO_HTTPS on), REMOTE_ADDR is the proxy's own address
+    for everybody, so the last X-Forwarded-For entry, the one our proxy appended, is the
+    client's. Earlier entries are whatever the client sent and are never trusted.
+    """
+    if settings.HTTPS:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        last = forwarded.split(",")[-1].strip()
+        if last:
+            return last
+    return request.META.get("REMOTE_ADDR")
+
+
+def lockout_minutes() -> int:
+    return max(1, round(settings.AXES_COOLOFF_TIME.total_seconds() / 60))
+
+
+def locked_out(request: HttpRequest, original_response=None, credentials: dict | None = None) -> HttpResponse:
+    """django-axes' answer to a sign-in while the username is locked at this address (429).
+
+    It says the same whether or not the username exists: axes counts failures for any
+    username, so the page gives nothing away about who has an account.
+    """
+    return render(
+        request,
+        "registration/locked_out.html",
+        {"minutes": lockout_minutes(), "failure_limit": settings.AXES_FAILURE_LIMIT},
+        status=429,
+    )
+
+
+class SessionTimeoutMiddleware:
+    """Ends a signed-in session after SESSION_IDLE_TIMEOUT seconds without a request, or
+    SESSION_COOKIE_AGE seconds after it began, whichever comes first (ASVS V7.3.1, V7.3.2).
+
+    Django alone cannot do either: a session's expiry moves on every time the session is saved,
+    so a cookie age is a sliding limit, not an absolute one. So the session records when it began
+    and when it was last used. The last use is written at most once a minute, which keeps a
+    busy person's requests from saving the session every time.
+
+    After AuthenticationMiddleware (it needs request.user) and MessageMiddleware (it says why on
+    the sign-in page).
+    """
+
+    STARTED = "session_started_at"
+    LAST_SEEN = "session_last_seen_at"
+    # Writing the last-seen time more often than this buys nothing but database writes.
+    RESOLUTION = 60
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and not user.is_authenticated and SESSION_KEY in request.session:
+            # The session names a person who can no longer sign in (deactivated, or deleted):
+            # Django ignores it, and this ends it.
+            request.session.flush()
+        elif user is not None and user.is_authenticated:
+            now = int(time.time())
+            session = request.session
+            started = session.get(self.STARTED)
+            last_seen = session.get(self.LAST_SEEN)
+            if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT:
+                return self._sign_out(request, idle_signed_out_message())
+            if started is not None and now - started > settings.SESSION_COOKIE_AGE:
+                hours = max(1, round(settings.SESSION_COOKIE_AGE / 3600))
+                return self._sign_out(
+                    request, f"You were signed out because you had been signed in for {hours} hours."
+                )
+            if started is None:
+                session[self.STARTED] = now
+            if last_seen is None or now - last_seen >= self.RESOLUTION:
+                session[self.LAST_SEEN] = now
+        return self.get_response(request)
+
+    @staticmethod
+    def _sign_out(request: HttpRequest, message: str) -> HttpResponse:
+        logout(request)
+        messages.info(request, f"{message} Sign in again to carry on.")
+        # A POST's form data is lost either way; send the person back to where they were only
+        # for a GET.
+        next_path = request.get_full_path() if request.method == "GET" else None
+        return redirect_to_login(next_path) if next_path else redirect(settings.LOGIN_URL)
+
+
+def idle_signed_out_message() -> str:
+    minutes = max(1, round(settings.SESSION_IDLE_TIMEOUT / 60))
+    return f"You were signed out because you were inactive for {minutes} minute{'s' if minutes != 1 else ''}."
+
+
+def end_sessions(*, user_ids: Iterable[int]) -> int:
+    """Delete every live session of these people, signing them out everywhere at once.
+
+    Django does not index sessions by person, so this decodes each unexpired session row. At
+    this portal's scale (a few hundred people, sessions of at most 12 hours) that is a few
+    thousand rows at most, and it only runs when a site admin removes access. Returns how many
+    sessions ended.
+    """
+    wanted = {str(pk) for pk in user_ids}
+    if not wanted:
+        return 0
+    ended = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get(SESSION_KEY) in wanted
+    ]
+    Session.objects.filter(pk__in=ended).delete()
+    return len(ended)

@@ -183,7 +183,7 @@ def hostile_assessment(cast, listener):
         narrative=text,
     )
     file = evidence_file(
-        cast.org_a, cast.lead_a, title=f'<img src="{listener.origin}/title.png"> Minutes {LONG_WORD[:300]}'
+        cast.org_a, cast.lead_a, title=f'<img src="{listener.origin}/title.png"> Minutes {LONG_WORD[:120]}'
     )
     services.citation_add(
         response=response(assessment, "1.1"),

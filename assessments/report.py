@@ -43,7 +43,7 @@ from principles.models import LevelDescriptor
 
 logger = logging.getLogger(__name__)
 
-REPORT_VERSION = "2"
+REPORT_VERSION = "3"
 TEMPLATE = "pdf/report.html"
 # Stored reports share the private evidence storage (local disk or S3), in a folder of their own.
 STORAGE_PREFIX = "reports/"
@@ -52,7 +52,6 @@ LOST_AFTER = datetime.timedelta(minutes=10)
 
 KIND_NAMES = dict(EvidenceItem.Kind.choices)
 CATEGORY_NAMES = dict(EvidenceItem.Category.choices)
-LEVEL_NAMES = dict(LevelDescriptor.Level.choices)
 SHORT_SHA = 12
 
 
@@ -384,7 +383,7 @@ def report_for_draft(assessment: Assessment, *, by) -> ReportData:
 
 
 def report_html(data: ReportData) -> str:
-    return render_to_string(TEMPLATE, {"report": data, "level_names": LEVEL_NAMES})
+    return render_to_string(TEMPLATE, {"report": data, "short_sha": SHORT_SHA})
 
 
 def render_report(data: ReportData) -> RenderedPdf:

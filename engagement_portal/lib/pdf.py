@@ -28,6 +28,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 from urllib.request import DataHandler, Request
 
+import pydyf
 import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -44,6 +45,33 @@ BASE_URL = "https://report.invalid/"
 # metric twin Liberation Sans, through fontconfig.)
 STATIC_SUFFIXES = frozenset({".css", ".svg", ".png", ".jpg", ".jpeg"})
 PDF_VARIANT = "pdf/ua-1"
+
+
+def _memoise_page_references() -> None:
+    """Make pydyf's `PDF.page_references` remember its answer while the page count is unchanged.
+
+    pydyf rebuilds the tuple of every page's reference on each access, and WeasyPrint's tagging
+    (PDF/UA) reads it once per structure element, so a tagged document costs elements x pages:
+    for a 70-page report, a seventh of all the work of rendering it. Pages are only ever
+    appended, so the tuple for a given number of pages never changes; the memo is checked
+    against that number on every access, so it can never hand back a stale tuple. Left alone if
+    a later pydyf no longer has the property."""
+    original = getattr(pydyf.PDF, "page_references", None)
+    if not isinstance(original, property) or getattr(original.fget, "memoised", False):
+        return
+
+    def page_references(pdf):
+        count = len(pdf.pages["Kids"])
+        memo = pdf.__dict__.get("_page_references_memo")
+        if memo is None or memo[0] != count:
+            memo = pdf.__dict__["_page_references_memo"] = (count, original.fget(pdf))
+        return memo[1]
+
+    page_references.memoised = True
+    pydyf.PDF.page_references = property(page_references)
+
+
+_memoise_page_references()
 
 
 class RefusedURL(ValueError):

@@ -259,3 +259,20 @@ def test_a_hostile_narrative_through_the_download_fetches_nothing(hostile_assess
     assert reply.status_code == 200
     assert "file:///etc/passwd" in re.sub(r"\s+", "", poppler_text(reply.content))
     assert listener.received == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Speed without a change of output
+
+
+def test_remembering_page_references_changes_no_byte_of_the_pdf(monkeypatch):
+    html = (
+        '<!DOCTYPE html><html lang="en-GB"><head><title>Pages</title></head><body>'
+        + "".join(f'<h2 style="break-before: page">Page {n}</h2><p>Text {n}</p>' for n in range(12))
+        + "</body></html>"
+    )
+    remembered = pdf.render_pdf(html).pdf
+    original = property(lambda doc: tuple(f"{n} 0 R".encode("ascii") for n in doc.pages["Kids"][::3]))
+    monkeypatch.setattr(pdf.pydyf.PDF, "page_references", original)
+
+    assert pdf.render_pdf(html).pdf == remembered

@@ -10,13 +10,15 @@ Who gets what:
 
 Drafts are rendered on every request and never stored or cached (`Cache-Control: no-store`):
 they change with every save, and a stored copy would be stale working material. Measured with
-bench/pdf.py, a complete self-assessment (33 criteria with 300-word narratives, 300 pieces of
-evidence) takes a few seconds to render, so a draft download can keep its person waiting that
-long; it is rendered synchronously all the same, because a draft must show the answers as they
-are at that moment (a queued render would show them as they were when it ran) and because drafts
-are downloaded far less often than the submitted report. Submitted reports never change, so they
-are rendered once in the background and stored (see report.py); while one is being prepared the
-download sends its person to a page that says so and offers the file when it is ready.
+bench/pdf.py, the report of a complete self-assessment (33 criteria with 300-word narratives, 300
+pieces of evidence: 70 pages) takes about 3 seconds of one core to render; a typical one (the
+demo data: 16 to 20 pages) about a second. A draft is still rendered while its
+person waits: it must show the answers as they are at that moment (a queued render would show
+them as they were when the worker got to it, and would need storing), and a few seconds for the
+largest drafts is acceptable for a download people ask for now and then. Submitted reports never
+change, so they are rendered once in the background and stored (see report.py); while one is
+being prepared, the download sends its person to a page that says so and offers the file when it
+is ready.
 """
 
 from __future__ import annotations

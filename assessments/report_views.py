@@ -11,8 +11,8 @@ Who gets what:
 Drafts are rendered on every request and never stored or cached (`Cache-Control: no-store`):
 they change with every save, and a stored copy would be stale working material. Measured with
 bench/pdf.py, the report of a complete self-assessment (33 criteria with 300-word narratives, 300
-pieces of evidence: 70 pages) takes about 3 seconds of one core to render; a typical one (the
-demo data: 16 to 20 pages) about a second. A draft is still rendered while its
+pieces of evidence: 66 pages) takes about 2.5 seconds of one core to render; a typical one (the
+demo data: 16 to 20 pages) well under a second. A draft is still rendered while its
 person waits: it must show the answers as they are at that moment (a queued render would show
 them as they were when the worker got to it, and would need storing), and a few seconds for the
 largest drafts is acceptable for a download people ask for now and then. Submitted reports never

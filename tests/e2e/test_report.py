@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from assessments.models import Assessment
 from tests.assessments.helpers import answer_all, earlier_cycle, start, submitted
@@ -52,3 +53,27 @@ def test_an_assessor_downloads_a_submission_from_its_page(portal, cast, tmp_path
 
     assert name == "alderley-integrated-care-system-2025-26-self-assessment-submission-1.pdf"
     assert pdf.startswith(b"%PDF")
+
+
+def test_a_report_being_prepared_has_a_page_that_offers_it_when_ready(portal, cast, settings, tmp_path):
+    """As in production, where a worker renders the report: the download leads to a page that
+    says it is being prepared, and offers the file once it is ready."""
+    from assessments import report
+    from assessments.models import RenderedReport
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    assessment = submitted(cast, earlier_cycle())
+    portal.sign_in("viewer_a")
+    portal.goto(path("submission_detail", assessment, number=1))
+
+    portal.follow(portal.page.get_by_role("button", name="Download submission 1 as a PDF"))
+    expect(portal.page.get_by_role("heading", level=1)).to_have_text("Your report is being prepared")
+    report.store_submission_report(RenderedReport.objects.get().pk)  # what the worker does
+    portal.follow(portal.page.get_by_role("button", name="Check again"))
+    expect(portal.page.get_by_role("heading", level=1)).to_have_text("Your report is ready")
+
+    with portal.page.expect_download() as info:
+        portal.page.get_by_role("link", name="Download the report of submission 1").click()
+    target = tmp_path / info.value.suggested_filename
+    info.value.save_as(target)
+    assert target.read_bytes().startswith(b"%PDF")

@@ -498,7 +498,22 @@ def store_submission_report(report_id: int) -> str:
     logger.info(
         "Rendered the report of %s: %s pages in %.1fs", row.submission, rendered.pages, rendered.seconds
     )
+    _forget_superseded(row)
     return "ready"
+
+
+def _forget_superseded(current: RenderedReport) -> None:
+    """Delete the submission's reports from earlier template versions or outcomes, and their
+    files: nothing serves them any more. (A download already streaming one keeps its open file.)"""
+    superseded = RenderedReport.objects.filter(submission_id=current.submission_id).exclude(pk=current.pk)
+    for old in superseded:
+        if old.storage_key:
+            try:
+                report_storage().delete(old.storage_key)
+            except Exception:
+                logger.exception("Could not delete the superseded report file %s", old.storage_key)
+                continue
+        old.delete()
 
 
 def open_submission_report(row: RenderedReport) -> File | None:

@@ -3,6 +3,7 @@ which report, and that a submitted report is rendered once and then streamed fro
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 
@@ -10,6 +11,7 @@ import pypdf
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from assessments import report, services
@@ -292,13 +294,32 @@ def test_a_new_report_template_version_renders_again(client, cast, render_calls,
     assessment = submitted(cast)
     client.force_login(cast.lead_a)
     client.get(url("submission_report", assessment, number=1))
-    current = report.REPORT_VERSION
+    superseded = RenderedReport.objects.get().storage_key
     monkeypatch.setattr(report, "REPORT_VERSION", "test-next")
 
+    reply = client.get(url("submission_report", assessment, number=1))
+
+    assert pdf_of(reply).startswith(b"%PDF-")
+    assert len(render_calls) == 2
+    # The earlier version's report is no longer served, so it is deleted, file and all.
+    assert list(RenderedReport.objects.values_list("template_version", flat=True)) == ["test-next"]
+    assert not report.report_storage().exists(superseded)
+
+
+def test_a_render_lost_with_its_worker_is_queued_again(client, cast, queued_tasks):
+    assessment = submitted(cast)
+    client.force_login(cast.lead_a)
+    client.get(url("submission_report", assessment, number=1))
+    client.get(url("submission_report", assessment, number=1))
+    assert DBTaskResult.objects.count() == 1  # pending, and recent: left to the worker
+
+    RenderedReport.objects.update(
+        requested_at=timezone.now() - report.LOST_AFTER - datetime.timedelta(minutes=1)
+    )
     client.get(url("submission_report", assessment, number=1))
 
-    assert len(render_calls) == 2
-    assert set(RenderedReport.objects.values_list("template_version", flat=True)) == {current, "test-next"}
+    assert DBTaskResult.objects.count() == 2
+    assert RenderedReport.objects.get().requested_at > timezone.now() - datetime.timedelta(minutes=1)
 
 
 def test_a_lost_stored_file_is_rendered_again(client, cast, render_calls):

@@ -43,7 +43,7 @@ from principles.models import LevelDescriptor
 
 logger = logging.getLogger(__name__)
 
-REPORT_VERSION = "5"
+REPORT_VERSION = "6"
 TEMPLATE = "pdf/report.html"
 # Stored reports share the private evidence storage (local disk or S3), in a folder of their own.
 STORAGE_PREFIX = "reports/"

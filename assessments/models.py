@@ -17,6 +17,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from engagement_portal.lib.frozen import guarded_manager
+
 
 class Organisation(models.Model):
     """A body that assesses its public engagement: an ICS, a local authority, or a partner.
@@ -177,31 +179,13 @@ def refuse_unless_editable(assessment_ids: Iterable[int | None]) -> None:
         )
 
 
-class EditableOnlyQuerySet(models.QuerySet):
-    """Bulk `update()` and `delete()` refuse when any row belongs to a frozen assessment."""
-
-    assessment_path: str = ""  # the lookup from a row to its Assessment, set per model
-
-    def _refuse_if_frozen(self) -> None:
-        if self.exclude(**{f"{self.assessment_path}__status__in": Assessment.EDITABLE}).exists():
-            raise FrozenAssessmentError("These rows belong to a submitted self-assessment.")
-
-    def update(self, **kwargs):
-        self._refuse_if_frozen()
-        return super().update(**kwargs)
-
-    def delete(self):
-        self._refuse_if_frozen()
-        return super().delete()
-
-
 def editable_only_manager(assessment_path: str) -> models.Manager:
-    queryset = type(
+    """Bulk update() and delete() refuse rows of an assessment that is not draft or returned."""
+    return guarded_manager(
         f"EditableOnlyQuerySet_{assessment_path}",
-        (EditableOnlyQuerySet,),
-        {"assessment_path": assessment_path},
+        frozen_rows=lambda: ~models.Q(**{f"{assessment_path}__status__in": Assessment.EDITABLE}),
+        refusal=lambda: FrozenAssessmentError("These rows belong to a submitted self-assessment."),
     )
-    return queryset.as_manager()
 
 
 class CriterionResponse(models.Model):

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import json
 import logging
 import uuid
 from collections.abc import Mapping
@@ -37,6 +36,7 @@ from django.utils.text import slugify
 from assessments import services
 from assessments.answers import score_label
 from assessments.models import Assessment, RenderedReport, Submission
+from engagement_portal.lib.hashing import json_sha256
 from engagement_portal.lib.pdf import RenderedPdf, render_pdf
 from evidence.models import EvidenceItem
 from principles.models import LevelDescriptor
@@ -78,7 +78,7 @@ class OutcomeSection:
             "finalised_at": self.finalised_at.isoformat() if self.finalised_at else None,
             "finalised_by": self.finalised_by,
         }
-        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+        return json_sha256(data)
 
 
 @dataclass(frozen=True)

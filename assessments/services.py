@@ -12,8 +12,6 @@ between, so nobody's words are silently overwritten.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +32,7 @@ from assessments.models import (
     Transition,
 )
 from assessments.roles import is_assessor
+from engagement_portal.lib.hashing import json_sha256
 from evidence.models import Citation, EvidenceFile
 from principles.models import Criterion
 from principles.scoring import format_percentage
@@ -225,13 +224,10 @@ def citation_remove(*, citation: Citation, by) -> None:
 # Submitting and returning
 
 
-def canonical_json(data: dict[str, Any]) -> bytes:
-    """One byte sequence per snapshot, whatever order a database gives its keys back in."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-
-
 def snapshot_sha256(data: dict[str, Any]) -> str:
-    return hashlib.sha256(canonical_json(data)).hexdigest()
+    """The snapshot's proof: the same answers give the same hash, whatever order a database
+    gives its keys back in."""
+    return json_sha256(data)
 
 
 def _person(user) -> dict[str, str]:

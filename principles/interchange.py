@@ -11,14 +11,13 @@ transaction).
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
 import yaml
 
+from engagement_portal.lib.hashing import json_sha256
 from principles.scoring import ScoringRule
 
 FORMAT = "engagement-rubric/1"
@@ -84,9 +83,7 @@ def dump_yaml(data: dict[str, Any]) -> str:
 def content_hash(data: dict[str, Any]) -> str:
     """SHA-256 of the wording and scoring rule: everything but the format marker and label, so
     a copy with a new label and no changes has the same hash as its source."""
-    content = {key: value for key, value in data.items() if key not in {"format", "label"}}
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return json_sha256({key: value for key, value in data.items() if key not in {"format", "label"}})
 
 
 # ---------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from engagement_portal.lib.frozen import guarded_manager
 from principles.scoring import DEFAULT_RULE, ScoringRule
 
 
@@ -108,29 +109,13 @@ class RubricVersion(models.Model):
         return ScoringRule.from_dict(self.scoring_rule)
 
 
-class FrozenAwareQuerySet(models.QuerySet):
-    """Bulk `update()` and `delete()` check first that no row belongs to a frozen version."""
-
-    version_path: str = ""  # the lookup from a row to its RubricVersion, set per model
-
-    def _refuse_if_frozen(self) -> None:
-        if self.exclude(**{f"{self.version_path}__status": RubricVersion.Status.DRAFT}).exists():
-            raise FrozenRubricError("These rows belong to a published or retired rubric version.")
-
-    def update(self, **kwargs):
-        self._refuse_if_frozen()
-        return super().update(**kwargs)
-
-    def delete(self):
-        self._refuse_if_frozen()
-        return super().delete()
-
-
 def frozen_aware_manager(version_path: str) -> models.Manager:
-    queryset = type(
-        f"FrozenAwareQuerySet_{version_path}", (FrozenAwareQuerySet,), {"version_path": version_path}
+    """Bulk update() and delete() refuse rows of a published or retired version."""
+    return guarded_manager(
+        f"FrozenAwareQuerySet_{version_path}",
+        frozen_rows=lambda: ~models.Q(**{f"{version_path}__status": RubricVersion.Status.DRAFT}),
+        refusal=lambda: FrozenRubricError("These rows belong to a published or retired rubric version."),
     )
-    return queryset.as_manager()
 
 
 class RubricContent(models.Model):

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "principles",
     "evidence",
     "reviews",
+    # The append-only audit trail every app writes to (audit.services.record).
+    "audit",
 ]
 
 MIDDLEWARE = [

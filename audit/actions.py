@@ -1,0 +1,24 @@
+"""Every kind of audit event, with the words the activity pages use for it.
+
+Add a line here to record a new kind of event; `audit.services.record` refuses any other action.
+"""
+
+ACTIONS: dict[str, str] = {
+    # Sign-in
+    "auth.sign_in": "Signed in",
+    "auth.sign_in_failed": "Failed sign-in",
+    "auth.sign_out": "Signed out",
+    "auth.locked_out": "Sign-in locked after repeated failures",
+    # Refused access to a protected object or page
+    "access.refused": "Access refused",
+    # Rubric
+    "rubric.changed": "Rubric changed",
+    # Self-assessments and reviews
+    "assessment.transition": "Assessment status changed",
+    "review.score": "Assessor score recorded",
+    "review.override": "Principle score overridden",
+    # Evidence
+    "evidence.upload": "Evidence uploaded",
+    "evidence.download": "Evidence downloaded",
+    "report.download": "Report downloaded",
+}

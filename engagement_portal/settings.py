@@ -29,6 +29,10 @@ if not SECRET_KEY:
             "or set DJANGO_DEBUG=1 on a developer's machine."
         )
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production-0123456789"  # noqa: S105
+# Every app server and worker must have the same key: sessions, the messages cookie and password
+# reset links are signed with it. Earlier keys listed here are still accepted (never used to
+# sign), so a key can be changed on one server after another without signing anyone out.
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS")
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
@@ -139,6 +143,15 @@ AXES_CLIENT_IP_CALLABLE = "engagement_portal.security.client_ip"
 # Reset links stop working after an hour: long enough to read an email, short enough to limit
 # what a leaked link is worth.
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", default=60 * 60)
+
+# More than one app server: nothing a later request may need is kept in a process. Sessions are
+# rows in the database, and so are django-axes' failed sign-ins (its database handler, never
+# its cache one), so every server sees the same sessions and the same lockouts. The cache is
+# each process's own memory and holds nothing that must be shared; nothing in the portal uses
+# it at present, and tests/scale/test_shared_state.py fails if sessions or axes move into it.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Sessions end at the latest 12 hours after sign-in (ASVS V7.3); cookies never reach scripts.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", default=12 * 60 * 60)

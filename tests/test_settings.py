@@ -122,3 +122,21 @@ def test_debug_is_off_unless_asked_for(settings):
     from engagement_portal import settings as portal_settings
 
     assert portal_settings.DEBUG is False
+
+
+def test_earlier_secret_keys_come_from_the_environment():
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    result = subprocess.run(
+        [sys.executable, "-c", "from engagement_portal import settings as s; print(s.SECRET_KEY_FALLBACKS)"],
+        cwd=ROOT,
+        env={
+            **clean,
+            "DJANGO_SECRET_KEY": "new-" + "k" * 46,
+            "DJANGO_SECRET_KEY_FALLBACKS": "old-" + "a" * 46 + ", older-" + "b" * 45,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert result.stdout.strip() == str(["old-" + "a" * 46, "older-" + "b" * 45])

@@ -4,6 +4,9 @@ never be deleted."""
 from __future__ import annotations
 
 import datetime
+import io
+import os
+import time
 
 import pytest
 from django.core.files.storage import storages
@@ -166,3 +169,25 @@ def test_purge_never_removes_evidence_a_submitted_assessment_cites(cast, django_
         assert services.evidence_purge_deleted() == []
     assert EvidenceFile.objects.filter(pk=file.pk).exists()
     assert storages["evidence"].exists(file.storage_key)
+
+
+def test_purge_removes_uploads_a_killed_worker_left_behind_a_day_ago(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path},
+        },
+    }
+    incoming = tmp_path / ".incoming"
+    incoming.mkdir()
+    abandoned, arriving, other = incoming / "a.upload", incoming / "b.upload", incoming / "notes.txt"
+    for path in (abandoned, arriving, other):
+        path.write_bytes(b"part of an upload")
+    two_days_ago = time.time() - 2 * 24 * 60 * 60
+    for path in (abandoned, other):
+        os.utime(path, (two_days_ago, two_days_ago))
+    call_command("purge_deleted_evidence", stdout=(out := io.StringIO()))
+    assert "Removed 1 abandoned upload." in out.getvalue()
+    assert not abandoned.exists()
+    assert arriving.exists() and other.exists()  # still arriving; not an upload's temporary file

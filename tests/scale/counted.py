@@ -13,7 +13,7 @@ import time
 from django_tasks import task
 
 # Long enough that one worker cannot drain the queue before the other has looked at it.
-RUN_SECONDS = 0.05
+RUN_SECONDS = 0.1
 
 
 @task(takes_context=True)

@@ -6,14 +6,17 @@ scale"). This starts that layout in miniature: a database of its own (a fresh Po
 database beside the one DATABASE_URL names, dropped afterwards; without DATABASE_URL a SQLite
 file, which several processes can share), migrated by `manage.py migrate`; two gunicorn servers
 on two loopback ports and two `manage.py db_worker` processes, all with production's settings
-(tests/scale/server_settings.py: DEBUG off, one secret key, the database task queue, one
-evidence folder). Then:
+(tests/scale/server_settings.py: DEBUG off, one secret key, the database task queue, evidence in
+one S3 bucket on moto's S3 server, as tests/evidence/test_s3.py uses). Each process has a local
+evidence folder and a temporary folder of its own, as on separate machines: nothing they share
+is on a disk. Then:
 
 - a person signed in on one server is signed in on the other, and signing out on either ends the
   session on both;
 - tasks queued through the django.tasks API are each run exactly once, by one worker or the
   other, and both workers take some;
-- evidence uploaded through one server is scanned by a worker and downloads from the other.
+- evidence uploaded through one server is stored in the bucket, scanned by a worker and
+  downloaded from the other server.
 
 Every process runs in a process group of its own and is stopped, and the database dropped, even
 when a test fails.
@@ -41,8 +44,9 @@ from pathlib import Path
 import pytest
 
 from tests.evidence.clamd import free_port
+from tests.evidence.test_s3 import CREDENTIALS, REGION, s3_endpoint  # noqa: F401 - a fixture
 
-pytestmark = pytest.mark.scale
+pytestmark = [pytest.mark.scale, pytest.mark.s3]
 
 ROOT = Path(__file__).resolve().parents[2]
 ORG_CODE = "SCALE1"
@@ -115,6 +119,31 @@ def database_env(tmp_path_factory):
         maintenance(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
+@pytest.fixture(scope="module")
+def evidence_bucket(s3_endpoint):  # noqa: F811 - the fixture imported above
+    """A bucket of this module's own on the loopback S3 server: its client, name and the
+    variables that point the portal at it."""
+    import boto3
+
+    bucket = f"scale-{uuid.uuid4().hex[:12]}"
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_endpoint,
+        region_name=REGION,
+        aws_access_key_id=CREDENTIALS["access_key"],
+        aws_secret_access_key=CREDENTIALS["secret_key"],
+    )
+    client.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+    env = {
+        "EVIDENCE_S3_BUCKET": bucket,
+        "EVIDENCE_S3_ENDPOINT_URL": s3_endpoint,
+        "EVIDENCE_S3_REGION": REGION,
+        "AWS_ACCESS_KEY_ID": CREDENTIALS["access_key"],
+        "AWS_SECRET_ACCESS_KEY": CREDENTIALS["secret_key"],
+    }
+    return {"client": client, "bucket": bucket, "env": env}
+
+
 # ---------------------------------------------------------------------------------------------
 # The processes
 
@@ -127,12 +156,19 @@ class Cluster:
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     logs: dict[str, Path] = field(default_factory=dict)
 
+    def own_env(self, name: str) -> dict[str, str]:
+        """The shared environment, with a local evidence folder and temporary folder of the
+        process's own, as it would have on a machine of its own."""
+        own = self.folder / name
+        (own / "tmp").mkdir(parents=True, exist_ok=True)
+        return {**self.env, "EVIDENCE_ROOT": str(own / "evidence"), "TMPDIR": str(own / "tmp")}
+
     def manage(self, *args: str, timeout: int = 120) -> str:
         """Run a management command against the cluster's database; its standard output."""
         result = subprocess.run(  # noqa: S603
             [sys.executable, "manage.py", *args],
             cwd=ROOT,
-            env=self.env,
+            env=self.own_env("manage"),
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -157,7 +193,7 @@ class Cluster:
             self.processes[name] = subprocess.Popen(  # noqa: S603
                 command,
                 cwd=ROOT,
-                env=self.env,
+                env=self.own_env(name),
                 stdout=output,
                 stderr=subprocess.STDOUT,
                 # A process group of its own, so stopping it stops gunicorn's workers too.
@@ -213,19 +249,18 @@ def _healthy(port: int) -> bool:
 
 
 @pytest.fixture(scope="module")
-def cluster(database_env, tmp_path_factory):
+def cluster(database_env, evidence_bucket, tmp_path_factory):
     folder = tmp_path_factory.mktemp("scale")
     env = {
         **{key: value for key, value in os.environ.items() if not key.startswith(_OWN)},
         **database_env,
+        **evidence_bucket["env"],
         "DJANGO_SETTINGS_MODULE": "tests.scale.server_settings",
         "DJANGO_DEBUG": "0",
         # One secret for every server: sessions, CSRF and password reset links are signed with it.
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "TASKS_BACKEND": "database",
-        # One evidence store for every process, as a shared filesystem (or S3) gives them.
-        "EVIDENCE_ROOT": str(folder / "evidence"),
         # No clamd here: files are marked clean by the worker's task without a scan.
         "EVIDENCE_ALLOW_UNSCANNED": "1",
         "LOG_LEVEL": "INFO",
@@ -422,7 +457,9 @@ def _multipart(fields: dict[str, str], name: str, content: bytes) -> tuple[bytes
     return body, f"multipart/form-data; boundary={boundary}"
 
 
-def test_evidence_uploaded_through_one_server_is_scanned_by_a_worker_and_downloads_from_the_other(cluster):
+def test_evidence_uploaded_through_one_server_is_scanned_by_a_worker_and_downloads_from_the_other(
+    cluster, evidence_bucket
+):
     one, two = cluster.ports
     browser = Browser()
     browser.sign_in(one)
@@ -464,7 +501,7 @@ def test_evidence_uploaded_through_one_server_is_scanned_by_a_worker_and_downloa
         "rows = DBTaskResult.objects.filter(task_path='evidence.tasks.scan_and_extract')\n"
         "file = EvidenceFile.objects.get()\n"
         "print('RESULT:' + json.dumps({'tasks': [[r.status, r.worker_ids, r.return_value] for r in rows],"
-        " 'text': file.text}))\n"
+        " 'text': file.text, 'key': file.storage_key}))\n"
     )
     assert len(scan["tasks"]) == 1
     status, worker_ids, returned = scan["tasks"][0]
@@ -472,3 +509,14 @@ def test_evidence_uploaded_through_one_server_is_scanned_by_a_worker_and_downloa
     assert len(worker_ids) == 1 and worker_ids[0] in WORKERS
     # The worker also extracted the text for search, reading the file the server stored.
     assert "evening sessions in Penzance" in scan["text"]
+
+    # The file is in the bucket, and nowhere on any process's disk.
+    stored = evidence_bucket["client"].get_object(Bucket=evidence_bucket["bucket"], Key=scan["key"])
+    assert stored["Body"].read() == content
+    left_on_disk = [
+        path
+        for pattern in ("*/evidence/**/*", "*/tmp/*.upload")
+        for path in cluster.folder.glob(pattern)
+        if path.is_file()
+    ]
+    assert left_on_disk == []

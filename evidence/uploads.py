@@ -51,7 +51,7 @@ def incoming_directory() -> str | None:
 ABANDONED_AFTER_SECONDS = 24 * 60 * 60
 
 
-def remove_abandoned_uploads(*, now: float | None = None) -> int:
+def remove_abandoned_uploads() -> int:
     """Delete what killed workers left in the evidence store's incoming folder; how many files.
 
     Only the folder inside a local or shared evidence store: with the store on S3, uploads arrive
@@ -60,7 +60,7 @@ def remove_abandoned_uploads(*, now: float | None = None) -> int:
     if not isinstance(storage, FileSystemStorage):
         return 0
     directory = Path(storage.location) / ".incoming"
-    cutoff = (time.time() if now is None else now) - ABANDONED_AFTER_SECONDS
+    cutoff = time.time() - ABANDONED_AFTER_SECONDS
     removed = 0
     for path in directory.glob("*.upload"):
         with contextlib.suppress(FileNotFoundError):  # finished, or removed by another run

@@ -8,11 +8,11 @@ file, which several processes can share), migrated by `manage.py migrate`; two g
 on two loopback ports and two `manage.py db_worker` processes, all with production's settings
 (tests/scale/server_settings.py: DEBUG off, one secret key, the database task queue, evidence in
 one S3 bucket on moto's S3 server, as tests/evidence/test_s3.py uses). Each process has a local
-evidence folder and a temporary folder of its own, as on separate machines: nothing they share
-is on a disk. Then:
+evidence folder and a temporary folder of its own, as on separate machines: apart from the
+SQLite file when DATABASE_URL is unset, nothing they share is on a disk. Then:
 
-- a person signed in on one server is signed in on the other, and signing out on either ends the
-  session on both;
+- a person signed in on one server is signed in on the other, and signing out on that one ends
+  the session on both;
 - tasks queued through the django.tasks API are each run exactly once, by one worker or the
   other, and both workers take some;
 - evidence uploaded through one server is stored in the bucket, scanned by a worker and

@@ -1,6 +1,9 @@
+from django import forms
 from django.contrib import admin
+from django.utils import timezone
 
 from assessments.models import AssessmentCycle, Membership, Organisation
+from audit.services import record
 from engagement_portal.security import end_sessions
 
 
@@ -20,12 +23,73 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "type", "code", "region", "legal_hold", "legal_hold_reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("legal_hold") and not (cleaned.get("legal_hold_reason") or "").strip():
+            self.add_error("legal_hold_reason", "Enter why the legal hold is on, such as a case reference.")
+        return cleaned
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "type", "code", "region"]
-    list_filter = ["type", "region"]
+    form = OrganisationForm
+    list_display = ["name", "type", "code", "region", "legal_hold"]
+    list_filter = ["type", "region", "legal_hold"]
     search_fields = ["name", "code"]
     inlines = [MembershipInline]
+    fieldsets = [
+        (None, {"fields": ["name", "type", "code", "region"]}),
+        (
+            "Legal hold",
+            {
+                "description": "While a legal hold is on, the retention policy deletes nothing of "
+                "this organisation's. Setting and lifting it are recorded in the audit trail.",
+                "fields": ["legal_hold", "legal_hold_reason", "legal_hold_set_by", "legal_hold_set_at"],
+            },
+        ),
+    ]
+    readonly_fields = ["legal_hold_set_by", "legal_hold_set_at"]
+
+    def save_model(self, request, obj, form, change):
+        """Stamp who set or lifted the hold and when, and record it in the audit trail."""
+        was_held = change and Organisation.objects.filter(pk=obj.pk, legal_hold=True).exists()
+        if obj.legal_hold != was_held:
+            obj.legal_hold_set_by = request.user
+            obj.legal_hold_set_at = timezone.now()
+        if not obj.legal_hold:
+            obj.legal_hold_reason = ""
+        super().save_model(request, obj, form, change)
+        if obj.legal_hold and not was_held:
+            record(
+                "organisation.legal_hold_set",
+                f"Legal hold set on {obj.name}: {obj.legal_hold_reason}",
+                organisation=obj,
+                obj=obj,
+                request=request,
+                detail={"reason": obj.legal_hold_reason},
+            )
+        elif was_held and not obj.legal_hold:
+            record(
+                "organisation.legal_hold_lifted",
+                f"Legal hold lifted on {obj.name}",
+                organisation=obj,
+                obj=obj,
+                request=request,
+            )
+        elif obj.legal_hold and "legal_hold_reason" in form.changed_data:
+            record(
+                "organisation.legal_hold_set",
+                f"Legal hold reason changed on {obj.name}: {obj.legal_hold_reason}",
+                organisation=obj,
+                obj=obj,
+                request=request,
+                detail={"reason": obj.legal_hold_reason},
+            )
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)

@@ -46,6 +46,21 @@ class Organisation(models.Model):
     # ODS or ONS code, such as "QWE" for an ICB or "E10000002" for a county council.
     code = models.CharField(max_length=20, unique=True)
     region = models.CharField(max_length=10, choices=Region.choices)
+    # A legal hold (litigation, an inquiry, a complaint under investigation) stops retention
+    # deleting anything of this organisation's while it is on (records/retention.py). Set and
+    # lifted in site administration, which records who and when in the audit trail too.
+    legal_hold = models.BooleanField(
+        "legal hold",
+        default=False,
+        help_text="While on, nothing of this organisation's is deleted by the retention policy.",
+    )
+    legal_hold_reason = models.TextField(
+        "reason for the legal hold", blank=True, help_text="Why the hold is on, such as a case reference."
+    )
+    legal_hold_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    legal_hold_set_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -21,4 +21,10 @@ ACTIONS: dict[str, str] = {
     "evidence.upload": "Evidence uploaded",
     "evidence.download": "Evidence downloaded",
     "report.download": "Report downloaded",
+    # Records management: legal holds, retention, backup and restore (records/)
+    "organisation.legal_hold_set": "Legal hold set",
+    "organisation.legal_hold_lifted": "Legal hold lifted",
+    "retention.deleted": "Deleted under the retention policy",
+    "records.backup": "Backup made",
+    "records.restore": "Restored from a backup",
 }

@@ -13,7 +13,7 @@ from pathlib import Path
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from engagement_portal.lib.env import database_from_url, env_bool, env_int, env_list, env_str
+from engagement_portal.lib.env import database_from_url, env_bool, env_days, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "reviews",
     # The append-only audit trail every app writes to (audit.services.record).
     "audit",
+    # Records management: retention (apply_retention), backup and restore. No models of its own.
+    "records",
 ]
 
 MIDDLEWARE = [
@@ -283,6 +285,26 @@ TASKS_BACKEND = env_str("TASKS_BACKEND") or ("immediate" if DEBUG else "database
 if TASKS_BACKEND not in _TASK_BACKENDS:
     raise ImproperlyConfigured(f"TASKS_BACKEND must be 'database' or 'immediate', not {TASKS_BACKEND!r}.")
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
+
+# Retention: how many days each kind of record is kept before `manage.py apply_retention`
+# deletes it, or None ("forever" in the environment) to keep it for ever. records/retention.py
+# says what each kind is; README.md lists the defaults and why.
+RETENTION_DAYS = {
+    "deleted_evidence": env_days("RETENTION_DELETED_EVIDENCE_DAYS", default=30),
+    "unsubmitted_assessments": env_days("RETENTION_UNSUBMITTED_ASSESSMENT_DAYS", default=6 * 365),
+    "uncited_evidence": env_days("RETENTION_UNCITED_EVIDENCE_DAYS", default=6 * 365),
+    "rendered_reports": env_days("RETENTION_RENDERED_REPORT_DAYS", default=365),
+    "evidence_downloads": env_days("RETENTION_EVIDENCE_DOWNLOAD_DAYS", default=2 * 365),
+    "sign_in_attempts": env_days("RETENTION_SIGN_IN_ATTEMPT_DAYS", default=90),
+    "task_results": env_days("RETENTION_TASK_RESULT_DAYS", default=30),
+    "incoming_uploads": env_days("RETENTION_INCOMING_UPLOAD_DAYS", default=1),
+}
+# The evidence pages promise 30 days in which deleted evidence can be restored.
+if (RETENTION_DAYS["deleted_evidence"] or 30) < 30:
+    raise ImproperlyConfigured(
+        "RETENTION_DELETED_EVIDENCE_DAYS must be at least 30 (deleted evidence can be restored for "
+        f"30 days), not {RETENTION_DAYS['deleted_evidence']}."
+    )
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"

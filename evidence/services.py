@@ -31,7 +31,7 @@ from django.utils import timezone
 from assessments.models import Organisation
 from evidence import processing
 from evidence.access import submitted_citations
-from evidence.models import Citation, EvidenceDownload, EvidenceFile, EvidenceItem
+from evidence.models import EvidenceDownload, EvidenceFile, EvidenceItem
 from evidence.uploads import HashedUpload
 from evidence.validation import FileProblem, sanitise_file_name, too_big_message, validate_file
 
@@ -359,37 +359,8 @@ def evidence_item_restore(*, item: EvidenceItem) -> EvidenceItem:
     return item
 
 
-def evidence_purge_deleted(*, now: datetime.datetime | None = None) -> list[str]:
-    """Remove for good the items deleted more than 30 days ago, and their stored files.
-
-    Rows go first, in one transaction per item; the stored files only once it commits, so a
-    failure never leaves a row whose file is gone. The download records of a purged file go with
-    it (they point at it), and so do citations by assessments never submitted (a draft cannot
-    cite what no longer exists). An item a submitted assessment cites is never purged (it
-    cannot be deleted in the first place; this is the last line of defence). Returns the
-    titles purged."""
-    cutoff = (now or timezone.now()) - RESTORABLE_FOR
-    purged = []
-    for item_id in EvidenceItem.objects.filter(deleted_at__lt=cutoff).values_list("pk", flat=True):
-        with transaction.atomic():
-            item = EvidenceItem.objects.select_for_update().filter(pk=item_id, deleted_at__lt=cutoff).first()
-            if item is None or is_cited_by_submitted(item):
-                continue
-            files = list(item.files.all())
-            keys = [file.storage_key for file in files]
-            Citation.objects.filter(file__in=files).delete()
-            EvidenceDownload.objects.filter(file__in=files).delete()
-            EvidenceFile.objects.filter(item=item).delete()
-            item.delete()
-            transaction.on_commit(lambda keys=keys: _delete_stored(keys))
-            purged.append(item.title)
-    return purged
-
-
-def _delete_stored(keys: list[str]) -> None:
-    storage = evidence_storage()
-    for key in keys:
-        storage.delete(key)
+# Purging: evidence deleted longer ago than RETENTION_DELETED_EVIDENCE_DAYS is removed for good by
+# the retention policy (records/retention.py, `manage.py apply_retention`).
 
 
 # ---------------------------------------------------------------------------------------------

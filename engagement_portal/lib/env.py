@@ -45,6 +45,28 @@ def env_int(name: str, default: int, *, environ: Mapping[str, str] | None = None
         raise ImproperlyConfigured(f"{name} must be a whole number, not {environ[name]!r}.") from None
 
 
+FOREVER = "forever"
+
+
+def env_days(name: str, default: int | None, *, environ: Mapping[str, str] | None = None) -> int | None:
+    """A retention period: a whole number of days (1 or more), or "forever" (None: keep for ever)."""
+    environ = os.environ if environ is None else environ
+    if name not in environ or environ[name].strip() == "":
+        return default
+    value = environ[name].strip().lower()
+    if value == FOREVER:
+        return None
+    try:
+        days = int(value)
+    except ValueError:
+        days = 0
+    if days < 1:
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number of days (1 or more) or {FOREVER!r}, not {environ[name]!r}."
+        )
+    return days
+
+
 def env_list(
     name: str, default: list[str] | None = None, *, environ: Mapping[str, str] | None = None
 ) -> list[str]:

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from evidence import services
 from evidence.models import Citation, EvidenceDownload, EvidenceFile, EvidenceItem
+from records.retention import apply
 from tests.evidence.library import cite, cite_and_submit, stored_file, text_of
 
 pytestmark = pytest.mark.django_db
@@ -166,7 +167,7 @@ def test_purge_never_removes_evidence_a_submitted_assessment_cites(cast, django_
     cite_and_submit(file, cast.lead_a)
     deleted_days_ago(file, 90)  # only possible by going round the service
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.evidence_purge_deleted() == []
+        assert apply(only=["deleted_evidence"]).outcomes == []
     assert EvidenceFile.objects.filter(pk=file.pk).exists()
     assert storages["evidence"].exists(file.storage_key)
 

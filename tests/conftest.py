@@ -7,6 +7,7 @@ the site; an outsider has an account but no organisation.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 
 import pytest
@@ -66,3 +67,85 @@ def cast(db) -> Cast:
         site_admin=site_admin,
         outsider=UserFactory(username="outsider"),
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Transactional tests (the end-to-end tests' live server, backup and restore): Django empties the
+# database after each, so these put back what the migrations made and let the flush through.
+
+
+@pytest.fixture(scope="session")
+def _lifted_triggers(django_db_setup, django_db_blocker):
+    """SQLite triggers taken off for a flush (name -> CREATE statement), put back at the end."""
+    lifted: dict[str, str] = {}
+    yield lifted
+    with django_db_blocker.unblock():
+        _restore_triggers(lifted)
+
+
+def _restore_triggers(lifted: dict[str, str]) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for sql in lifted.values():
+            cursor.execute(sql)
+    lifted.clear()
+
+
+@pytest.fixture
+def _flushable_database(transactional_db, _lifted_triggers) -> None:
+    """Let Django empty the database after the test, on SQLite as on PostgreSQL.
+
+    After a transactional test Django empties every table: TRUNCATE on PostgreSQL, which fires
+    no row triggers, but DELETE on SQLite, which the rubric's freeze triggers refuse for a
+    published version. So on SQLite the triggers are lifted just for that flush (this teardown
+    runs before it) and put back before the next test, so every test runs against the real
+    schema.
+    """
+    from django.db import connection
+
+    _restore_triggers(_lifted_triggers)
+    yield
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND sql IS NOT NULL")
+        for name, sql in cursor.fetchall():
+            cursor.execute(f'DROP TRIGGER "{name}"')
+            _lifted_triggers[name] = sql
+
+
+@pytest.fixture
+def _staff_groups(_flushable_database) -> None:
+    """The CQC staff groups, as the data migration creates them.
+
+    The live server needs a transactional database, which Django empties after each test, so
+    the groups a migration made are gone by the second test. (Serialized rollback would restore
+    them by re-saving every row, which the database refuses for published rubric versions.)
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    migration = importlib.import_module("assessments.migrations.0002_staff_groups")
+    for name, permissions in migration.GROUP_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        for app_label, codename in permissions:
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+
+
+@pytest.fixture
+def _published_rubric(_flushable_database) -> None:
+    """The published 2026 rubric, loaded by the data migration's own loader if it is gone.
+
+    The first e2e test still has the migrated rubric; after that the flush has emptied the
+    tables. The loader creates the version as a draft, then publishes it with a queryset update,
+    which the freeze allows because the row is still a draft at that moment.
+    """
+    from django.apps import apps
+
+    from principles.models import RubricVersion
+
+    if not RubricVersion.objects.filter(label="2026").exists():
+        migration = importlib.import_module("principles.migrations.0003_first_published_rubric")
+        migration.load_rubric(apps, None)

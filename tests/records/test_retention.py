@@ -347,3 +347,18 @@ def test_retention_periods_are_days_or_forever():
     for bad in ["0", "-1", "a year", "1.5"]:
         with pytest.raises(ImproperlyConfigured, match="RETENTION_X_DAYS must be a whole number of days"):
             env_days("RETENTION_X_DAYS", 30, environ={"RETENTION_X_DAYS": bad})
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("RETENTION_RENDERED_REPORT_DAYS", "a year", "RETENTION_RENDERED_REPORT_DAYS must be a whole number"),
+        ("RETENTION_DELETED_EVIDENCE_DAYS", "7", "RETENTION_DELETED_EVIDENCE_DAYS must be at least 30"),
+    ],
+)
+def test_start_up_stops_on_a_bad_retention_period_naming_it(variable, value, message):
+    from tests.test_settings import _start_up
+
+    result = _start_up({"DJANGO_DEBUG": "1", variable: value})
+    assert result.returncode != 0
+    assert message in result.stderr

@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 import os
+import uuid
 
 import pytest
 from django.core.files.base import ContentFile
@@ -25,12 +26,32 @@ from evidence.models import EvidenceDownload
 from records.backup import MANIFEST, evidence_keys
 from tests.evidence import crafted
 from tests.evidence.library import assessment, cite, stored_file, submit
+from tests.evidence.test_s3 import REGION, s3_endpoint, s3_storage_settings  # noqa: F401 - fixtures
 
 
 @pytest.fixture
 def cast(_staff_groups, _published_rubric, cast):
     """The project's cast, once the staff groups it joins and the published rubric exist again."""
     return cast
+
+
+@pytest.fixture(params=["local disk", pytest.param("S3", marks=pytest.mark.s3)])
+def evidence_store(request, settings, tmp_path) -> str:
+    """An empty evidence store of its own for the test: a folder, or a bucket on the loopback S3
+    server of tests/evidence/test_s3.py."""
+    if request.param == "S3":
+        s3 = request.getfixturevalue("s3_storage_settings")
+        bucket = f"backup-{uuid.uuid4().hex[:12]}"
+        s3["client"].create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+        store = {**s3["options"], "OPTIONS": {**s3["options"]["OPTIONS"], "bucket_name": bucket}}
+    else:
+        store = {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "store", "base_url": None, "file_permissions_mode": 0o600},
+        }
+    settings.STORAGES = {**settings.STORAGES, "evidence": store}
+    assert evidence_keys(storages["evidence"]) == []
+    return request.param
 
 
 def every_row() -> dict[str, tuple[list[str], list[tuple]]]:
@@ -104,7 +125,7 @@ def build_data(cast) -> None:
     )
 
 
-def test_backup_wipe_restore_gives_back_every_row_and_every_file(cast, tmp_path):
+def test_backup_wipe_restore_gives_back_every_row_and_every_file(cast, evidence_store, tmp_path):
     build_data(cast)
     rows_before, files_before = every_row(), every_file()
     assert len(files_before) == 5
@@ -141,7 +162,14 @@ def test_backup_wipe_restore_gives_back_every_row_and_every_file(cast, tmp_path)
         cursor.execute("DELETE FROM assessments_submission")
 
 
-def test_restore_refuses_a_damaged_or_mismatched_backup_and_changes_nothing(cast, tmp_path):
+def test_restore_refuses_a_damaged_or_mismatched_backup_and_changes_nothing(cast, settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "store", "base_url": None, "file_permissions_mode": 0o600},
+        },
+    }
     build_data(cast)
     folder = tmp_path / "backup"
     call_command("backup", "--output", str(folder), stdout=io.StringIO())

@@ -10,9 +10,11 @@ saying how many and which.
 What is never deleted here:
 - anything of an organisation under a legal hold (Organisation.legal_hold);
 - self-assessments submitted to CQC, their submissions, CQC's review of them and the evidence
-  they cite. A submission is the regulatory record of what CQC received; its SHA-256 proves the
-  cited files. Disposing of it is a decision for CQC's records manager under CQC's own
-  retention schedule, not a timer, so the database's freeze triggers stay unconditional;
+  they cite (every file a submission's snapshot names by SHA-256, even one whose citation was
+  removed after CQC returned the assessment). A submission is the regulatory record of what
+  CQC received; its SHA-256 proves the cited files. Disposing of it is a decision for CQC's
+  records manager under CQC's own retention schedule, not a timer, so the database's freeze
+  triggers stay unconditional;
 - rubric versions (assessments pin them);
 - the audit trail itself.
 """
@@ -20,6 +22,7 @@ What is never deleted here:
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 import os
 from collections.abc import Callable, Iterable
@@ -32,7 +35,7 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
-from assessments.models import Assessment, Organisation, RenderedReport, Transition
+from assessments.models import Assessment, Organisation, RenderedReport, Submission, Transition
 from audit.services import record
 from evidence.models import Citation, EvidenceDownload, EvidenceFile, EvidenceItem
 
@@ -82,6 +85,38 @@ def _cited_by_submitted():
     return Citation.objects.filter(file__item=OuterRef("pk"), response__assessment__submissions__isnull=False)
 
 
+def _hashes_in(value) -> set[str]:
+    """Every "sha256" inside a submission's snapshot: the files it cited (assessments/services.py
+    build_snapshot). The snapshot's own hash is a column, not inside it."""
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if key == "sha256" and isinstance(inner, str):
+                found.add(inner)
+            else:
+                found |= _hashes_in(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            found |= _hashes_in(inner)
+    return found
+
+
+@functools.cache
+def submitted_file_hashes() -> frozenset[str]:
+    """The SHA-256 of every file any submission ever cited, even one whose citation was removed
+    after CQC returned the assessment: the submission still proves it by that hash. Read once
+    per run of `apply` (which clears the cache); a submission made during the run protects its
+    files anyway, through its citations."""
+    found: set[str] = set()
+    for snapshot in Submission.objects.values_list("snapshot", flat=True).iterator():
+        found |= _hashes_in(snapshot)
+    return frozenset(found)
+
+
+def _in_a_submission():
+    return EvidenceFile.objects.filter(item=OuterRef("pk"), sha256__in=submitted_file_hashes())
+
+
 def _delete_items(item_ids: list[int]) -> list[str]:
     """Delete evidence items with their revisions, download records and draft citations; return
     the storage keys of their files. The caller's query has already left out cited-by-submitted
@@ -100,6 +135,7 @@ def _deleted_evidence(cutoff: datetime.datetime, held: set[int]):
         EvidenceItem.objects.filter(deleted_at__lt=cutoff)
         .exclude(organisation_id__in=held)
         .exclude(Exists(_cited_by_submitted()))
+        .exclude(Exists(_in_a_submission()))
     )
 
 
@@ -128,6 +164,7 @@ def _uncited_evidence(cutoff: datetime.datetime, held: set[int]):
         .annotate(last_upload=Max("files__uploaded_at"))
         .filter(Q(last_upload__isnull=True) | Q(last_upload__lt=cutoff))
         .exclude(Exists(Citation.objects.filter(file__item=OuterRef("pk"))))
+        .exclude(Exists(_in_a_submission()))
     )
 
 
@@ -436,6 +473,7 @@ def apply(
     unknown = [name for name in names if name not in KINDS_BY_NAME]
     if unknown:
         raise ValueError(f"unknown kind of record: {', '.join(unknown)}")
+    submitted_file_hashes.cache_clear()
     held_organisations = list(Organisation.objects.filter(legal_hold=True).order_by("name"))
     held = {organisation.pk for organisation in held_organisations}
     report = Report(dry_run=dry_run, held=held_organisations)
@@ -455,7 +493,7 @@ def apply(
                         # Lock the organisation and check its hold again: a hold set since the
                         # search started wins.
                         locked = Organisation.objects.select_for_update().filter(pk=found.organisation_id)
-                        if locked.filter(legal_hold=True).exists():
+                        if locked.values_list("legal_hold", flat=True).first():
                             continue
                     done = kind.delete(found, cutoff)
                     if not done.ids:
@@ -473,6 +511,7 @@ def apply(
             report.outcomes.append(
                 Outcome(kind, days, organisations.get(done.organisation_id), done.ids, len(done.files))
             )
+    submitted_file_hashes.cache_clear()
     return report
 
 

@@ -18,7 +18,14 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from assessments.models import Assessment, AssessmentCycle, CriterionResponse, RenderedReport, Transition
+from assessments.models import (
+    Assessment,
+    AssessmentCycle,
+    CriterionResponse,
+    RenderedReport,
+    Submission,
+    Transition,
+)
 from audit.models import AuditEvent
 from engagement_portal.lib.env import env_days
 from evidence.models import Citation, EvidenceDownload, EvidenceFile, EvidenceItem
@@ -155,6 +162,39 @@ def test_uncited_evidence_goes_only_when_nobody_has_touched_it_for_its_period(
     assert exists(fresh_revision.storage_key) and exists(cited.storage_key)
     [event] = events("uncited_evidence")
     assert event.detail["ids"] == [stale.item_id] and event.detail["files"] == 1
+
+
+def test_evidence_an_earlier_submission_cited_stays_even_once_its_citation_is_gone(
+    cast, django_capture_on_commit_callbacks
+):
+    """Returned with questions, the organisation removed a citation and submitted again: the
+    first submission still names the file by SHA-256, so the file stays, however old."""
+    once_cited = stored_file(cast.org_a, cast.lead_a, title="Cited once", content=b"once %PDF-")
+    deleted_too = stored_file(cast.org_a, cast.lead_a, title="Cited once, then deleted", content=b"d %PDF-")
+    never = stored_file(cast.org_a, cast.lead_a, title="Never cited", content=b"never %PDF-")
+    target = assessment(cast.org_a, cast.lead_a)
+    Submission.objects.create(
+        assessment=target,
+        number=1,
+        snapshot={
+            "principles": [
+                {"criteria": [{"citations": [{"sha256": f.sha256}]}]} for f in [once_cited, deleted_too]
+            ]
+        },
+        sha256="0" * 64,
+        submitted_by=cast.lead_a,
+        submitted_at=timezone.now(),
+    )
+    for file in (once_cited, deleted_too, never):
+        aged_item(file, 7 * 365)
+    deleted(deleted_too, 60)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run()
+
+    assert EvidenceFile.objects.filter(pk__in=[once_cited.pk, deleted_too.pk]).count() == 2
+    assert exists(once_cited.storage_key) and exists(deleted_too.storage_key)
+    assert not EvidenceFile.objects.filter(pk=never.pk).exists()
 
 
 def test_stored_reports_go_after_a_year_and_their_files_with_them(cast, django_capture_on_commit_callbacks):

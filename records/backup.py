@@ -195,6 +195,8 @@ class BackupResult:
 
 def backup(output: Path | str) -> BackupResult:
     folder = Path(output)
+    if folder.exists() and not folder.is_dir():
+        raise BackupError(f"{folder} is a file. Back up into a new folder.")
     if folder.exists() and any(folder.iterdir()):
         raise BackupError(f"{folder} is not empty. Back up into a new folder.")
     folder.mkdir(parents=True, exist_ok=True)

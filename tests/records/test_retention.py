@@ -31,6 +31,7 @@ from engagement_portal.lib.env import env_days
 from evidence.models import Citation, EvidenceDownload, EvidenceFile, EvidenceItem
 from records.retention import apply, incoming_folder
 from tests.evidence.library import assessment, cite, stored_file, submit
+from tests.evidence.test_s3 import s3, s3_endpoint, s3_storage_settings  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +95,21 @@ def test_deleted_evidence_goes_after_its_period_with_its_files(cast, django_capt
     assert event.organisation_id == cast.org_a.pk
     assert event.detail["ids"] == [old.item_id]
     assert event.detail["count"] == 1 and event.detail["files"] == 2 and event.detail["days"] == 30
+
+
+@pytest.mark.s3
+def test_files_go_from_an_s3_evidence_store_too(cast, request, django_capture_on_commit_callbacks):
+    s3 = request.getfixturevalue("s3")  # tests/evidence/test_s3.py: storages["evidence"] on S3
+    old = stored_file(cast.org_a, cast.lead_a, title="Old", content=b"old %PDF-")
+    recent = stored_file(cast.org_a, cast.lead_a, title="Recent", content=b"recent %PDF-")
+    deleted(old, 31)
+    deleted(recent, 29)
+    bucket = s3["client"].list_objects_v2(Bucket=s3["bucket"])
+    assert {old.storage_key, recent.storage_key} <= {entry["Key"] for entry in bucket["Contents"]}
+    with django_capture_on_commit_callbacks(execute=True):
+        run()
+    keys = {entry["Key"] for entry in s3["client"].list_objects_v2(Bucket=s3["bucket"]).get("Contents", [])}
+    assert old.storage_key not in keys and recent.storage_key in keys
 
 
 def test_purge_deleted_evidence_is_the_same_rule(cast, django_capture_on_commit_callbacks):

@@ -99,16 +99,17 @@ def test_deleted_evidence_goes_after_its_period_with_its_files(cast, django_capt
 
 @pytest.mark.s3
 def test_files_go_from_an_s3_evidence_store_too(cast, request, django_capture_on_commit_callbacks):
-    s3 = request.getfixturevalue("s3")  # tests/evidence/test_s3.py: storages["evidence"] on S3
+    bucket_of = request.getfixturevalue("s3")  # tests/evidence/test_s3.py: storages["evidence"] on S3
     old = stored_file(cast.org_a, cast.lead_a, title="Old", content=b"old %PDF-")
     recent = stored_file(cast.org_a, cast.lead_a, title="Recent", content=b"recent %PDF-")
     deleted(old, 31)
     deleted(recent, 29)
-    bucket = s3["client"].list_objects_v2(Bucket=s3["bucket"])
+    client, name = bucket_of["client"], bucket_of["bucket"]
+    bucket = client.list_objects_v2(Bucket=name)
     assert {old.storage_key, recent.storage_key} <= {entry["Key"] for entry in bucket["Contents"]}
     with django_capture_on_commit_callbacks(execute=True):
         run()
-    keys = {entry["Key"] for entry in s3["client"].list_objects_v2(Bucket=s3["bucket"]).get("Contents", [])}
+    keys = {entry["Key"] for entry in client.list_objects_v2(Bucket=name).get("Contents", [])}
     assert old.storage_key not in keys and recent.storage_key in keys
 
 

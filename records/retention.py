@@ -486,33 +486,33 @@ def apply(
         cutoff = now - datetime.timedelta(days=days)
         for found in kind.find(cutoff, held):
             if dry_run:
-                done = found
-            else:
-                with transaction.atomic():
-                    if found.organisation_id is not None:
-                        # Lock the organisation and check its hold again: a hold set since the
-                        # search started wins.
-                        locked = Organisation.objects.select_for_update().filter(pk=found.organisation_id)
-                        if locked.values_list("legal_hold", flat=True).first():
-                            continue
-                    done = kind.delete(found, cutoff)
-                    if not done.ids:
-                        continue
-                    outcome = Outcome(
-                        kind, days, organisations.get(done.organisation_id), done.ids, len(done.files)
-                    )
-                    _record(outcome, cutoff)
-                    if kind.per_organisation and done.files:
-                        transaction.on_commit(
-                            lambda keys=done.files, failed=outcome.files_failed: _delete_stored(keys, failed)
-                        )
+                organisation = organisations.get(found.organisation_id)
+                report.outcomes.append(Outcome(kind, days, organisation, found.ids, len(found.files)))
+            elif outcome := _delete(kind, days, found, cutoff, organisations):
                 report.outcomes.append(outcome)
-                continue
-            report.outcomes.append(
-                Outcome(kind, days, organisations.get(done.organisation_id), done.ids, len(done.files))
-            )
     submitted_file_hashes.cache_clear()
     return report
+
+
+def _delete(
+    kind: Kind, days: int, found: Found, cutoff: datetime.datetime, organisations: dict[int, Organisation]
+) -> Outcome | None:
+    """Delete one kind's expired rows of one organisation in a transaction, record it in the
+    audit trail in the same transaction, and delete the stored files once it commits."""
+    with transaction.atomic():
+        if found.organisation_id is not None:
+            # Lock the organisation and read its hold again: a hold set since the search wins.
+            locked = Organisation.objects.select_for_update().filter(pk=found.organisation_id)
+            if locked.values_list("legal_hold", flat=True).first():
+                return None
+        done = kind.delete(found, cutoff)
+        if not done.ids:
+            return None
+        outcome = Outcome(kind, days, organisations.get(done.organisation_id), done.ids, len(done.files))
+        _record(outcome, cutoff)
+        if done.files:
+            transaction.on_commit(lambda: _delete_stored(done.files, outcome.files_failed))
+    return outcome
 
 
 def _record(outcome: Outcome, cutoff: datetime.datetime) -> None:

@@ -22,6 +22,7 @@ from assessments.models import (
     Assessment,
     AssessmentCycle,
     CriterionResponse,
+    Organisation,
     RenderedReport,
     Submission,
     Transition,
@@ -29,7 +30,7 @@ from assessments.models import (
 from audit.models import AuditEvent
 from engagement_portal.lib.env import env_days
 from evidence.models import Citation, EvidenceDownload, EvidenceFile, EvidenceItem
-from records.retention import apply, incoming_folder
+from records.retention import KINDS_BY_NAME, _delete, apply, incoming_folder
 from tests.evidence.library import assessment, cite, stored_file, submit
 from tests.evidence.test_s3 import s3, s3_endpoint, s3_storage_settings  # noqa: F401 - fixtures
 
@@ -349,6 +350,20 @@ def test_a_legal_hold_keeps_everything_of_its_organisation(cast, django_capture_
     assert not EvidenceDownload.objects.filter(file__item__organisation=cast.org_b).exists()
     retention_events = AuditEvent.objects.filter(action="retention.deleted")
     assert {event.organisation_id for event in retention_events} == {cast.org_b.pk}
+
+
+def test_a_hold_set_while_retention_runs_wins(cast):
+    """Found before the hold was set, deleted after: the organisation's row is locked and its
+    hold read again first, so nothing goes."""
+    file = stored_file(cast.org_a, cast.lead_a)
+    download = EvidenceDownload.objects.create(file=file, user=cast.viewer_a)
+    EvidenceDownload.objects.filter(pk=download.pk).update(downloaded_at=ago(1000))
+    kind, cutoff = KINDS_BY_NAME["evidence_downloads"], ago(730)
+    [found] = kind.find(cutoff, set())
+    Organisation.objects.filter(pk=cast.org_a.pk).update(legal_hold=True, legal_hold_reason="Inquiry")
+    assert _delete(kind, 730, found, cutoff, {cast.org_a.pk: cast.org_a}) is None
+    assert EvidenceDownload.objects.filter(pk=download.pk).exists()
+    assert not AuditEvent.objects.filter(action="retention.deleted").exists()
 
 
 def test_a_dry_run_says_what_would_go_and_deletes_nothing(cast, django_capture_on_commit_callbacks):

@@ -1,10 +1,9 @@
 from django import forms
 from django.contrib import admin
-from django.utils import timezone
 
 from assessments.models import AssessmentCycle, Membership, Organisation
-from audit.services import record
 from engagement_portal.security import end_sessions
+from records.services import organisation_legal_hold_lift, organisation_legal_hold_set
 
 
 def end_sessions_of_people_without_membership(user_ids) -> None:
@@ -56,40 +55,23 @@ class OrganisationAdmin(admin.ModelAdmin):
     readonly_fields = ["legal_hold_set_by", "legal_hold_set_at"]
 
     def save_model(self, request, obj, form, change):
-        """Stamp who set or lifted the hold and when, and record it in the audit trail."""
-        was_held = change and Organisation.objects.filter(pk=obj.pk, legal_hold=True).exists()
-        if obj.legal_hold != was_held:
-            obj.legal_hold_set_by = request.user
-            obj.legal_hold_set_at = timezone.now()
-        if not obj.legal_hold:
-            obj.legal_hold_reason = ""
+        """Everything but the hold is saved as usual; setting or lifting the hold goes through
+        records.services, which stamps who and when and records it in the audit trail."""
+        wanted, reason = obj.legal_hold, obj.legal_hold_reason.strip()
+        current = Organisation.objects.filter(pk=obj.pk).first() if change else None
+        obj.legal_hold = current.legal_hold if current else False
+        obj.legal_hold_reason = current.legal_hold_reason if current else ""
         super().save_model(request, obj, form, change)
-        if obj.legal_hold and not was_held:
-            record(
-                "organisation.legal_hold_set",
-                f"Legal hold set on {obj.name}: {obj.legal_hold_reason}",
-                organisation=obj,
-                obj=obj,
-                request=request,
-                detail={"reason": obj.legal_hold_reason},
+        if wanted and (not obj.legal_hold or reason != obj.legal_hold_reason):
+            held = organisation_legal_hold_set(
+                organisation=obj, reason=reason, by=request.user, request=request
             )
-        elif was_held and not obj.legal_hold:
-            record(
-                "organisation.legal_hold_lifted",
-                f"Legal hold lifted on {obj.name}",
-                organisation=obj,
-                obj=obj,
-                request=request,
-            )
-        elif obj.legal_hold and "legal_hold_reason" in form.changed_data:
-            record(
-                "organisation.legal_hold_set",
-                f"Legal hold reason changed on {obj.name}: {obj.legal_hold_reason}",
-                organisation=obj,
-                obj=obj,
-                request=request,
-                detail={"reason": obj.legal_hold_reason},
-            )
+        elif obj.legal_hold and not wanted:
+            held = organisation_legal_hold_lift(organisation=obj, by=request.user, request=request)
+        else:
+            return
+        for name in ["legal_hold", "legal_hold_reason", "legal_hold_set_by", "legal_hold_set_at"]:
+            setattr(obj, name, getattr(held, name))
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)

@@ -287,6 +287,8 @@ class RestoreResult:
     manifest: dict
     files_restored: int = 0
     bytes_restored: int = 0
+    # Files already in the store under their key with the same SHA-256: checked, not rewritten.
+    files_in_place: int = 0
     files_not_in_backup: list[str] = field(default_factory=list)
 
     @property
@@ -369,14 +371,16 @@ def restore(folder: Path | str) -> RestoreResult:
         key = entry["key"]
         backed_up.add(key)
         if storage.exists(key):
+            if _holds(storage, key, entry):
+                result.files_in_place += 1
+                continue
             storage.delete(key)
         with (folder / EVIDENCE / _safe_relative(key)).open("rb") as source:
             saved = storage.save(key, File(source, name=key))
         if saved != key:
             raise RestoreIncomplete(f"The evidence store saved {key} as {saved}; restore stopped.")
-        with storage.open(key, "rb") as stored:
-            if sha256_of(stored) != (entry["sha256"], entry["size"]):
-                raise RestoreIncomplete(f"{key} does not match its SHA-256 after it was written back.")
+        if not _holds(storage, key, entry):
+            raise RestoreIncomplete(f"{key} does not match its SHA-256 after it was written back.")
         result.files_restored += 1
         result.bytes_restored += entry["size"]
     result.files_not_in_backup = [key for key in evidence_keys(storage) if key not in backed_up]
@@ -399,16 +403,23 @@ def restore(folder: Path | str) -> RestoreResult:
     record(
         "records.restore",
         f"Restored the backup made at {manifest['created_at']}: {result.rows} rows and "
-        f"{result.files_restored} evidence files",
+        f"{result.files_restored + result.files_in_place} evidence files",
         detail={
             "folder": str(folder),
             "created_at": manifest["created_at"],
             "database_sha256": manifest["database"]["sha256"],
-            "files": result.files_restored,
+            "files_restored": result.files_restored,
+            "files_in_place": result.files_in_place,
             "files_not_in_backup": len(result.files_not_in_backup),
         },
     )
     return result
+
+
+def _holds(storage, key: str, entry: dict) -> bool:
+    """Whether the evidence store's file under this key has exactly the backed-up bytes."""
+    with storage.open(key, "rb") as stored:
+        return sha256_of(stored) == (entry["sha256"], entry["size"])
 
 
 def _restore_postgresql(dump: Path) -> None:

@@ -215,6 +215,8 @@ def test_restore_refuses_a_damaged_or_mismatched_backup_then_restores_over_the_l
     # Restored over the live database, not a wiped one: pg_restore --clean drops the tables with
     # their frozen rows and triggers (no row trigger fires on DROP TABLE); SQLite's backup API
     # replaces the pages. Only the backup's and the restore's own audit events differ.
-    call_command("restore", str(folder), stdout=io.StringIO())
+    call_command("restore", str(folder), stdout=(said := io.StringIO()))
+    assert "Restored 0 evidence files" in said.getvalue()
+    assert "5 more evidence files were already in the store with the same SHA-256" in said.getvalue()
     assert without_backup_events(every_row()) == without_backup_events(rows_before)
     assert every_file() == files_before

@@ -50,6 +50,11 @@ class Command(BaseCommand):
             f"Restored {result.files_restored} evidence files ({filesizeformat(result.bytes_restored)}), "
             "each read back and matching its SHA-256."
         )
+        if result.files_in_place:
+            self.stdout.write(
+                f"{result.files_in_place} more evidence files were already in the store with the same "
+                "SHA-256, so they were checked and left as they were."
+            )
         if result.files_not_in_backup:
             self.stdout.write(
                 f"{len(result.files_not_in_backup)} files in the evidence store were not in the backup "

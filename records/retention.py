@@ -73,8 +73,23 @@ def _grouped(pairs: Iterable[tuple[int | None, object]]) -> list[Found]:
     return [by_organisation[key] for key in sorted(by_organisation, key=lambda k: (k is None, k or 0))]
 
 
-def _keys_of(file_ids: Iterable[int]) -> list[str]:
-    return list(EvidenceFile.objects.filter(pk__in=list(file_ids)).values_list("storage_key", flat=True))
+# Ids per query: well under SQLite's limit on parameters, and modest SQL on PostgreSQL.
+CHUNK = 500
+
+
+def _chunks(ids: list) -> Iterable[list]:
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
+def _files_of(item_ids: list[int]) -> list[tuple[int, str, str]]:
+    """(item id, storage key, SHA-256) of every revision of these items."""
+    found = []
+    for chunk in _chunks(item_ids):
+        found += EvidenceFile.objects.filter(item_id__in=chunk).values_list(
+            "item_id", "storage_key", "sha256"
+        )
+    return found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -113,8 +128,31 @@ def submitted_file_hashes() -> frozenset[str]:
     return frozenset(found)
 
 
-def _in_a_submission():
-    return EvidenceFile.objects.filter(item=OuterRef("pk"), sha256__in=submitted_file_hashes())
+def _not_in_a_submission(item_ids: list[int]) -> list[int]:
+    """These items, less any with a revision a submission names by SHA-256. Checked here rather
+    than in SQL: every submitted file's hash would make a very long query."""
+    hashes = submitted_file_hashes()
+    protected = {item_id for item_id, _, sha256 in _files_of(item_ids) if sha256 in hashes}
+    return [pk for pk in item_ids if pk not in protected]
+
+
+def _expired_items(queryset) -> list[Found]:
+    pairs = list(queryset.order_by("pk").values_list("organisation_id", "pk"))
+    kept = set(_not_in_a_submission([pk for _, pk in pairs]))
+    found = _grouped((organisation_id, pk) for organisation_id, pk in pairs if pk in kept)
+    for group in found:
+        group.files = [key for _, key, _ in _files_of(group.ids)]
+    return found
+
+
+def _delete_expired_items(found: Found, queryset) -> Found:
+    """Lock the items found and check them again (one restored or cited since is kept), then
+    delete them."""
+    locked = list(
+        EvidenceItem.objects.select_for_update().filter(pk__in=found.ids).values_list("pk", flat=True)
+    )
+    ids = _not_in_a_submission(sorted(queryset.filter(pk__in=locked).values_list("pk", flat=True)))
+    return Found(found.organisation_id, ids, _delete_items(ids))
 
 
 def _delete_items(item_ids: list[int]) -> list[str]:
@@ -135,26 +173,15 @@ def _deleted_evidence(cutoff: datetime.datetime, held: set[int]):
         EvidenceItem.objects.filter(deleted_at__lt=cutoff)
         .exclude(organisation_id__in=held)
         .exclude(Exists(_cited_by_submitted()))
-        .exclude(Exists(_in_a_submission()))
     )
 
 
 def find_deleted_evidence(cutoff: datetime.datetime, held: set[int]) -> list[Found]:
-    found = _grouped(_deleted_evidence(cutoff, held).order_by("pk").values_list("organisation_id", "pk"))
-    for group in found:
-        group.files = _keys_of(
-            EvidenceFile.objects.filter(item_id__in=group.ids).values_list("pk", flat=True)
-        )
-    return found
+    return _expired_items(_deleted_evidence(cutoff, held))
 
 
 def delete_deleted_evidence(found: Found, cutoff: datetime.datetime) -> Found:
-    # Lock the items and check again: one restored since it was found is kept.
-    locked = list(
-        EvidenceItem.objects.select_for_update().filter(pk__in=found.ids).values_list("pk", flat=True)
-    )
-    ids = list(_deleted_evidence(cutoff, set()).filter(pk__in=locked).values_list("pk", flat=True))
-    return Found(found.organisation_id, sorted(ids), _delete_items(ids))
+    return _delete_expired_items(found, _deleted_evidence(cutoff, set()))
 
 
 def _uncited_evidence(cutoff: datetime.datetime, held: set[int]):
@@ -164,25 +191,15 @@ def _uncited_evidence(cutoff: datetime.datetime, held: set[int]):
         .annotate(last_upload=Max("files__uploaded_at"))
         .filter(Q(last_upload__isnull=True) | Q(last_upload__lt=cutoff))
         .exclude(Exists(Citation.objects.filter(file__item=OuterRef("pk"))))
-        .exclude(Exists(_in_a_submission()))
     )
 
 
 def find_uncited_evidence(cutoff: datetime.datetime, held: set[int]) -> list[Found]:
-    found = _grouped(_uncited_evidence(cutoff, held).order_by("pk").values_list("organisation_id", "pk"))
-    for group in found:
-        group.files = _keys_of(
-            EvidenceFile.objects.filter(item_id__in=group.ids).values_list("pk", flat=True)
-        )
-    return found
+    return _expired_items(_uncited_evidence(cutoff, held))
 
 
 def delete_uncited_evidence(found: Found, cutoff: datetime.datetime) -> Found:
-    locked = list(
-        EvidenceItem.objects.select_for_update().filter(pk__in=found.ids).values_list("pk", flat=True)
-    )
-    ids = list(_uncited_evidence(cutoff, set()).filter(pk__in=locked).values_list("pk", flat=True))
-    return Found(found.organisation_id, sorted(ids), _delete_items(ids))
+    return _delete_expired_items(found, _uncited_evidence(cutoff, set()))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -505,7 +522,11 @@ def _delete(
             locked = Organisation.objects.select_for_update().filter(pk=found.organisation_id)
             if locked.values_list("legal_hold", flat=True).first():
                 return None
-        done = kind.delete(found, cutoff)
+        done = Found(found.organisation_id)
+        for chunk in _chunks(found.ids):
+            part = kind.delete(Found(found.organisation_id, chunk), cutoff)
+            done.ids += part.ids
+            done.files += part.files
         if not done.ids:
             return None
         outcome = Outcome(kind, days, organisations.get(done.organisation_id), done.ids, len(done.files))

@@ -408,6 +408,17 @@ def test_a_shorter_period_is_honoured(cast, settings):
     assert not EvidenceDownload.objects.exists()
 
 
+def test_many_records_are_deleted_in_chunks_with_one_audit_event(cast, monkeypatch):
+    monkeypatch.setattr("records.retention.CHUNK", 2)
+    file = stored_file(cast.org_a, cast.lead_a)
+    ids = [EvidenceDownload.objects.create(file=file, user=cast.viewer_a).pk for _ in range(5)]
+    EvidenceDownload.objects.update(downloaded_at=ago(1000))
+    run()
+    assert not EvidenceDownload.objects.exists()
+    [event] = events("evidence_downloads")
+    assert event.detail["ids"] == ids and event.detail["count"] == 5
+
+
 # ---------------------------------------------------------------------------------------------
 # Settings
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import tempfile
-import time
 from pathlib import Path
 
 from django.conf import settings
@@ -44,30 +43,6 @@ def incoming_directory() -> str | None:
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         return str(directory)
     return settings.FILE_UPLOAD_TEMP_DIR
-
-
-# An upload still arriving is written to continually; a file in the incoming folder untouched for
-# this long was left by a worker killed mid-upload (a gunicorn timeout, a lost machine).
-ABANDONED_AFTER_SECONDS = 24 * 60 * 60
-
-
-def remove_abandoned_uploads() -> int:
-    """Delete what killed workers left in the evidence store's incoming folder; how many files.
-
-    Only the folder inside a local or shared evidence store: with the store on S3, uploads arrive
-    in the system's temporary folder, which the machine's own cleaning looks after."""
-    storage = storages["evidence"]
-    if not isinstance(storage, FileSystemStorage):
-        return 0
-    directory = Path(storage.location) / ".incoming"
-    cutoff = time.time() - ABANDONED_AFTER_SECONDS
-    removed = 0
-    for path in directory.glob("*.upload"):
-        with contextlib.suppress(FileNotFoundError):  # finished, or removed by another run
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
-                removed += 1
-    return removed
 
 
 class HashedUpload(UploadedFile):

@@ -21,6 +21,7 @@ What is never deleted here:
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 import logging
@@ -345,7 +346,14 @@ def _old_incoming(cutoff: datetime.datetime) -> list[Path]:
     if folder is None or not folder.is_dir():
         return []
     limit = cutoff.timestamp()
-    return sorted(path for path in folder.iterdir() if path.is_file() and path.stat().st_mtime < limit)
+    # Only uploads' temporary files (evidence/uploads.py names them *.upload): an upload still
+    # arriving is written to continually, so one untouched for a day was left by a killed worker.
+    found = []
+    for path in folder.glob("*.upload"):
+        with contextlib.suppress(FileNotFoundError):  # finished meanwhile
+            if path.is_file() and path.stat().st_mtime < limit:
+                found.append(path)
+    return sorted(found)
 
 
 def find_incoming_uploads(cutoff: datetime.datetime, held: set[int]) -> list[Found]:

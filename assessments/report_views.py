@@ -28,7 +28,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from assessments import report
+from assessments import report, services
 from assessments.access import (
     get_assessment_for_member,
     get_assessment_for_submission_reader,
@@ -52,6 +52,7 @@ def _pdf_headers(response: HttpResponse, filename: str) -> HttpResponse:
 def _draft_response(request: HttpRequest, assessment: Assessment) -> HttpResponse:
     data = report.report_for_draft(assessment, by=request.user)
     rendered = report.render_report(data)
+    services.report_download_record(assessment=assessment, by=request.user)
     return _pdf_headers(HttpResponse(rendered.pdf), data.filename)
 
 
@@ -66,6 +67,7 @@ def _submission_response(
             filename = report.report_filename(
                 snapshot["organisation"]["name"], snapshot["cycle"], number=submission.number
             )
+            services.report_download_record(assessment=assessment, by=request.user, submission=submission)
             response = FileResponse(stored, content_type="application/pdf")
             return _pdf_headers(response, filename)
     return redirect(

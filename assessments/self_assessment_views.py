@@ -388,6 +388,13 @@ def citation_add(request: HttpRequest, code: str, cycle: str, criterion: str) ->
                 note=form.cleaned_data["note"].strip(),
             )
         except services.CitationRefused as refused:
+            if refused.outside_library:
+                services.citation_refusal_record(
+                    response=answer.response,
+                    by=request.user,
+                    file_id=form.cleaned_data["file"],
+                    refused=refused,
+                )
             form.add_error("file", str(refused))
         except FrozenAssessmentError:
             assessment.refresh_from_db()

@@ -32,6 +32,7 @@ from assessments.models import (
     Transition,
 )
 from assessments.roles import is_assessor
+from audit.services import record
 from engagement_portal.lib.hashing import json_sha256
 from evidence.models import Citation, EvidenceFile
 from principles.models import Criterion
@@ -41,6 +42,12 @@ from principles.services import current_version
 SNAPSHOT_FORMAT = "engagement-self-assessment/1"
 NARRATIVE_MAX_LENGTH = 10_000
 NOT_IN_LIBRARY = "Choose evidence from your organisation's library"
+# The same words whether the id is another organisation's file or no file at all, so the
+# message never confirms that another organisation's file exists.
+OUTSIDE_LIBRARY = (
+    "The evidence sent with the form is not in {organisation}'s library, so nothing was cited, "
+    "and this has been recorded. Choose evidence from your organisation's library"
+)
 
 
 class StaleAnswerError(Exception):
@@ -60,7 +67,16 @@ class SubmissionRefused(Exception):
 
 
 class CitationRefused(ValueError):
-    """The evidence cannot be cited: not in the organisation's library, or already cited there."""
+    """The evidence cannot be cited: not in the organisation's library, or already cited there.
+
+    `outside_library` is set when the posted file id is not one of the organisation's files at
+    all (another organisation's, or none): the form never offers such an id, so someone
+    changed it. `owner_id` is the organisation whose file it is, if it exists."""
+
+    def __init__(self, message: str, *, outside_library: bool = False, owner_id: int | None = None):
+        super().__init__(message)
+        self.outside_library = outside_library
+        self.owner_id = owner_id
 
 
 # ---------------------------------------------------------------------------------------------
@@ -99,6 +115,32 @@ def _lock_editable(assessment: Assessment) -> Assessment:
     return locked
 
 
+def transition_record(
+    *, assessment: Assessment, from_status: str, to_status: str, by, comment: str = ""
+) -> Transition:
+    """Record a status change: a Transition row for the assessment's history, and an audit
+    event for the organisation's activity page. Every status change (here and in reviews)
+    goes through this, inside the transaction that makes it."""
+    transition = Transition.objects.create(
+        assessment=assessment, from_status=from_status, to_status=to_status, by=by, comment=comment
+    )
+    labels = dict(Assessment.Status.choices)
+    what = f"the {assessment.cycle.label} self-assessment"
+    if from_status:
+        summary = f"Moved {what} from {labels[from_status].lower()} to {labels[to_status].lower()}"
+    else:
+        summary = f"Started {what}"
+    record(
+        "assessment.transition",
+        summary,
+        actor=by,
+        organisation=assessment.organisation_id,
+        obj=assessment,
+        detail={"object": f"{assessment.cycle.label} self-assessment", "from": from_status, "to": to_status},
+    )
+    return transition
+
+
 # ---------------------------------------------------------------------------------------------
 # Starting
 
@@ -132,7 +174,7 @@ def assessment_start(
     CriterionResponse.objects.bulk_create(
         CriterionResponse(assessment=assessment, criterion=criterion) for criterion in criteria
     )
-    Transition.objects.create(assessment=assessment, from_status="", to_status=Assessment.Status.DRAFT, by=by)
+    transition_record(assessment=assessment, from_status="", to_status=Assessment.Status.DRAFT, by=by)
     return assessment
 
 
@@ -201,7 +243,21 @@ def citation_add(*, response: CriterionResponse, by, file_id: Any, location: str
     try:
         file = citable_files(assessment.organisation).get(pk=int(file_id))
     except (EvidenceFile.DoesNotExist, TypeError, ValueError):
-        raise CitationRefused(NOT_IN_LIBRARY) from None
+        owner_id = (
+            EvidenceFile.objects.filter(pk=int(file_id))
+            .values_list("item__organisation_id", flat=True)
+            .first()
+            if str(file_id).isdigit()
+            else None
+        )
+        if owner_id == assessment.organisation_id:
+            # Theirs, but deleted or not clean since the page was shown.
+            raise CitationRefused(NOT_IN_LIBRARY) from None
+        raise CitationRefused(
+            OUTSIDE_LIBRARY.format(organisation=assessment.organisation.name),
+            outside_library=True,
+            owner_id=owner_id,
+        ) from None
     if Citation.objects.filter(response=response, file=file, location=location).exists():
         raise CitationRefused("You have already cited this place in this file for this criterion")
     try:
@@ -211,6 +267,28 @@ def citation_add(*, response: CriterionResponse, by, file_id: Any, location: str
             )
     except IntegrityError:
         raise CitationRefused("You have already cited this place in this file for this criterion") from None
+
+
+def citation_refusal_record(
+    *, response: CriterionResponse, by, file_id: Any, refused: CitationRefused
+) -> None:
+    """Record a citation form that named a file outside the organisation's library, against the
+    organisation whose file it is (so its leads see that someone outside tried), or the
+    citing organisation's when no such file exists. Called after the refusal's transaction."""
+    assessment = response.assessment
+    record(
+        "access.refused",
+        f"Refused a citation of evidence file {str(file_id)[:20]}, which is not in the citing "
+        "organisation's library",
+        actor=by,
+        organisation=refused.owner_id or assessment.organisation_id,
+        detail={
+            "object": f"Evidence file {str(file_id)[:20]}",
+            "field": "file",
+            "posted_id": str(file_id)[:20],
+            "citing_organisation": assessment.organisation.code,
+        },
+    )
 
 
 @transaction.atomic
@@ -357,7 +435,7 @@ def assessment_submit(
         submitted_by=by,
         submitted_at=now,
     )
-    Transition.objects.create(
+    transition_record(
         assessment=current,
         from_status=current.status,
         to_status=Assessment.Status.SUBMITTED,
@@ -398,7 +476,7 @@ def assessment_return(*, assessment: Assessment, by, comment: str) -> Transition
     locked = _lock(assessment)
     if locked.status not in {Assessment.Status.SUBMITTED, Assessment.Status.IN_REVIEW}:
         raise ValidationError(f"A {locked.get_status_display().lower()} self-assessment cannot be returned.")
-    transition = Transition.objects.create(
+    transition = transition_record(
         assessment=locked,
         from_status=locked.status,
         to_status=Assessment.Status.RETURNED,
@@ -409,6 +487,24 @@ def assessment_return(*, assessment: Assessment, by, comment: str) -> Transition
     locked.save(update_fields=["status"])
     assessment.status = locked.status
     return transition
+
+
+def report_download_record(*, assessment: Assessment, by, submission: Submission | None = None) -> None:
+    """A report leaving the portal: a draft of the live answers (`submission=None`), or what one
+    submission sent to CQC. Recorded as it is sent, like evidence downloads."""
+    what = f"the {assessment.cycle.label} self-assessment"
+    if submission is None:
+        label = f"Draft report of {what}"
+    else:
+        label = f"Report of submission {submission.number} of {what}"
+    record(
+        "report.download",
+        f"Downloaded the {label[0].lower()}{label[1:]}",
+        actor=by,
+        organisation=assessment.organisation_id,
+        obj=submission or assessment,
+        detail={"object": label, "submission": submission.number if submission else None},
+    )
 
 
 @dataclass(frozen=True)

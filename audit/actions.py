@@ -17,6 +17,7 @@ ACTIONS: dict[str, str] = {
     "assessment.transition": "Assessment status changed",
     "review.score": "Assessor score recorded",
     "review.override": "Principle score overridden",
+    "review.moderation": "Principle score moderated",
     # Evidence
     "evidence.upload": "Evidence uploaded",
     "evidence.download": "Evidence downloaded",

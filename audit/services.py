@@ -1,7 +1,15 @@
-"""Writing to the audit trail: the one function every app calls."""
+"""Writing to the audit trail: the one function every app calls.
+
+Services call `record` inside the transaction that makes the change, so a change that is rolled
+back leaves no record, and a record is never missing for a change that stuck. They pass who did
+it (`actor`) and whose data it is (`organisation`); where the request came from (address and
+path) is taken from the request `audit.middleware.AuditMiddleware` is serving, so services need
+no request argument.
+"""
 
 from __future__ import annotations
 
+import contextvars
 from typing import Any
 
 from django.db import models
@@ -10,11 +18,24 @@ from django.http import HttpRequest
 from audit.actions import ACTIONS
 from audit.models import AuditEvent
 
+# The request being served in this thread (set by AuditMiddleware), for the address and path.
+current_request: contextvars.ContextVar[HttpRequest | None] = contextvars.ContextVar(
+    "audit_current_request", default=None
+)
 
-def _is_staff(user) -> bool:
+
+def actor_role(user) -> str:
+    """What kind of CQC or admin person this is, kept on the event as it was at the time:
+    "assessor", "site_admin", "rubric_admin", or "" for everyone else (organisation members)."""
     from assessments.roles import is_assessor, is_rubric_admin
 
-    return bool(user.is_superuser or user.is_staff or is_assessor(user) or is_rubric_admin(user))
+    if user.is_superuser or user.is_staff:
+        return "site_admin"
+    if is_assessor(user):
+        return "assessor"
+    if is_rubric_admin(user):
+        return "rubric_admin"
+    return ""
 
 
 def record(
@@ -28,17 +49,22 @@ def record(
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event. `actor` defaults to the request's signed-in person; `organisation` is the
-    organisation (or its id) whose data the event is about; `obj` the object it touched."""
+    organisation (or its id) whose data the event is about; `obj` the object it touched.
+    `detail["object"]`, when given, names the object in words for the activity pages."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}: add it to audit.actions.ACTIONS")
+    request = request if request is not None else current_request.get()
     if actor is None and request is not None:
         user = getattr(request, "user", None)
         actor = user if user is not None and user.is_authenticated else None
-    event = AuditEvent(action=action, summary=summary[:500], detail=detail or {})
+    event = AuditEvent(action=action, summary=summary[:500], detail=dict(detail or {}))
     if actor is not None:
         event.actor_id = actor.pk
         event.actor_username = actor.get_username()
-        event.actor_is_staff = _is_staff(actor)
+        role = actor_role(actor)
+        event.actor_is_staff = bool(role)
+        if role:
+            event.detail["actor_role"] = role
     if organisation is not None:
         event.organisation_id = organisation if isinstance(organisation, int) else organisation.pk
     if obj is not None:

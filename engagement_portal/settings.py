@@ -76,6 +76,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Default deny: every view needs sign-in unless it is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Records refused access (403 and 404 for signed-in people) in the audit trail, and gives
+    # the services' audit records the request's address and path.
+    "audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Signs a person out after SESSION_IDLE_TIMEOUT idle, or SESSION_COOKIE_AGE in all. After
     # the messages middleware, so it can say why on the sign-in page.

@@ -29,6 +29,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from assessments.models import Organisation
+from audit.services import record
 from evidence import processing
 from evidence.access import submitted_citations
 from evidence.models import EvidenceDownload, EvidenceFile, EvidenceItem
@@ -196,8 +197,22 @@ def _store(
     except BaseException:
         storage.delete(key)
         raise
+    label = file_label(file, item)
+    record(
+        "evidence.upload",
+        f"Uploaded {label}",
+        actor=by,
+        organisation=organisation,
+        obj=file,
+        detail={"object": label, "item_id": item.pk, "revision": revision, "sha256": upload.sha256},
+    )
     transaction.on_commit(lambda: processing.file_uploaded(file))
     return file
+
+
+def file_label(file: EvidenceFile, item: EvidenceItem) -> str:
+    """A file as the activity pages name it: “Board minutes”, revision 2 (minutes.pdf)."""
+    return f"“{item.title}”, revision {file.revision} ({file.original_name})"
 
 
 def evidence_item_create(
@@ -367,7 +382,19 @@ def evidence_item_restore(*, item: EvidenceItem) -> EvidenceItem:
 # Downloads
 
 
+@transaction.atomic
 def evidence_download_record(*, file: EvidenceFile, user) -> EvidenceDownload:
     """Every download is recorded before the file is sent: evidence is unpublished regulatory
-    material, and the organisation can see who read what."""
-    return EvidenceDownload.objects.create(file=file, user=user)
+    material, and the organisation can see who read what (CQC's assessors by name, on its
+    activity page). `file.item` is the item it belongs to."""
+    download = EvidenceDownload.objects.create(file=file, user=user)
+    label = file_label(file, file.item)
+    record(
+        "evidence.download",
+        f"Downloaded {label}",
+        actor=user,
+        organisation=file.item.organisation_id,
+        obj=file,
+        detail={"object": label, "item_id": file.item_id, "revision": file.revision},
+    )
+    return download

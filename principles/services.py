@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from audit.services import record
 from principles import models as rubric_models
 from principles.interchange import content_hash, create_version, version_to_dict
 from principles.models import (
@@ -57,6 +58,33 @@ def _record(version: RubricVersion, by, subject: str, field: str, before: Any, a
         before=str(before),
         after=str(after),
     )
+    # The audit trail keeps the change too: RubricChange rows go when a draft is deleted, and
+    # the audit trail is where site admins search everything that happened.
+    record(
+        "rubric.changed",
+        _change_summary(version, subject, field),
+        actor=by,
+        obj=version,
+        detail={
+            "object": f"Rubric version {version.label}",
+            "subject": subject,
+            "field": field,
+            "before": str(before)[:AUDIT_TEXT_LIMIT],
+            "after": str(after)[:AUDIT_TEXT_LIMIT],
+        },
+    )
+
+
+# Long wording is cut in the audit trail's copy; RubricChange keeps all of it.
+AUDIT_TEXT_LIMIT = 2_000
+
+
+def _change_summary(version: RubricVersion, subject: str, field: str) -> str:
+    if field in {"created", "added", "removed"}:
+        return f"Rubric {version.label}: {subject} {field}"
+    if field == "status":
+        return f"Rubric {version.label}: {version.get_status_display().lower()}"
+    return f"Rubric {version.label}: {subject}, {field.replace('_', ' ')} changed"
 
 
 def _require_draft(version: RubricVersion) -> None:
@@ -400,4 +428,11 @@ def rubric_delete_draft(*, version: RubricVersion, by) -> None:
     version = RubricVersion.objects.select_for_update().get(pk=version.pk)
     _require_draft(version)
     version.changes.all().delete()  # a draft that never was published takes its history with it
+    record(
+        "rubric.changed",
+        f"Rubric {version.label}: draft deleted",
+        actor=by,
+        obj=version,
+        detail={"object": f"Rubric version {version.label}", "field": "deleted"},
+    )
     version.delete()

@@ -10,8 +10,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from assessments.models import Assessment, Transition
+from assessments.models import Assessment
 from assessments.roles import is_assessor
+from assessments.services import transition_record
+from audit.services import record
 from reviews.models import (
     AssessorScore,
     Clarification,
@@ -103,7 +105,7 @@ def review_start(*, assessment: Assessment, by) -> Review:
             f"{locked.get_status_display().lower()}."
         )
     review = review_for(locked)
-    Transition.objects.create(
+    transition_record(
         assessment=locked, from_status=locked.status, to_status=Assessment.Status.IN_REVIEW, by=by
     )
     locked.status = Assessment.Status.IN_REVIEW
@@ -154,14 +156,20 @@ def score_save(
     )
     if not updated:
         raise StaleScoreError(row)
+    given = "not evidenced" if not_evidenced else str(score)
     ReviewEvent.objects.create(
-        review=review,
-        kind=ReviewEvent.Kind.SCORED,
-        subject=criterion_code,
-        detail="not evidenced" if not_evidenced else str(score),
-        by=by,
+        review=review, kind=ReviewEvent.Kind.SCORED, subject=criterion_code, detail=given, by=by
     )
-    return AssessorScore.objects.get(pk=row.pk)
+    saved = AssessorScore.objects.get(pk=row.pk)
+    record(
+        "review.score",
+        f"Scored criterion {criterion_code}: {given}",
+        actor=by,
+        organisation=locked.organisation_id,
+        obj=saved,
+        detail={"object": f"Criterion {criterion_code}", "score": score, "not_evidenced": not_evidenced},
+    )
+    return saved
 
 
 @transaction.atomic
@@ -204,6 +212,16 @@ def override_save(
         subject=str(principle_number),
         detail=f"{calculated} → {override}: {rationale}" if override is not None else "",
         by=by,
+    )
+    record(
+        "review.override",
+        f"Overrode principle {principle_number}'s calculated score {calculated} with {override}"
+        if override is not None
+        else f"Removed the override of principle {principle_number}'s score",
+        actor=by,
+        organisation=locked.organisation_id,
+        obj=decision,
+        detail={"object": f"Principle {principle_number}", "calculated": calculated, "override": override},
     )
     return decision
 
@@ -470,7 +488,7 @@ def outcome_finalise(*, assessment: Assessment, by) -> Outcome:
     outcome.final = outcome_data(ws, outcome.summaries)
     outcome.finalised_at, outcome.finalised_by = timezone.now(), by
     outcome.save()
-    Transition.objects.create(
+    transition_record(
         assessment=locked, from_status=locked.status, to_status=Assessment.Status.ASSESSED, by=by
     )
     locked.status = Assessment.Status.ASSESSED
@@ -529,5 +547,19 @@ def moderate(
         subject=str(principle_number),
         detail="agrees" if agrees else f"{principle.assessed} → {score}: {reason}",
         by=by,
+    )
+    record(
+        "review.moderation",
+        f"Agreed with principle {principle_number}'s score of {principle.assessed}"
+        if agrees
+        else f"Moderated principle {principle_number}'s score from {principle.assessed} to {score}",
+        actor=by,
+        organisation=locked.organisation_id,
+        obj=row,
+        detail={
+            "object": f"Principle {principle_number}",
+            "reviewed": principle.assessed,
+            "moderated": None if agrees else score,
+        },
     )
     return row

@@ -20,3 +20,9 @@ def is_assessor(user: AbstractBaseUser | AnonymousUser) -> bool:
 
 def is_rubric_admin(user: AbstractBaseUser | AnonymousUser) -> bool:
     return user.is_authenticated and user.has_perm("assessments.edit_rubrics")
+
+
+def is_site_admin(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Site admins run the portal: Django staff (site administration) who may read the audit
+    trail. A staff account given only some admin permissions is not one."""
+    return user.is_authenticated and user.is_staff and user.has_perm("audit.view_auditevent")

@@ -22,7 +22,7 @@ from audit.services import current_request, record
 
 logger = logging.getLogger(__name__)
 
-REFUSALS = {403: "forbidden", 404: "not found"}
+REFUSALS = {403: "not allowed", 404: "not found"}
 NOT_RECORDED = frozenset({"healthz"})
 
 
@@ -62,12 +62,15 @@ def _record_refusal(request: HttpRequest, status: int) -> None:
             organisation_id = None
             if isinstance(code, str):
                 organisation_id = Organisation.objects.filter(code=code).values_list("pk", flat=True).first()
+            path = request.path[:300]
+            what = path if request.method in {"GET", "HEAD"} else f"{request.method} to {path}"
             record(
                 "access.refused",
-                f"Refused {request.method} {request.path[:300]}: {REFUSALS[status]} ({status})",
+                f"Refused {what}: {REFUSALS[status]} ({status})",
                 organisation=organisation_id,
                 request=request,
                 detail={
+                    "object": path,
                     "status": status,
                     "method": request.method,
                     "url_name": request.resolver_match.view_name,

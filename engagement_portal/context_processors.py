@@ -2,7 +2,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
-from assessments.roles import is_assessor
+from assessments.models import Membership
+from assessments.roles import is_assessor, is_site_admin
 
 
 def portal(request: HttpRequest) -> dict:
@@ -27,11 +28,20 @@ def portal(request: HttpRequest) -> dict:
             navigation.append(
                 (reverse("evidence_library", kwargs={"code": membership.organisation.code}), "Evidence")
             )
+            if membership.role == Membership.Role.LEAD:
+                navigation.append(
+                    (
+                        reverse("organisation_activity", kwargs={"code": membership.organisation.code}),
+                        "Activity",
+                    )
+                )
         if is_assessor(user):
             navigation.append((reverse("review_queue"), "Reviews"))
         navigation.append((reverse("rubric_current"), "Rubric"))
         if user.is_staff:
             navigation.append((reverse("admin:index"), "Site administration"))
+        if is_site_admin(user):
+            navigation.append((reverse("audit_search"), "Audit trail"))
         navigation.append((reverse("account"), "Your account"))
     # Only the most specific link is the current one: an evidence page is under "Organisations" too.
     matches = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("rubric/", include("principles.urls")),
     path("review/", include("reviews.urls")),
     path("organisations/<str:code>/assessments/<slug:cycle>/", include("reviews.org_urls")),
+    path("", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -34,19 +34,22 @@ def test_another_organisations_assessment_is_recorded_against_that_organisation(
     assert event.path == url
     assert event.detail["status"] == 404 and event.detail["method"] == "GET"
     assert event.detail["url_name"] == "assessment_overview"
-    assert event.summary == f"Refused GET {url}: not found (404)"
+    assert event.summary == f"Refused {url}: not found (404)"
 
 
 def test_a_role_refusal_is_recorded_as_a_403(client, cast):
     client.force_login(cast.viewer_a)
     url = reverse("evidence_upload", kwargs={"code": cast.org_a.code})
     assert client.get(url).status_code == 403
-    (event,) = refusals()
-    assert (event.actor_username, event.organisation_id, event.detail["status"]) == (
+    assert client.post(url, {"title": "x"}).status_code == 403
+    read, posted = refusals()
+    assert (read.actor_username, read.organisation_id, read.detail["status"]) == (
         "viewer_a",
         cast.org_a.pk,
         403,
     )
+    assert read.summary == f"Refused {url}: not allowed (403)"
+    assert posted.summary == f"Refused POST to {url}: not allowed (403)"
 
 
 def test_a_refusal_on_a_page_of_no_organisation_has_none(client, cast):

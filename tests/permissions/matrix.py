@@ -770,5 +770,24 @@ REVIEW_RULES += [
 ]
 RULES += REVIEW_RULES
 
+# ---------------------------------------------------------------------------------------------
+# The audit trail (audit/urls.py). An organisation's activity is for its leads only: its other
+# members get 403, and so do CQC staff who can see the organisation (assessors, and superusers,
+# who hold their permission): the page is the organisation's own record, and site admins have
+# the search. People of other organisations, outsiders and rubric admins get 404, as for any
+# organisation they cannot see. The search and its export are for site admins only: 403 for
+# everyone else signed in (assessors included).
+AUDIT_RULES = [
+    Rule(
+        "organisation_activity",
+        "GET",
+        signed_in(404, lead_a=200, contributor_a=403, viewer_a=403, assessor=403, site_admin=403),
+        kwargs=_org_a,
+    ),
+    Rule("audit_search", "GET", signed_in(403, site_admin=200)),
+    Rule("audit_export", "GET", signed_in(403, site_admin=200)),
+]
+RULES += AUDIT_RULES
+
 # Namespaces whose URLs the completeness test accepts without a row each, and why.
 COVERED_ELSEWHERE = {"admin": "Django's admin checks is_staff on every view; see test_admin_urls"}

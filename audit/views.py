@@ -38,6 +38,8 @@ from reviews.exports import neutralise
 PAGE_SIZE = 50
 # CQC's working material: recorded against the organisation, shown only to site admins.
 ORGANISATION_HIDDEN = frozenset({"review.score", "review.override", "review.moderation"})
+# Never about one organisation's data, so not offered as a kind on the activity page.
+NO_ORGANISATION_ACTIONS = ("rubric.",)
 SIGN_IN_ACTIONS = frozenset(action for action in ACTIONS if action.startswith("auth."))
 ROLE_TAGS = {"assessor": "CQC assessor", "site_admin": "Site admin", "rubric_admin": "Rubric admin"}
 NO_ORGANISATION = "none"
@@ -130,7 +132,11 @@ def organisation_activity(request: HttpRequest, code: str) -> HttpResponse:
         ),
         key=lambda choice: choice[1].lower(),
     )
-    kinds = [(action, label) for action, label in ACTIONS.items() if action not in ORGANISATION_HIDDEN]
+    kinds = [
+        (action, label)
+        for action, label in ACTIONS.items()
+        if action not in ORGANISATION_HIDDEN and not action.startswith(NO_ORGANISATION_ACTIONS)
+    ]
     form = ActivityFilterForm(request.GET or None, kinds=kinds, people=people)
     filters = form.filters() if request.GET else {}
     if "kind" in filters:

@@ -120,7 +120,9 @@ def test_cqc_scoring_is_not_shown_to_the_organisation(client, cast):
     response = client.get(activity_url(cast.org_a))
     assert rows_of(response) == []
     assert "Nothing has happened yet" in text_of(response)
-    assert 'value="review.score"' not in response.content.decode()
+    page = response.content.decode()
+    assert 'value="review.score"' not in page and 'value="rubric.changed"' not in page
+    assert 'value="evidence.download"' in page
 
 
 def test_filters_by_kind_person_and_dates(client, cast):

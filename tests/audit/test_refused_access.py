@@ -24,7 +24,10 @@ def test_another_organisations_assessment_is_recorded_against_that_organisation(
     assessment = start(cast)
     url = reverse("assessment_overview", kwargs={"code": cast.org_a.code, "cycle": assessment.cycle.slug})
     client.force_login(cast.lead_b)
-    assert client.get(url).status_code == 404
+    page = client.get(url)
+    assert page.status_code == 404
+    # Told plainly: they cannot see it, and refusals are recorded where its leads can see them.
+    assert "The portal keeps a record when someone is refused a page" in page.content.decode()
     (event,) = refusals()
     assert (event.actor_id, event.actor_username, event.organisation_id) == (
         cast.lead_b.pk,
@@ -40,7 +43,9 @@ def test_another_organisations_assessment_is_recorded_against_that_organisation(
 def test_a_role_refusal_is_recorded_as_a_403(client, cast):
     client.force_login(cast.viewer_a)
     url = reverse("evidence_upload", kwargs={"code": cast.org_a.code})
-    assert client.get(url).status_code == 403
+    page = client.get(url)
+    assert page.status_code == 403
+    assert "The portal keeps a record when someone is refused a page." in page.content.decode()
     assert client.post(url, {"title": "x"}).status_code == 403
     read, posted = refusals()
     assert (read.actor_username, read.organisation_id, read.detail["status"]) == (

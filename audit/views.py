@@ -4,11 +4,13 @@ middleware recording a refusal.
 
 What an organisation's leads see (`organisation_events`): every event about the organisation's
 data (its assessments' status changes, evidence uploaded and downloaded, by CQC's assessors too,
-reports downloaded, refused access to its pages and objects, by anyone), and the sign-ins, sign-outs
-and lockouts of the people who are its members now. Not shown to them: CQC's scoring, overrides
-and moderation (CQC's working material, kept from organisations as the review app keeps its notes
-and rationales; the organisation sees the outcome CQC shares), failed sign-ins that named no
-known person, and rubric changes (not any organisation's data). Site admins see everything.
+reports downloaded, refused access to its pages and objects, by anyone, and what the retention
+policy deleted of its records), and the sign-ins, sign-outs and lockouts of the people who are
+its members now. Not shown to them: CQC's scoring, overrides and moderation (CQC's working
+material, kept from organisations as the review app keeps its notes and rationales; the
+organisation sees the outcome CQC shares), legal holds (CQC's decision; the reason may name a
+case), failed sign-ins that named no known person, and rubric changes, backups and restores (not
+any organisation's data). Site admins see everything.
 """
 
 from __future__ import annotations
@@ -36,10 +38,19 @@ from engagement_portal.lib.pagination import pagination
 from reviews.exports import neutralise
 
 PAGE_SIZE = 50
-# CQC's working material: recorded against the organisation, shown only to site admins.
-ORGANISATION_HIDDEN = frozenset({"review.score", "review.override", "review.moderation"})
+# Recorded against the organisation, shown only to site admins: CQC's working material
+# (scoring), and legal holds (CQC's decision, whose reason may name a case).
+ORGANISATION_HIDDEN = frozenset(
+    {
+        "review.score",
+        "review.override",
+        "review.moderation",
+        "organisation.legal_hold_set",
+        "organisation.legal_hold_lifted",
+    }
+)
 # Never about one organisation's data, so not offered as a kind on the activity page.
-NO_ORGANISATION_ACTIONS = ("rubric.",)
+NO_ORGANISATION_ACTIONS = ("rubric.", "records.")
 SIGN_IN_ACTIONS = frozenset(action for action in ACTIONS if action.startswith("auth."))
 ROLE_TAGS = {"assessor": "CQC assessor", "site_admin": "Site admin", "rubric_admin": "Rubric admin"}
 NO_ORGANISATION = "none"

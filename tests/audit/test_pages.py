@@ -112,17 +112,27 @@ def test_cqc_assessors_downloads_show_with_their_names(client, cast):
     assert "Downloaded “Panel report”, revision 1 (panel.pdf)" in row
 
 
-def test_cqc_scoring_is_not_shown_to_the_organisation(client, cast):
+def test_cqc_scoring_and_legal_holds_are_not_shown_to_the_organisation(client, cast):
     record("review.score", "Scored criterion 1.1: 2", actor=cast.assessor, organisation=cast.org_a)
     record("review.override", "Overrode principle 1", actor=cast.assessor, organisation=cast.org_a)
     record("review.moderation", "Moderated principle 1", actor=cast.assessor, organisation=cast.org_a)
+    record(
+        "organisation.legal_hold_set",
+        "Legal hold set: case 12",
+        actor=cast.site_admin,
+        organisation=cast.org_a,
+    )
+    record(
+        "organisation.legal_hold_lifted", "Legal hold lifted", actor=cast.site_admin, organisation=cast.org_a
+    )
     client.force_login(cast.lead_a)
     response = client.get(activity_url(cast.org_a))
     assert rows_of(response) == []
     assert "Nothing has happened yet" in text_of(response)
     page = response.content.decode()
-    assert 'value="review.score"' not in page and 'value="rubric.changed"' not in page
-    assert 'value="evidence.download"' in page
+    for hidden in ("review.score", "organisation.legal_hold_set", "rubric.changed", "records.backup"):
+        assert f'value="{hidden}"' not in page, hidden
+    assert 'value="evidence.download"' in page and 'value="retention.deleted"' in page
 
 
 def test_filters_by_kind_person_and_dates(client, cast):

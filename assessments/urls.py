@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
-from assessments import forms, report_views, views
+from assessments import forms, report_views, two_factor_views, views
 from assessments import self_assessment_views as sa
 
 # Django's form views treat PUT as POST; nothing here needs more than GET and POST.
@@ -97,6 +97,17 @@ urlpatterns = [
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    # The second factor (two_factor.py): after the password, the code from an authenticator app
+    # or a recovery code; setting up, recovery codes and turning off from the account page.
+    path("sign-in/code/", two_factor_views.sign_in_code, name="sign_in_code"),
+    path("sign-in/recovery-code/", two_factor_views.sign_in_recovery_code, name="sign_in_recovery_code"),
+    path("account/two-factor/set-up/", two_factor_views.two_factor_setup, name="two_factor_setup"),
+    path(
+        "account/two-factor/recovery-codes/",
+        two_factor_views.two_factor_recovery_codes,
+        name="two_factor_recovery_codes",
+    ),
+    path("account/two-factor/turn-off/", two_factor_views.two_factor_turn_off, name="two_factor_turn_off"),
     path(
         "account/password/",
         auth_views.PasswordChangeView.as_view(**GET_POST, form_class=forms.ChangePasswordForm),

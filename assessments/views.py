@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from assessments import two_factor
 from assessments.access import (
     get_organisation_for_lead,
     get_organisation_for_user,
@@ -28,6 +29,9 @@ def account(request: HttpRequest) -> HttpResponse:
             "memberships": memberships,
             "is_assessor": is_assessor(request.user),
             "is_rubric_admin": is_rubric_admin(request.user),
+            "two_factor_on": two_factor.has_two_factor(request.user),
+            "two_factor_required": two_factor.needs_two_factor(request.user),
+            "recovery_codes_left": two_factor.recovery_codes_left(request.user),
         },
     )
 

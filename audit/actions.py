@@ -9,6 +9,13 @@ ACTIONS: dict[str, str] = {
     "auth.sign_in_failed": "Failed sign-in",
     "auth.sign_out": "Signed out",
     "auth.locked_out": "Sign-in locked after repeated failures",
+    # The second factor (assessments/two_factor.py)
+    "auth.second_factor": "Second factor accepted",
+    "auth.second_factor_failed": "Wrong second-factor code",
+    "auth.recovery_code_used": "Recovery code used",
+    "auth.two_factor_set_up": "Two-factor authentication set up",
+    "auth.two_factor_turned_off": "Two-factor authentication turned off",
+    "auth.recovery_codes_regenerated": "Recovery codes replaced",
     # Refused access to a protected object or page
     "access.refused": "Access refused",
     # Rubric

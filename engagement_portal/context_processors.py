@@ -14,7 +14,9 @@ def portal(request: HttpRequest) -> dict:
     """
     user = getattr(request, "user", None)
     navigation: list[tuple[str, str]] = []
-    if user is not None and user.is_authenticated:
+    # Someone still owing the second factor (assessments/two_factor.py) can go nowhere else yet,
+    # so gets no links; their pages offer signing out.
+    if user is not None and user.is_authenticated and not getattr(request, "second_factor_pending", None):
         navigation.append((reverse("home"), "Home"))
         if is_assessor(user) or user.memberships.exists():
             navigation.append((reverse("organisation_list"), "Organisations"))

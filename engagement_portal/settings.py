@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "csp",
     # Sign-in throttling: failed attempts, lockouts, and their admin pages.
     "axes",
+    # The second factor: TOTP (authenticator apps) and static devices (one-time recovery codes).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Background tasks: the django.tasks API and its database queue (tables used even when the
     # immediate backend runs tasks in-process, so migrations are the same everywhere).
     "django_tasks",
@@ -74,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks a session verified (request.user.is_verified()) once the second factor is given.
+    "django_otp.middleware.OTPMiddleware",
     # Default deny: every view needs sign-in unless it is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Records refused access (403 and 404 for signed-in people) in the audit trail, and gives
@@ -83,6 +89,9 @@ MIDDLEWARE = [
     # Signs a person out after SESSION_IDLE_TIMEOUT idle, or SESSION_COOKIE_AGE in all. After
     # the messages middleware, so it can say why on the sign-in page.
     "engagement_portal.security.SessionTimeoutMiddleware",
+    # The second factor cannot be skipped: a person past the password but not the code (or who
+    # must set up two-factor authentication and has not) reaches no other page, /admin/ included.
+    "assessments.two_factor.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -145,6 +154,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "engagement_portal.security.locked_out"
 AXES_CLIENT_IP_CALLABLE = "engagement_portal.security.client_ip"
+# The second factor (ASVS V6.4, V6.5): TOTP from an authenticator app, with one-time recovery
+# codes; required for CQC assessors, rubric admins and site admins (assessments/two_factor.py).
+# The issuer is the name authenticator apps show beside the code.
+OTP_TOTP_ISSUER = "Engagement self-assessment"
+# Wrong codes in a row make the next try wait 1, 2, 4, 8... seconds (django-otp's throttling).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 # Reset links stop working after an hour: long enough to read an email, short enough to limit
 # what a leaked link is worth.
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", default=60 * 60)

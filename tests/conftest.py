@@ -3,6 +3,17 @@
 Organisation A and organisation B each have a lead, a contributor and a viewer; CQC has an
 assessor and a rubric admin (members of the groups the migrations create); a site admin runs
 the site; an outsider has an account but no organisation.
+
+Two-factor authentication (assessments/two_factor.py). The three CQC people must use a second
+factor, so the cast gives each of them an authenticator app (a confirmed django-otp TOTPDevice
+made from `factories.TOTP_TEST_KEY`; `factories.next_code(device)` is the code the app would
+show). The `client` fixture is a `PortalClient`, whose `force_login` signs a person in *verified*:
+as if they had also entered the code (it records their authenticator app in the session, as
+`django_otp.login` does). So `client.force_login(cast.assessor)` reaches the assessor's pages, as
+before. To test the second factor itself, use `client.force_login_unverified(person)` (past the
+password only) or the real sign-in pages (tests/assessments/test_two_factor.py). A CQC person
+made outside the cast needs `factories.authenticator_for(person)` before `force_login`, or they
+are sent to set up two-factor authentication, as they would be in real life.
 """
 
 from __future__ import annotations
@@ -15,7 +26,13 @@ from django.contrib.auth.models import Group
 
 from assessments.models import Membership, Organisation
 from assessments.roles import CQC_ASSESSORS, RUBRIC_ADMINS
-from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
+from tests.clients import PortalClient
+from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory, authenticator_for
+
+
+@pytest.fixture
+def client() -> PortalClient:
+    return PortalClient()
 
 
 @dataclass
@@ -53,6 +70,8 @@ def cast(db) -> Cast:
     rubric_admin = UserFactory(username="rubric_admin")
     rubric_admin.groups.add(Group.objects.get(name=RUBRIC_ADMINS))
     site_admin = UserFactory(username="site_admin", is_staff=True, is_superuser=True)
+    for person in (assessor, rubric_admin, site_admin):
+        authenticator_for(person)
     return Cast(
         org_a=org_a,
         org_b=org_b,

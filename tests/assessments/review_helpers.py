@@ -7,12 +7,13 @@ from django.contrib.auth.models import Group
 from assessments.roles import CQC_ASSESSORS
 from reviews import services
 from reviews.workspace import build
-from tests.factories import UserFactory
+from tests.factories import UserFactory, authenticator_for
 
 
 def second_assessor():
     person = UserFactory(username="assessor_two", first_name="Sam", last_name="Second")
     person.groups.add(Group.objects.get(name=CQC_ASSESSORS))
+    authenticator_for(person)
     return person
 
 

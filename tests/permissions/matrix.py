@@ -173,6 +173,21 @@ RULES: list[Rule] = [
         data=lambda c: {"new_password1": "x", "new_password2": "x"},
     ),
     Rule("password_reset_complete", "GET", public(200)),
+    # The second factor. Everyone here is signed in verified (or has no authenticator app), so the
+    # code pages send them on; tests/assessments/test_two_factor.py covers sessions that still owe
+    # a code. Only people with two-factor authentication on (the CQC three) have recovery codes;
+    # those whose role needs it cannot turn it off (403); for the rest it is off (sent to account).
+    Rule("sign_in_code", "GET", statuses(REDIRECT)),
+    Rule("sign_in_code", "POST", statuses(REDIRECT), data=lambda c: {"code": "000000"}),
+    Rule("sign_in_recovery_code", "GET", statuses(REDIRECT)),
+    Rule("sign_in_recovery_code", "POST", statuses(REDIRECT), data=lambda c: {"recovery_code": "x"}),
+    Rule("two_factor_setup", "GET", signed_in(200)),
+    # A code that is not 6 numbers: the form comes back with its error.
+    Rule("two_factor_setup", "POST", signed_in(200), data=lambda c: {"code": "abc"}),
+    Rule("two_factor_recovery_codes", "GET", signed_in(REDIRECT, **{p: 200 for p in CQC})),
+    Rule("two_factor_recovery_codes", "POST", signed_in(REDIRECT)),
+    Rule("two_factor_turn_off", "GET", signed_in(REDIRECT, **{p: 403 for p in CQC})),
+    Rule("two_factor_turn_off", "POST", signed_in(REDIRECT, **{p: 403 for p in CQC})),
     # Everyone signed in.
     Rule("home", "GET", signed_in(200)),
     Rule("account", "GET", signed_in(200)),

@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 
 import pytest
-from django.test import Client
 
 from assessments.models import Membership
 from engagement_portal.security import SessionTimeoutMiddleware, end_sessions
+from tests.clients import PortalClient
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -111,7 +111,7 @@ def test_deactivating_a_person_signs_them_out_at_their_next_request(client, cast
 
 
 def _signed_in_client(cast, username):
-    client = Client()
+    client = PortalClient()
     _sign_in(client, cast, username)
     return client
 
@@ -123,7 +123,7 @@ def _is_signed_in(client) -> bool:
 def test_removing_a_persons_last_membership_in_site_administration_signs_them_out_everywhere(cast):
     laptop, phone = _signed_in_client(cast, "lead_a"), _signed_in_client(cast, "lead_a")
     colleague = _signed_in_client(cast, "contributor_a")
-    admin = Client()
+    admin = PortalClient()
     admin.force_login(cast.site_admin)
     membership = Membership.objects.get(user=cast.lead_a)
     response = admin.post(f"/admin/assessments/membership/{membership.pk}/delete/", {"post": "yes"})
@@ -137,7 +137,7 @@ def test_removing_a_persons_last_membership_in_site_administration_signs_them_ou
 def test_removing_memberships_in_bulk_signs_out_only_people_left_with_none(cast):
     MembershipFactory(user=cast.contributor_a, organisation=cast.org_b, role=Membership.Role.VIEWER)
     lead, contributor = _signed_in_client(cast, "lead_a"), _signed_in_client(cast, "contributor_a")
-    admin = Client()
+    admin = PortalClient()
     admin.force_login(cast.site_admin)
     removed = Membership.objects.filter(organisation=cast.org_a, user__in=[cast.lead_a, cast.contributor_a])
     response = admin.post(
@@ -153,7 +153,7 @@ def test_removing_memberships_in_bulk_signs_out_only_people_left_with_none(cast)
 
 def test_removing_a_membership_from_the_organisation_page_signs_the_person_out(cast):
     viewer = _signed_in_client(cast, "viewer_a")
-    admin = Client()
+    admin = PortalClient()
     admin.force_login(cast.site_admin)
     url = f"/admin/assessments/organisation/{cast.org_a.pk}/change/"
     form = admin.get(url).context["adminform"].form

@@ -159,12 +159,30 @@ class Portal:
         """Press the form button with this label and check the page that comes back."""
         self.follow(self.page.get_by_role("button", name=button, exact=True))
 
-    def sign_in(self, username: str, password: str | None = None) -> None:
-        """Sign in through the real sign-in form, as a person would."""
+    def sign_in(self, username: str, password: str | None = None, *, second_factor: bool = True) -> None:
+        """Sign in through the real sign-in form, as a person would.
+
+        A person with an authenticator app (the cast's CQC staff) is then asked for its code:
+        unless `second_factor` is False, the code page is filled in too, with the code their app
+        would show (computed from their device's key, as django-otp does).
+        """
         self.goto("/sign-in/")
         self.page.get_by_label("Username").fill(username)
         self.page.get_by_label("Password").fill(self.password if password is None else password)
         self.submit("Sign in")
+        if second_factor and "/sign-in/code/" in self.page.url:
+            self.enter_code(username)
+
+    def enter_code(self, username: str) -> None:
+        """On the code page: the 6-digit code from this person's authenticator app."""
+        from django.contrib.auth import get_user_model
+
+        from assessments.two_factor import authenticator
+        from tests.factories import next_code
+
+        device = authenticator(get_user_model().objects.get(username=username))
+        self.page.get_by_label("Code", exact=True).fill(next_code(device))
+        self.submit("Continue")
 
     def use_width(self, size: dict) -> None:
         """Carry on the test at this viewport size (checks still run at both widths)."""

@@ -8,6 +8,7 @@ because it creates accounts whose passwords it prints.
 
 from __future__ import annotations
 
+from base64 import b32decode
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -15,13 +16,20 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from assessments import two_factor
 from assessments.demo import seed_assessments
 from assessments.models import Membership, Organisation
 from assessments.roles import CQC_ASSESSORS, RUBRIC_ADMINS
 from reviews.demo import seed_reviews
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 (printed on purpose: demo only)
+# The CQC demo people must use two-factor authentication, like real ones. Their authenticator
+# apps all share this key, which is printed: type it into any authenticator app, or run
+# `manage.py demo_code` for the current code. Demo only: real keys are random and never shown
+# again once set up.
+DEMO_TOTP_KEY = "DEMO DEMO DEMO DEMO DEMO DEMO DEMO DEMO"
 
 ORGANISATIONS = [
     # (code, name, type, region) — all fictional.
@@ -115,6 +123,12 @@ class Command(BaseCommand):
                         organisation=organisations[person.organisation_code],
                         defaults={"role": person.role},
                     )
+                if two_factor.needs_two_factor(user):
+                    # Afresh each time: no codes used yet, no throttling, no recovery codes.
+                    two_factor.turn_off(user)
+                    TOTPDevice.objects.create(
+                        user=user, name=two_factor.AUTHENTICATOR_NAME, key=demo_totp_hex_key(), confirmed=True
+                    )
             assessments = seed_assessments(organisations, users)
             assessments += seed_reviews(organisations, users)
 
@@ -122,10 +136,22 @@ class Command(BaseCommand):
         self.stdout.write(f"\n  {'Username':<26}{'Password':<22}Role")
         for person in PEOPLE:
             self.stdout.write(f"  {person.username:<26}{DEMO_PASSWORD:<22}{_describe(person, organisations)}")
+        staff = ", ".join(p.username for p in PEOPLE if p.groups or p.is_staff)
+        self.stdout.write(
+            f"\n  Two-factor authentication: {staff} also need a 6-digit code after the password."
+            f"\n  DEMO ONLY: their authenticator apps share the key {DEMO_TOTP_KEY}"
+            "\n  (add it to any authenticator app as a time-based key), or print the current code with"
+            "\n  DJANGO_DEBUG=1 .venv/bin/python manage.py demo_code"
+        )
         self.stdout.write("\n  Self-assessments:")
         for line in assessments:
             self.stdout.write(f"  {line}")
         self.stdout.write("")
+
+
+def demo_totp_hex_key() -> str:
+    """The demo key as django-otp stores it (hex)."""
+    return b32decode(DEMO_TOTP_KEY.replace(" ", "")).hex()
 
 
 def _describe(person: DemoPerson, organisations: dict[str, Organisation]) -> str:

@@ -10,6 +10,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout
 from django import forms
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -115,6 +116,18 @@ def _wait_message(device) -> str | None:
     return f"You have entered too many wrong codes. Wait {wait}, then try again."
 
 
+def _check(device, token: str) -> tuple[bool, str | None, object]:
+    """Check a code against the device with its row locked, so that guesses sent at the same
+    moment cannot slip past the throttling between them. Returns (accepted, a message saying to
+    wait if throttling refused to check, the device as it now is)."""
+    with transaction.atomic():
+        device = type(device).objects.select_for_update().get(pk=device.pk)
+        wait = _wait_message(device)
+        if wait:
+            return False, wait, device
+        return device.verify_token(token), None, device
+
+
 def _verified(request: HttpRequest, device) -> None:
     """Mark the session verified by this device, under a new session key (the person's access
     has grown, so a key seen before this moment is worth nothing)."""
@@ -133,7 +146,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
         return redirect(_next_url(request))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        wait = _wait_message(device)
+        accepted, wait, device = _check(device, form.cleaned_data["code"])
         if wait:
             form.add_error("code", wait)
             record(
@@ -142,13 +155,12 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
                 request=request,
                 detail={"method": "authenticator app", "throttled": True},
             )
-        elif device.verify_token(form.cleaned_data["code"]):
+        elif accepted:
             _verified(request, device)
             record("auth.second_factor", "Signed in: code from authenticator app accepted", request=request)
             return redirect(_next_url(request))
         else:
             form.add_error("code", WRONG_CODE)
-            device.refresh_from_db()
             record(
                 "auth.second_factor_failed",
                 "Wrong code from authenticator app",
@@ -169,7 +181,9 @@ def sign_in_recovery_code(request: HttpRequest) -> HttpResponse:
         return redirect(_next_url(request))
     form = RecoveryCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        wait = _wait_message(device) if device is not None else None
+        accepted, wait = False, None
+        if device is not None:
+            accepted, wait, device = _check(device, form.cleaned_data["recovery_code"])
         if wait:
             form.add_error("recovery_code", wait)
             record(
@@ -178,7 +192,7 @@ def sign_in_recovery_code(request: HttpRequest) -> HttpResponse:
                 request=request,
                 detail={"method": "recovery code", "throttled": True},
             )
-        elif device is not None and device.verify_token(form.cleaned_data["recovery_code"]):
+        elif accepted:
             _verified(request, device)
             left = two_factor.recovery_codes_left(request.user)
             record(

@@ -393,3 +393,18 @@ def test_staff_can_replace_their_authenticator_app(client, cast):
     assert TOTPDevice.objects.filter(user=cast.assessor).count() == 1
     assert _events("auth.two_factor_set_up")[0].detail == {"replaced_earlier_app": True}
     assert client.get("/review/").status_code == 200
+
+
+def test_wrong_recovery_codes_are_throttled_too(client, cast):
+    codes = _set_up_recovery_codes(cast.assessor)
+    client.force_login_unverified(cast.assessor)
+    client.post("/sign-in/recovery-code/", {"recovery_code": "aaaa-aaaa"})
+    device = two_factor.recovery_device(cast.assessor)
+    assert device.throttling_failure_count == 1
+    device.throttling_failure_count = 4
+    device.throttling_failure_timestamp = timezone.now()
+    device.save()
+    page = _page(client.post("/sign-in/recovery-code/", {"recovery_code": codes[0]}))
+    assert "You have entered too many wrong codes. Wait 8 seconds, then try again." in page
+    assert two_factor.recovery_codes_left(cast.assessor) == 10
+    assert client.get("/account/").status_code == 302

@@ -147,7 +147,7 @@ def test_wrong_code_is_refused_plainly_and_recorded(client, cast):
     response = client.post("/sign-in/code/", {"code": wrong})
     page = _page(response)
     assert response.status_code == 200
-    assert "<title>Error: Enter the code" in page
+    assert "<title>Error: Enter the 6-digit code from your authenticator app" in page
     assert '<a href="#id_code">The code is not right.' in page
     assert client.get("/account/").status_code == 302
     [event] = _events("auth.second_factor_failed")
@@ -408,3 +408,14 @@ def test_wrong_recovery_codes_are_throttled_too(client, cast):
     assert "You have entered too many wrong codes. Wait 8 seconds, then try again." in page
     assert two_factor.recovery_codes_left(cast.assessor) == 10
     assert client.get("/account/").status_code == 302
+
+
+def test_turning_two_factor_on_holds_the_persons_other_sessions_at_the_code_page(client, cast):
+    laptop = PortalClient()
+    laptop.force_login(cast.lead_a)
+    assert laptop.get("/account/").status_code == 200
+    client.force_login(cast.lead_a)
+    client.get("/account/two-factor/set-up/")
+    client.post("/account/two-factor/set-up/", {"code": _setup_code(client)})
+    assert client.get("/account/").status_code == 200
+    assert laptop.get("/account/")["Location"] == "/sign-in/code/?next=%2Faccount%2F"

@@ -31,7 +31,7 @@ def sign_in_failed(sender, credentials, request=None, **kwargs) -> None:
     username = str(credentials.get("username", ""))[:150]
     record(
         "auth.sign_in_failed",
-        f"Failed sign-in as {username!r}",
+        f"Failed sign-in for “{username}”",
         request=request,
         detail={"username": username},
     )
@@ -46,15 +46,18 @@ def locked_out(sender, request, username, ip_address, **kwargs) -> None:
     minutes = max(1, round(settings.AXES_COOLOFF_TIME.total_seconds() / 60))
     record(
         "auth.locked_out",
-        f"Sign-in as {username!r} locked for {minutes} minutes after "
+        f"Sign-in for “{username}” locked for {minutes} minutes after "
         f"{settings.AXES_FAILURE_LIMIT} wrong passwords",
         request=request,
         detail={"username": username, "ip": ip_address},
     )
 
 
+SIGNED_IN_UID = "audit_signed_in"
+
+
 def connect() -> None:
-    user_logged_in.connect(signed_in, dispatch_uid="audit_signed_in")
+    user_logged_in.connect(signed_in, dispatch_uid=SIGNED_IN_UID)
     user_login_failed.connect(sign_in_failed, dispatch_uid="audit_sign_in_failed")
     user_logged_out.connect(signed_out, dispatch_uid="audit_signed_out")
     user_locked_out.connect(locked_out, dispatch_uid="audit_locked_out")

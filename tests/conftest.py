@@ -10,7 +10,8 @@ made from `factories.TOTP_TEST_KEY`; `factories.next_code(device)` is the code t
 show). The `client` fixture is a `PortalClient`, whose `force_login` signs a person in *verified*:
 as if they had also entered the code (it records their authenticator app in the session, as
 `django_otp.login` does). So `client.force_login(cast.assessor)` reaches the assessor's pages, as
-before. To test the second factor itself, use `client.force_login_unverified(person)` (past the
+before. Being a shortcut past the sign-in pages, it leaves no "Signed in" event in the audit
+trail. To test the second factor itself, use `client.force_login_unverified(person)` (past the
 password only) or the real sign-in pages (tests/assessments/test_two_factor.py). A CQC person
 made outside the cast needs `factories.authenticator_for(person)` before `force_login`, or they
 are sent to set up two-factor authentication, as they would be in real life.

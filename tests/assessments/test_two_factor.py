@@ -153,7 +153,7 @@ def test_wrong_code_is_refused_plainly_and_recorded(client, cast):
     [event] = _events("auth.second_factor_failed")
     assert event.actor_username == "assessor"
     assert event.ip == "127.0.0.1"
-    assert event.detail == {"method": "authenticator app", "failures": 1}
+    assert event.detail == {"method": "authenticator app", "failures": 1, "actor_role": "assessor"}
 
 
 @pytest.mark.parametrize(
@@ -239,14 +239,17 @@ def test_a_recovery_code_signs_in_once_and_says_how_many_are_left(client, cast):
     assert "You used a recovery code. You have 9 left" in page
     [event] = _events("auth.recovery_code_used")
     assert event.actor_username == "assessor"
-    assert event.detail == {"left": 9}
+    assert event.detail == {"left": 9, "actor_role": "assessor"}
 
     again = PortalClient()
     again.force_login_unverified(cast.assessor)
     page = _page(again.post("/sign-in/recovery-code/", {"recovery_code": codes[0]}))
     assert "That recovery code is not right, or it has been used already" in page
     assert again.get("/account/").status_code == 302
-    assert _events("auth.second_factor_failed")[-1].detail == {"method": "recovery code"}
+    assert _events("auth.second_factor_failed")[-1].detail == {
+        "method": "recovery code",
+        "actor_role": "assessor",
+    }
 
 
 def test_running_low_on_recovery_codes_says_to_get_new_ones(client, cast):
@@ -337,7 +340,7 @@ def test_staff_set_up_an_authenticator_app_after_the_password_and_see_recovery_c
     [event] = _events("auth.two_factor_set_up")
     assert event.actor_username == "new_assessor"
     assert event.actor_is_staff
-    assert event.detail == {"replaced_earlier_app": False}
+    assert event.detail == {"replaced_earlier_app": False, "actor_role": "assessor"}
 
 
 def test_anyone_can_turn_two_factor_on_then_needs_the_code_and_can_turn_it_off(client, cast):
@@ -391,7 +394,10 @@ def test_staff_can_replace_their_authenticator_app(client, cast):
     new = two_factor.authenticator(cast.assessor)
     assert new.pk != old.pk
     assert TOTPDevice.objects.filter(user=cast.assessor).count() == 1
-    assert _events("auth.two_factor_set_up")[0].detail == {"replaced_earlier_app": True}
+    assert _events("auth.two_factor_set_up")[0].detail == {
+        "replaced_earlier_app": True,
+        "actor_role": "assessor",
+    }
     assert client.get("/review/").status_code == 200
 
 

@@ -37,7 +37,7 @@ def test_staff_sign_in_records_the_password_then_the_code(client, cast):
     _sign_in(client, "assessor", cast.password)
     [event] = _events("auth.sign_in")
     assert event.summary == "Password accepted; the second factor comes next"
-    assert event.detail == {"second_factor": "code"}
+    assert event.detail == {"second_factor": "code", "actor_role": "assessor"}
     assert event.actor_is_staff
     client.post("/sign-in/code/", {"code": next_code(two_factor.authenticator(cast.assessor))})
     [accepted] = _events("auth.second_factor")
@@ -52,7 +52,7 @@ def test_a_failed_sign_in_records_the_username_tried_and_the_address_with_no_act
     assert event.actor_id is None
     assert event.actor_username == ""
     assert event.detail == {"username": username}
-    assert event.summary == f"Failed sign-in as {username!r}"
+    assert event.summary == f"Failed sign-in for “{username}”"
     assert event.ip == IP
     assert not _events("auth.sign_in")
 
@@ -79,7 +79,7 @@ def test_ten_wrong_passwords_are_each_refused_and_recorded_and_the_lock_is_recor
     assert len(failures) == 10
     assert all(e.detail == {"username": "assessor"} and e.ip == IP for e in failures)
     [locked] = _events("auth.locked_out")
-    assert locked.summary == "Sign-in as 'assessor' locked for 30 minutes after 10 wrong passwords"
+    assert locked.summary == "Sign-in for “assessor” locked for 30 minutes after 10 wrong passwords"
     assert locked.detail == {"username": "assessor", "ip": IP}
     assert locked.ip == IP
     # The right password is refused too while the lock lasts, and that is recorded as well.

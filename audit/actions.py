@@ -18,6 +18,8 @@ ACTIONS: dict[str, str] = {
     "auth.recovery_codes_regenerated": "Recovery codes replaced",
     # Refused access to a protected object or page
     "access.refused": "Access refused",
+    # Security checks that refused a request
+    "security.csrf_refused": "Form refused by the CSRF check",
     # Rubric
     "rubric.changed": "Rubric changed",
     # Self-assessments and reviews

@@ -182,6 +182,8 @@ SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# A form refused by the CSRF check gets a plain-English GOV.UK page, and the refusal is audited.
+CSRF_FAILURE_VIEW = "engagement_portal.csrf.csrf_failure"
 
 # HTTPS: on behind any real deployment. The proxy in front terminates TLS and says so.
 HTTPS = env_bool("DJANGO_HTTPS", default=False)

@@ -7,6 +7,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Button, Field, Fluid, Layout, Size
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.core.validators import MaxLengthValidator
 
 from assessments.models import Membership
 from principles.models import LevelDescriptor
@@ -31,6 +32,13 @@ class SignInForm(auth_forms.AuthenticationForm):
         self.fields["username"].widget.attrs.pop("autofocus", None)
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
+        # Django's form sets the username's max_length after the field is built, so nothing
+        # enforces it: an over-long username went on to authenticate() and to django-axes,
+        # whose record of the attempt holds 255 characters, and PostgreSQL refused it (a 500).
+        longest = self.fields["username"].max_length
+        self.fields["username"].validators.append(
+            MaxLengthValidator(longest, message=f"Username must be {longest} characters or fewer")
+        )
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.text("username", field_width=20),
@@ -69,7 +77,7 @@ def _label_new_password_fields(form: forms.Form) -> None:
     form.fields["new_password2"].error_messages["required"] = "Enter the new password again"
 
 
-PASSWORD_MISMATCH = "The two passwords do not match. Enter the same password twice."  # noqa: S105
+PASSWORD_MISMATCH = "The two passwords do not match. Enter the same password twice."  # noqa: S105 - an error message, not a password
 
 
 class NewPasswordForm(auth_forms.SetPasswordForm):

@@ -28,7 +28,7 @@ if not SECRET_KEY:
             "DJANGO_SECRET_KEY is not set. Set it to a long random string in production, "
             "or set DJANGO_DEBUG=1 on a developer's machine."
         )
-    SECRET_KEY = "django-insecure-development-only-key-never-use-in-production-0123456789"  # noqa: S105
+    SECRET_KEY = "django-insecure-development-only-key-never-use-in-production-0123456789"  # noqa: S105 - DEBUG only, refused above otherwise
 # Every app server and worker must have the same key: sessions, the messages cookie and password
 # reset links are signed with it. Earlier keys listed here are still accepted (never used to
 # sign), so a key can be changed on one server after another without signing anyone out.
@@ -77,6 +77,10 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # After the CSRF check, whose reading of the body it reuses: a null character in the address
+    # or a form's fields is a 400 before any view runs, since views that read request.POST/GET
+    # themselves would pass it to PostgreSQL, which refuses it (a 500).
+    "engagement_portal.null_characters.RefuseNullCharactersMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Marks a session verified (request.user.is_verified()) once the second factor is given.
     "django_otp.middleware.OTPMiddleware",

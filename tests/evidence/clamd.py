@@ -105,7 +105,7 @@ def private_clamd(directory: Path, *, start_timeout: float = 60.0) -> Iterator[P
         )
     )
     with open(directory / "clamd.log", "wb") as log:
-        process = subprocess.Popen(  # noqa: S603
+        process = subprocess.Popen(  # noqa: S603 - /usr/sbin/clamd, fixed arguments
             [binary, "--config-file", str(config)], stdout=log, stderr=subprocess.STDOUT
         )
     clamd = PrivateClamd(process=process, directory=directory, socket_path=socket_path, port=port)

@@ -212,7 +212,7 @@ def pdf(*pages: str) -> bytes:
     return out.getvalue()
 
 
-def encrypted_pdf(text: str, password: str = "secret") -> bytes:  # noqa: S107
+def encrypted_pdf(text: str, password: str = "secret") -> bytes:  # noqa: S107 - a test PDF's password
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf(text))))

@@ -39,7 +39,7 @@ def s3_endpoint(tmp_path_factory):
     port = free_port()
     log = tmp_path_factory.mktemp("moto") / "moto.log"
     with open(log, "wb") as output:
-        server = subprocess.Popen(  # noqa: S603
+        server = subprocess.Popen(  # noqa: S603 - moto_server from our virtualenv, fixed arguments
             [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
             stdout=output,
             stderr=subprocess.STDOUT,
@@ -49,7 +49,7 @@ def s3_endpoint(tmp_path_factory):
         deadline = time.monotonic() + 60
         while True:
             try:
-                urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=2)  # noqa: S310
+                urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=2)  # noqa: S310 - our loopback server
                 break
             except (urllib.error.URLError, ConnectionError):
                 if server.poll() is not None or time.monotonic() > deadline:
@@ -86,7 +86,7 @@ def _settings_from_environment(env: dict[str, str]) -> dict:
         "import json; from engagement_portal import settings as s; "
         "print(json.dumps({'evidence_storage': s.STORAGES['evidence'], 'tasks': s.TASKS}, default=str))"
     )
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(  # noqa: S603 - fixed arguments
         [sys.executable, "-c", script],
         cwd=ROOT,
         env={**clean, "DJANGO_DEBUG": "1", **env},

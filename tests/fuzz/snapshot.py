@@ -24,13 +24,14 @@ IGNORED = {
     "sessions.session",
     "audit.auditevent",
     "axes.accessattempt",
+    "axes.accessattemptexpiration",
     "axes.accesslog",
     "axes.accessfailurelog",
     "admin.logentry",
     "contenttypes.contenttype",
     "auth.permission",
     # Background tasks queued by a write (a virus scan after an upload): a row per task, no data.
-    "django_tasks_db.dbtaskresult",
+    "django_tasks_database.dbtaskresult",
 }
 
 Row = dict[str, object]

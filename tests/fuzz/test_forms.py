@@ -157,3 +157,10 @@ def test_the_snapshot_sees_a_row_of_organisation_b_written_by_a_form(client, cas
     (change,) = snapshot.diff(before, after)
     assert change.kind == "changed" and change.fields == ("role",)
     assert snapshot.owners(change.label, change.pk, after) == {cast.org_b.pk}
+
+
+def test_the_snapshot_ignores_only_models_that_exist():
+    from django.apps import apps
+
+    labels = {model._meta.label_lower for model in apps.get_models(include_auto_created=True)}
+    assert labels >= snapshot.IGNORED, snapshot.IGNORED - labels

@@ -50,6 +50,12 @@ clamd: $(VENV)/.installed
 audit-deps: $(VENV)/.installed node_modules/.installed
 	$(PY) scripts/audit_deps.py
 
+# wapiti against the portal served by gunicorn with production settings and demo data in a
+# throwaway SQLite database, signed out and signed in as a lead (about 10 minutes). Prints the
+# findings; reports in var/scan/. Needs Debian's wapiti (apt-get install wapiti).
+scan: $(VENV)/.installed static/dist/.built
+	$(PY) scripts/scan.py
+
 lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

@@ -9,6 +9,7 @@ from django.urls import reverse
 from assessments.models import Membership
 from audit.models import AuditEvent
 from tests.fuzz import snapshot
+from tests.fuzz.registry import targets
 from tests.permissions import matrix
 
 pytestmark = pytest.mark.django_db
@@ -71,3 +72,24 @@ def test_signing_in_without_a_token_is_refused_and_audited_without_a_person(csrf
     event = AuditEvent.objects.get(action="security.csrf_refused")
     assert event.actor_id is None
     assert event.path == reverse("login")
+
+
+@pytest.mark.parametrize("target", targets(), ids=lambda t: t.id)
+def test_every_form_endpoint_refuses_a_post_without_its_token(cast, target):
+    """Each form endpoint the fuzzer knows (every POST in the permission matrix but sign-out),
+    sent its valid data by someone allowed to use it, but without the token: the 403 page, and
+    nothing written. The upload views, which check the token themselves so they can stream the
+    body, included."""
+    from tests.fuzz.test_forms import _materialise, _valid_data
+
+    csrf_client = Client(enforce_csrf_checks=True)
+    url = reverse(target.rule.url_name, kwargs=target.rule.kwargs(cast))
+    if target.person != "anonymous":
+        csrf_client.force_login(cast.person(target.person))
+    data = _materialise(_valid_data(cast, target))  # may make what the data points at
+    before = snapshot.take()
+    response = csrf_client.post(url, data)
+    assert response.status_code == 403, f"{target.id}: {response.status_code}"
+    assert "Your form could not be sent" in response.content.decode()
+    assert not snapshot.diff(before, snapshot.take())
+    assert AuditEvent.objects.filter(action="security.csrf_refused", path=url).count() == 1

@@ -34,7 +34,10 @@ class AuditMiddleware:
         token = current_request.set(request)
         try:
             response = self.get_response(request)
-            if response.status_code in REFUSALS and _worth_recording(request):
+            # A refusal already recorded as something more precise (the CSRF check's
+            # security.csrf_refused, engagement_portal/csrf.py) is not recorded twice.
+            already = getattr(response, "refusal_recorded", False)
+            if response.status_code in REFUSALS and not already and _worth_recording(request):
                 _record_refusal(request, response.status_code)
         finally:
             current_request.reset(token)

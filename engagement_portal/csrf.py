@@ -32,4 +32,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         request=request,
         detail={"reason": reason[:200], "method": request.method},
     )
-    return render(request, "403_csrf.html", {"back_link": _back_link(request)}, status=403)
+    response = render(request, "403_csrf.html", {"back_link": _back_link(request)}, status=403)
+    # Recorded above: audit.middleware.AuditMiddleware need not add its access.refused as well.
+    response.refusal_recorded = True
+    return response

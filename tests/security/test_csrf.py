@@ -41,6 +41,7 @@ def test_a_form_without_its_token_is_refused_in_plain_english_and_writes_nothing
 
     event = AuditEvent.objects.get(action="security.csrf_refused")
     assert (event.actor_id, event.path) == (cast.lead_a.pk, url)
+    assert not AuditEvent.objects.filter(action="access.refused").exists(), "recorded once, not twice"
     assert event.detail["method"] == "POST"
     assert "CSRF" in event.detail["reason"]
 

@@ -24,6 +24,7 @@ POSTER_OVERRIDES = {
     "password_reset": "anonymous",
     "password_change": "lead_a",
     "password_reset_confirm": "anonymous",
+    "two_factor_setup": "lead_a",
 }
 
 NOT_FUZZED = {

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from assessments.models import Membership
 from audit.models import AuditEvent
+from tests.clients import PortalClient
 from tests.fuzz import snapshot
 from tests.fuzz.registry import targets
 from tests.permissions import matrix
@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def csrf_client() -> Client:
-    return Client(enforce_csrf_checks=True)
+def csrf_client() -> PortalClient:
+    return PortalClient(enforce_csrf_checks=True)
 
 
 def test_a_form_without_its_token_is_refused_in_plain_english_and_writes_nothing(csrf_client, cast):
@@ -83,7 +83,7 @@ def test_every_form_endpoint_refuses_a_post_without_its_token(cast, target):
     body, included."""
     from tests.fuzz.test_forms import _materialise, _valid_data
 
-    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client = PortalClient(enforce_csrf_checks=True)
     url = reverse(target.rule.url_name, kwargs=target.rule.kwargs(cast))
     if target.person != "anonymous":
         csrf_client.force_login(cast.person(target.person))

@@ -18,7 +18,8 @@ from django.db.models import Count
 
 from assessments.models import Assessment, CriterionResponse
 from evidence.models import Citation, EvidenceItem
-from principles.models import Criterion, LevelDescriptor, Principle
+from principles import cache as rubric_cache
+from principles.models import Criterion, LevelDescriptor, Principle, RubricVersion
 from principles.scoring import OverallResult, PrincipleResult, ScoringRule, overall_result, principle_result
 
 LEVEL_NAMES = dict(LevelDescriptor.Level.choices)
@@ -214,16 +215,12 @@ def previous_assessment(assessment: Assessment) -> Assessment | None:
     )
 
 
-def _wording(version_id: int) -> dict[str, tuple[str, tuple[str, ...]]]:
-    """Each criterion's text and level descriptors by code, for spotting rewording. Two queries."""
-    texts = dict(Criterion.objects.filter(principle__version_id=version_id).values_list("code", "text"))
-    levels: dict[str, dict[int, str]] = defaultdict(dict)
-    for code, level, text in LevelDescriptor.objects.filter(
-        criterion__principle__version_id=version_id
-    ).values_list("criterion__code", "level", "text"):
-        levels[code][level] = text
+def _wording(version: RubricVersion) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Each criterion's text and level descriptors by code, for spotting rewording."""
+    wording = rubric_cache.wording(version)
     return {
-        code: (text, tuple(levels[code].get(n, "") for n in (1, 2, 3, 4))) for code, text in texts.items()
+        c.code: (c.text, tuple(wording.levels.get(c.pk, {}).get(n, "") for n in (1, 2, 3, 4)))
+        for c in wording.criteria
     }
 
 
@@ -233,10 +230,8 @@ def load(assessment: Assessment, *, with_previous: bool = True) -> AssessmentAns
     `assessment` should come with its cycle and rubric version (select_related)."""
     version = assessment.rubric_version
     rule = ScoringRule.from_dict(version.scoring_rule)
-    principles = list(Principle.objects.filter(version=version).order_by("number"))
-    criteria = list(
-        Criterion.objects.filter(principle__version=version).order_by("principle__number", "position", "pk")
-    )
+    wording = rubric_cache.wording(version)
+    principles, criteria = wording.principles, wording.criteria
     responses = {
         r.criterion_id: r
         for r in CriterionResponse.objects.filter(assessment=assessment).select_related("updated_by")
@@ -261,7 +256,7 @@ def load(assessment: Assessment, *, with_previous: bool = True) -> AssessmentAns
         ).values_list("criterion__code", "criterion__principle__number", "score", "not_evidenced"):
             previous_answers[code] = (score, not_evidenced, number)
         if previous.rubric_version_id != version.pk:
-            now, then = _wording(version.pk), _wording(previous.rubric_version_id)
+            now, then = _wording(version), _wording(previous.rubric_version)
             reworded = {code for code in now if code in then and now[code] != then[code]}
 
     by_principle: dict[int, list[CriterionAnswer]] = defaultdict(list)

@@ -40,7 +40,7 @@ from assessments.access import (
 from assessments.forms import NOT_EVIDENCED, CitationForm, ResponseForm, SubmitForm
 from assessments.models import Assessment, AssessmentCycle, FrozenAssessmentError, Membership
 from evidence.models import Citation, EvidenceFile, EvidenceItem
-from principles.models import LevelDescriptor, SuggestedEvidence
+from principles import cache as rubric_cache
 from principles.scoring import format_percentage
 from principles.services import current_version
 
@@ -186,9 +186,8 @@ def _criterion_page(
         .select_related("file__item", "created_by")
         .order_by("pk")
     )
-    suggested = list(
-        SuggestedEvidence.objects.filter(principle_id=criterion.principle_id).order_by("position", "pk")
-    )
+    wording = rubric_cache.wording(access.assessment.rubric_version)
+    suggested = wording.suggested.get(criterion.principle_id, [])
     principle = next(p for p in answers.principles if p.principle.pk == criterion.principle_id)
     return render(
         request,
@@ -218,18 +217,20 @@ def _return_to(request: HttpRequest) -> str:
     return "check" if value == "check" else "overview"
 
 
-def _levels(criterion_id: int) -> dict[int, str]:
-    return dict(LevelDescriptor.objects.filter(criterion_id=criterion_id).values_list("level", "text"))
+def _levels(answers: answers_module.AssessmentAnswers, criterion_id: int) -> dict[int, str]:
+    return dict(rubric_cache.wording(answers.assessment.rubric_version).levels.get(criterion_id, {}))
 
 
-def _response_form(answer: answers_module.CriterionAnswer, data=None) -> ResponseForm:
+def _response_form(
+    answers: answers_module.AssessmentAnswers, answer: answers_module.CriterionAnswer, data=None
+) -> ResponseForm:
     response = answer.response
     initial = {
         "score": NOT_EVIDENCED if response.not_evidenced else (str(response.score) if response.score else ""),
         "narrative": response.narrative,
         "version": response.version,
     }
-    levels = _levels(answer.criterion.pk)
+    levels = _levels(answers, answer.criterion.pk)
     form = ResponseForm(data, initial=initial, levels=levels)
     form.levels_in_order = [(level, levels.get(level, "")) for level in (1, 2, 3, 4)]
     return form
@@ -248,7 +249,7 @@ def assessment_criterion(request: HttpRequest, code: str, cycle: str, criterion:
         access = get_assessment_for_member(request.user, code, cycle)
         answers = answers_module.load(access.assessment)
         answer = _find(answers, criterion)
-        return _criterion_page(request, access, answers, answer, _response_form(answer))
+        return _criterion_page(request, access, answers, answer, _response_form(answers, answer))
 
     access = get_assessment_for_editor(request.user, code, cycle)
     assessment = access.assessment
@@ -256,7 +257,7 @@ def assessment_criterion(request: HttpRequest, code: str, cycle: str, criterion:
         return _refused(request, assessment)
     answers = answers_module.load(assessment)
     answer = _find(answers, criterion)
-    form = _response_form(answer, request.POST)
+    form = _response_form(answers, answer, request.POST)
     if not form.is_valid():
         if not request.POST.get("version", "").isdigit():
             # A page without a usable version: keep what was typed, and the error, but let the
@@ -264,7 +265,7 @@ def assessment_criterion(request: HttpRequest, code: str, cycle: str, criterion:
             data = request.POST.copy()
             data["version"] = str(answer.response.version)
             errors = form.errors
-            form = _response_form(answer, data)
+            form = _response_form(answers, answer, data)
             form._errors = errors
         return _criterion_page(request, access, answers, answer, form)
     score, not_evidenced = form.answer()
@@ -316,7 +317,7 @@ def _conflict(request, access, answers, answer, current, score, not_evidenced) -
     saving again (after merging by hand) overwrites knowingly rather than by accident."""
     data = request.POST.copy()
     data["version"] = str(current.version)
-    form = _response_form(answer, data)
+    form = _response_form(answers, answer, data)
     form.is_valid()
     conflict = {
         "theirs": {

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 
 from assessments.models import Membership, Organisation
 from assessments.roles import CQC_ASSESSORS, RUBRIC_ADMINS
@@ -34,6 +35,15 @@ from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, Us
 @pytest.fixture
 def client() -> PortalClient:
     return PortalClient()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache. The cache holds published rubric wording and
+    snapshot digests keyed by row ids, which a rolled-back test database can hand out again."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @dataclass

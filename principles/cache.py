@@ -1,0 +1,74 @@
+"""A rubric version's wording, read once per process and cache for as long as it is published.
+
+Published and retired versions never change (models.py, and triggers in migration 0002), so the
+principles, criteria, level descriptors and suggested evidence every self-assessment and review
+page reads can be cached for good: the key holds the version's id and its content hash (SHA-256
+of its export), so a different wording can never be served under it. Drafts change, so they are
+read from the database every time.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+
+from principles.models import Criterion, LevelDescriptor, Principle, RubricVersion, SuggestedEvidence
+
+# Bump when Wording's shape changes, so no process reads an older shape from a shared cache.
+FORMAT = 1
+
+
+@dataclass
+class Wording:
+    principles: list[Principle]
+    # In the order pages list them: by principle number, then position.
+    criteria: list[Criterion]
+    # criterion id -> {level: descriptor text}
+    levels: dict[int, dict[int, str]] = field(default_factory=dict)
+    # principle id -> suggested evidence, in order
+    suggested: dict[int, list[SuggestedEvidence]] = field(default_factory=dict)
+
+    @property
+    def texts(self) -> dict[str, str]:
+        """criterion code -> its text."""
+        return {c.code: c.text for c in self.criteria}
+
+    @property
+    def descriptors(self) -> dict[str, list[tuple[int, str]]]:
+        """criterion code -> [(level, text)], levels in order."""
+        return {c.code: sorted(self.levels.get(c.pk, {}).items()) for c in self.criteria}
+
+
+def _read(version_id: int) -> Wording:
+    """Four queries."""
+    principles = list(Principle.objects.filter(version_id=version_id).order_by("number"))
+    criteria = list(
+        Criterion.objects.filter(principle__version_id=version_id).order_by(
+            "principle__number", "position", "pk"
+        )
+    )
+    levels: dict[int, dict[int, str]] = defaultdict(dict)
+    for criterion_id, level, text in LevelDescriptor.objects.filter(
+        criterion__principle__version_id=version_id
+    ).values_list("criterion_id", "level", "text"):
+        levels[criterion_id][level] = text
+    suggested: dict[int, list[SuggestedEvidence]] = defaultdict(list)
+    for s in SuggestedEvidence.objects.filter(principle__version_id=version_id).order_by(
+        "principle_id", "position", "pk"
+    ):
+        suggested[s.principle_id].append(s)
+    return Wording(principles=principles, criteria=criteria, levels=dict(levels), suggested=dict(suggested))
+
+
+def wording(version: RubricVersion) -> Wording:
+    """The version's wording: cached for a published or retired version, read for a draft."""
+    if version.status == RubricVersion.Status.DRAFT or not version.content_hash:
+        return _read(version.pk)
+    key = f"rubric-wording:{FORMAT}:{version.pk}:{version.content_hash}"
+    found = cache.get(key)
+    if found is None:
+        found = _read(version.pk)
+        cache.set(key, found, timeout=None)
+    return found

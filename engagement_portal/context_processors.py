@@ -18,11 +18,11 @@ def portal(request: HttpRequest) -> dict:
     # so gets no links; their pages offer signing out.
     if user is not None and user.is_authenticated and not getattr(request, "second_factor_pending", None):
         navigation.append((reverse("home"), "Home"))
-        if is_assessor(user) or user.memberships.exists():
-            navigation.append((reverse("organisation_list"), "Organisations"))
         # Members' own assessments and evidence library (the first organisation's, for someone in
-        # several).
+        # several). One query: every page pays for it.
         membership = user.memberships.select_related("organisation").order_by("organisation__name").first()
+        if is_assessor(user) or membership is not None:
+            navigation.append((reverse("organisation_list"), "Organisations"))
         if membership is not None:
             navigation.append(
                 (reverse("assessment_list", kwargs={"code": membership.organisation.code}), "Assessments")

@@ -10,6 +10,7 @@ what was typed, and says why.
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -38,9 +39,9 @@ def _require_assessor(request: HttpRequest) -> None:
 def _assessment(request: HttpRequest, code: str, cycle: str) -> Assessment:
     _require_assessor(request)
     try:
-        return Assessment.objects.select_related("organisation", "cycle", "rubric_version").get(
-            organisation__code=code, cycle__slug=cycle, status__in=services.REVIEWABLE
-        )
+        return Assessment.objects.select_related(
+            "organisation", "cycle", "rubric_version", "review__assigned_to"
+        ).get(organisation__code=code, cycle__slug=cycle, status__in=services.REVIEWABLE)
     except Assessment.DoesNotExist:
         raise Http404("No such submitted assessment") from None
 
@@ -54,9 +55,11 @@ def _url(name: str, assessment: Assessment, **extra) -> str:
 
 
 def _review(assessment: Assessment) -> Review:
-    return Review.objects.filter(assessment=assessment).select_related("assigned_to").first() or Review(
-        assessment=assessment
-    )
+    """The assessment's review (read with it by `_assessment`), or an unsaved one."""
+    try:
+        return assessment.review
+    except Review.DoesNotExist:
+        return Review(assessment=assessment)
 
 
 def _name(user) -> str:
@@ -126,12 +129,23 @@ def review_assign(request: HttpRequest, code: str, cycle: str) -> HttpResponse:
     return redirect(back)
 
 
-def _questions(assessment: Assessment):
-    return list(
-        Clarification.objects.filter(assessment=assessment, parent=None)
+def _questions(assessment: Assessment) -> list[Clarification]:
+    """The assessment's questions, each with its replies (`q.replies.all`), in one query: every
+    message of every thread is read at once and the replies are handed to their questions as a
+    prefetch would."""
+    messages_in_threads = list(
+        Clarification.objects.filter(assessment=assessment)
         .select_related("author")
-        .prefetch_related("replies__author")
+        .order_by("created_at", "pk")
     )
+    replies: dict[int, list[Clarification]] = defaultdict(list)
+    for message in messages_in_threads:
+        if message.parent_id is not None:
+            replies[message.parent_id].append(message)
+    questions = [m for m in messages_in_threads if m.parent_id is None]
+    for question in questions:
+        question._prefetched_objects_cache = {"replies": replies[question.pk]}
+    return questions
 
 
 def _workspace_page(
@@ -596,12 +610,14 @@ def review_calibration(request: HttpRequest, cycle: str) -> HttpResponse:
     cycle_obj = _cycle(request, cycle)
     table = []
     numbers: list[tuple[int, str]] = []
-    for assessment in (
+    assessments = list(
         Assessment.objects.filter(cycle=cycle_obj, status__in=services.REVIEWABLE)
         .select_related("organisation", "cycle", "rubric_version")
         .order_by("organisation__name")
-    ):
-        ws = workspace.build(assessment, _review(assessment))
+    )
+    built = workspace.build_many(assessments)
+    for assessment in assessments:
+        ws = built.get(assessment.pk)
         if ws is None:
             continue
         if not numbers:

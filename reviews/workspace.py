@@ -11,9 +11,9 @@ from typing import Any
 from assessments import answers as answers_module
 from assessments.models import Assessment, Submission
 from evidence.models import EvidenceFile, EvidenceItem
-from principles.models import Criterion, LevelDescriptor
+from principles import cache as rubric_cache
 from principles.scoring import format_percentage, overall_result, principle_result
-from reviews.models import AssessorScore, PrincipleDecision, Review
+from reviews.models import AssessorScore, PrincipleDecision, PrincipleModeration, Review
 
 
 def _value(score: int | None, not_evidenced: bool) -> int | None:
@@ -170,23 +170,107 @@ def build(assessment: Assessment, review: Review) -> Workspace | None:
     submission = latest_submission(assessment)
     if submission is None:
         return None
-    snapshot = submission.snapshot
-    version = assessment.rubric_version
-    rule = version.rule()
-    texts = dict(Criterion.objects.filter(principle__version=version).values_list("code", "text"))
-    descriptors: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for code, level, text in (
-        LevelDescriptor.objects.filter(criterion__principle__version=version)
-        .order_by("criterion__code", "level")
-        .values_list("criterion__code", "level", "text")
-    ):
-        descriptors[code].append((level, text))
     scores = {s.criterion_code: s for s in review.scores.all()} if review.pk else {}
     decisions = {d.principle_number: d for d in review.decisions.all()} if review.pk else {}
     moderations = (
         {m.principle_number: m for m in review.moderations.select_related("moderator")} if review.pk else {}
     )
-    links = _download_links(assessment, snapshot)
+    links = _download_links(assessment, submission.snapshot)
+    return _assemble(
+        assessment, review, submission, submission.snapshot, scores, decisions, moderations, links
+    )
+
+
+# What the calibration table needs of a snapshot: scores and evidence categories, no narratives,
+# notes or file details. Snapshots never change, so each submission's digest is cached for good.
+DIGEST_FORMAT = 1
+
+
+def _digest(snapshot: dict) -> dict:
+    return {
+        "principles": [
+            {
+                "number": p["number"],
+                "title": p["title"],
+                "self_assessed": {"score": (p.get("self_assessed") or {}).get("score")},
+                "criteria": [
+                    {
+                        "code": c["code"],
+                        "text": c.get("text", ""),
+                        "score": c.get("score"),
+                        "not_evidenced": c.get("not_evidenced", False),
+                        "citations": [{"category": x.get("category")} for x in c.get("citations", [])],
+                    }
+                    for c in p.get("criteria", [])
+                ],
+            }
+            for p in snapshot.get("principles", [])
+        ]
+    }
+
+
+def build_many(assessments: list[Assessment]) -> dict[int, Workspace]:
+    """Workspaces of many assessments (assessment id -> workspace, for those ever submitted), in a
+    number of queries that does not grow with how many: for the calibration table.
+
+    Built from a digest of each latest snapshot (cached, since snapshots never change): the
+    scores are complete, but rows carry no narratives and no citation details or links."""
+    from django.core.cache import cache
+
+    ids = [a.pk for a in assessments]
+    latest: dict[int, tuple[int, int]] = {}
+    for assessment_id, number, pk in Submission.objects.filter(assessment_id__in=ids).values_list(
+        "assessment_id", "number", "pk"
+    ):
+        if assessment_id not in latest or number > latest[assessment_id][0]:
+            latest[assessment_id] = (number, pk)
+    keys = {pk: f"snapshot-digest:{DIGEST_FORMAT}:{pk}" for _, pk in latest.values()}
+    found = cache.get_many(keys.values())
+    digests = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [pk for pk in keys if pk not in digests]
+    if missing:
+        fresh = {
+            pk: _digest(snapshot)
+            for pk, snapshot in Submission.objects.filter(pk__in=missing).values_list("pk", "snapshot")
+        }
+        cache.set_many({keys[pk]: digest for pk, digest in fresh.items()}, timeout=None)
+        digests.update(fresh)
+    reviews = {r.assessment_id: r for r in Review.objects.filter(assessment_id__in=ids)}
+    review_ids = [r.pk for r in reviews.values()]
+    scores: dict[int, dict] = defaultdict(dict)
+    for s in AssessorScore.objects.filter(review_id__in=review_ids):
+        scores[s.review_id][s.criterion_code] = s
+    decisions: dict[int, dict] = defaultdict(dict)
+    for d in PrincipleDecision.objects.filter(review_id__in=review_ids):
+        decisions[d.review_id][d.principle_number] = d
+    moderations: dict[int, dict] = defaultdict(dict)
+    for m in PrincipleModeration.objects.filter(review_id__in=review_ids).select_related("moderator"):
+        moderations[m.review_id][m.principle_number] = m
+    built = {}
+    for assessment in assessments:
+        if assessment.pk not in latest:
+            continue
+        number, pk = latest[assessment.pk]
+        review = reviews.get(assessment.pk) or Review(assessment=assessment)
+        submission = Submission(pk=pk, assessment=assessment, number=number)
+        built[assessment.pk] = _assemble(
+            assessment,
+            review,
+            submission,
+            digests[pk],
+            scores.get(review.pk, {}),
+            decisions.get(review.pk, {}),
+            moderations.get(review.pk, {}),
+            links={},
+        )
+    return built
+
+
+def _assemble(assessment, review, submission, snapshot, scores, decisions, moderations, links) -> Workspace:
+    version = assessment.rubric_version
+    rule = version.rule()
+    wording = rubric_cache.wording(version)
+    texts, descriptors = wording.texts, wording.descriptors
     kinds = dict(EvidenceItem.Kind.choices)
     categories = dict(EvidenceItem.Category.choices)
     principles = []

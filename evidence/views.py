@@ -8,7 +8,6 @@ a read-only person's write is a 403) and every write goes through evidence/servi
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from engagement_portal.lib.pagination import paginate
 from evidence import access, search, services
 from evidence.forms import SORTS, ItemEditForm, LibraryFilterForm, RevisionForm, UploadForm
 from evidence.models import Citation, EvidenceItem
@@ -31,26 +31,6 @@ def _item_url(item: EvidenceItem) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # The library
-
-
-def _page_links(page, query: dict) -> list[dict]:
-    """The GOV.UK pagination component's numbered links: first, last, and the current page with
-    its neighbours, with ellipses between."""
-    last = page.paginator.num_pages
-    wanted = sorted({1, last, page.number - 1, page.number, page.number + 1} & set(range(1, last + 1)))
-    links, previous = [], 0
-    for number in wanted:
-        if number - previous > 1:
-            links.append({"ellipsis": True})
-        links.append({"number": number, "url": _with_page(query, number), "current": number == page.number})
-        previous = number
-    return links
-
-
-def _with_page(query: dict, number: int) -> str:
-    params = query.copy()
-    params["page"] = str(number)
-    return "?" + params.urlencode()
 
 
 def _filtered(items, form: LibraryFilterForm, organisation):
@@ -83,11 +63,8 @@ def evidence_library(request: HttpRequest, code: str) -> HttpResponse:
     library = access.get_library_for_user(request.user, code)
     form = LibraryFilterForm(request.GET)
     items, data = _filtered(access.items_for(request.user, library), form, library.organisation)
-    paginator = Paginator(items.select_related("created_by"), PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    page.object_list = list(page.object_list)
+    pages = paginate(request, items.select_related("created_by"), PAGE_SIZE)
+    page = pages["page"]
     found = search.snippets(page.object_list, data.get("q") or "")
     for item in page.object_list:
         item.snippet = found.get(item.pk)
@@ -99,10 +76,7 @@ def evidence_library(request: HttpRequest, code: str) -> HttpResponse:
             "library": library,
             "organisation": library.organisation,
             "form": form,
-            "page": page,
-            "page_links": _page_links(page, query) if paginator.num_pages > 1 else [],
-            "previous_url": _with_page(query, page.previous_page_number()) if page.has_previous() else "",
-            "next_url": _with_page(query, page.next_page_number()) if page.has_next() else "",
+            **pages,
             "searched": data.get("q") or "",
             "filtering": filtering,
         },

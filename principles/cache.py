@@ -1,8 +1,8 @@
-"""A rubric version's wording, read once per process and cache for as long as it is published.
+"""A rubric version's wording, read once per process and kept for as long as it is published.
 
 Published and retired versions never change (models.py, and triggers in migration 0002), so the
 principles, criteria, level descriptors and suggested evidence every self-assessment and review
-page reads can be cached for good: the key holds the version's id and its content hash (SHA-256
+page reads can be kept for good: the key holds the version's id and its content hash (SHA-256
 of its export), so a different wording can never be served under it. Drafts change, so they are
 read from the database every time.
 """
@@ -12,12 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
-
 from principles.models import Criterion, LevelDescriptor, Principle, RubricVersion, SuggestedEvidence
-
-# Bump when Wording's shape changes, so no process reads an older shape from a shared cache.
-FORMAT = 1
 
 
 @dataclass
@@ -30,15 +25,10 @@ class Wording:
     # principle id -> suggested evidence, in order
     suggested: dict[int, list[SuggestedEvidence]] = field(default_factory=dict)
 
-    @property
-    def texts(self) -> dict[str, str]:
-        """criterion code -> its text."""
-        return {c.code: c.text for c in self.criteria}
-
-    @property
-    def descriptors(self) -> dict[str, list[tuple[int, str]]]:
-        """criterion code -> [(level, text)], levels in order."""
-        return {c.code: sorted(self.levels.get(c.pk, {}).items()) for c in self.criteria}
+    # criterion code -> its text
+    texts: dict[str, str] = field(default_factory=dict)
+    # criterion code -> [(level, text)], levels in order
+    descriptors: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
 
 
 def _read(version_id: int) -> Wording:
@@ -59,16 +49,35 @@ def _read(version_id: int) -> Wording:
         "principle_id", "position", "pk"
     ):
         suggested[s.principle_id].append(s)
-    return Wording(principles=principles, criteria=criteria, levels=dict(levels), suggested=dict(suggested))
+    return Wording(
+        principles=principles,
+        criteria=criteria,
+        levels=dict(levels),
+        suggested=dict(suggested),
+        texts={c.code: c.text for c in criteria},
+        descriptors={c.code: sorted(levels.get(c.pk, {}).items()) for c in criteria},
+    )
+
+
+# (version id, content hash) -> Wording, in this process. Not Django's cache: a published
+# version's wording never changes, so there is nothing to invalidate, and unpickling it from a
+# cache on every request would cost more than the queries it saves.
+_published: dict[tuple[int, str], Wording] = {}
 
 
 def wording(version: RubricVersion) -> Wording:
-    """The version's wording: cached for a published or retired version, read for a draft."""
+    """The version's wording: kept for a published or retired version, read for a draft.
+
+    What it returns is shared by every request this process serves: read it, never change it."""
     if version.status == RubricVersion.Status.DRAFT or not version.content_hash:
         return _read(version.pk)
-    key = f"rubric-wording:{FORMAT}:{version.pk}:{version.content_hash}"
-    found = cache.get(key)
+    key = (version.pk, version.content_hash)
+    found = _published.get(key)
     if found is None:
-        found = _read(version.pk)
-        cache.set(key, found, timeout=None)
+        found = _published[key] = _read(version.pk)
     return found
+
+
+def clear() -> None:
+    """Forget every version's wording (for tests, whose rolled-back databases reuse ids)."""
+    _published.clear()

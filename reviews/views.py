@@ -10,12 +10,14 @@ what was typed, and says why.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections import defaultdict
+from functools import cached_property
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,12 +25,23 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from assessments.models import Assessment, AssessmentCycle, Organisation
 from assessments.roles import is_assessor
+from engagement_portal.lib.pagination import paginate
 from reviews import services, workspace
 from reviews.changes import compare
-from reviews.models import Clarification, FactualAccuracyComment, Outcome, Review
+from reviews.models import (
+    AssessorScore,
+    Clarification,
+    FactualAccuracyComment,
+    Outcome,
+    PrincipleDecision,
+    PrincipleModeration,
+    Review,
+)
 
 ASSESSMENT_STATUSES = [(s, label) for s, label in Assessment.Status.choices if s in services.REVIEWABLE]
 NOT_EVIDENCED = "not_evidenced"
+# The queue holds every submission of every cycle, so it comes a page at a time.
+QUEUE_PAGE_SIZE = 50
 
 
 def _require_assessor(request: HttpRequest) -> None:
@@ -92,11 +105,13 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(review__assigned_to_id=int(f["assigned"]))
     rows = rows.order_by("-submitted_at" if f["sort"] == "newest" else "submitted_at", "organisation__name")
     people = services.assessors()
+    pages = paginate(request, rows, QUEUE_PAGE_SIZE)
     return render(
         request,
         "reviews/queue.html",
         {
-            "rows": list(rows),
+            **pages,
+            "rows": pages["page"].object_list,
             "filters": f,
             "cycles": AssessmentCycle.objects.all(),
             "types": Organisation.Type.choices,
@@ -603,40 +618,94 @@ def _cycle(request: HttpRequest, cycle: str) -> AssessmentCycle:
     return found
 
 
+class _Calibration:
+    """The calibration table's figures, worked out only when the page's cached fragment is
+    missing (first read of `numbers`, `rows` or `distribution`)."""
+
+    def __init__(self, assessments: list[Assessment], latest: dict[int, tuple[int, int]]):
+        self.assessments = assessments
+        self.latest = latest
+
+    @cached_property
+    def _table(self):
+        built = workspace.build_many(self.assessments, latest=self.latest)
+        table, numbers = [], []
+        for assessment in self.assessments:
+            ws = built.get(assessment.pk)
+            if ws is None:
+                continue
+            if not numbers:
+                numbers = [(p.number, p.title) for p in ws.principles]
+            table.append((assessment, {p.number: p for p in ws.principles}))
+        return table, numbers
+
+    @cached_property
+    def numbers(self) -> list[tuple[int, str]]:
+        return self._table[1]
+
+    @cached_property
+    def rows(self) -> list:
+        # Plain values, worked out once: the table has a cell per principle per organisation.
+        return [
+            (
+                a,
+                [
+                    {"self_score": principles[n].self_score, "final": principles[n].final}
+                    if n in principles
+                    else None
+                    for n, _ in self.numbers
+                ],
+            )
+            for a, principles in self._table[0]
+        ]
+
+    @cached_property
+    def distribution(self) -> list:
+        distribution = []
+        for number, title in self.numbers:
+            finals = [principles[number].final for _, principles in self._table[0] if number in principles]
+            distribution.append(
+                (number, title, [finals.count(score) for score in (1, 2, 3, 4)], finals.count(None))
+            )
+        return distribution
+
+
+def _calibration_fingerprint(cycle_obj: AssessmentCycle, assessments, latest) -> str:
+    """What the calibration table is made of, in three small aggregate queries: the assessments
+    (status, organisation, latest submission: snapshots never change) and how many assessor
+    scores, overrides and moderations there are and when the last changed. Any change to the
+    table changes it, so the rendered table is cached under it."""
+    in_cycle = {"review__assessment__cycle": cycle_obj}
+    parts = [
+        (cycle_obj.pk, cycle_obj.slug, cycle_obj.label),
+        [(a.pk, a.status, a.organisation.code, a.organisation.name, latest.get(a.pk)) for a in assessments],
+        *(
+            sorted(model.objects.filter(**in_cycle).aggregate(n=Count("pk"), last=Max("updated_at")).items())
+            for model in (AssessorScore, PrincipleDecision, PrincipleModeration)
+        ),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
 @require_GET
 def review_calibration(request: HttpRequest, cycle: str) -> HttpResponse:
     """Every organisation's self and assessor principle scores in one table, and how the
-    assessor's principle scores are distributed (counts per score, per principle)."""
+    assessor's principle scores are distributed (counts per score, per principle). The rendered
+    tables are cached under a fingerprint of everything they show (templates/reviews/calibration.html)."""
     cycle_obj = _cycle(request, cycle)
-    table = []
-    numbers: list[tuple[int, str]] = []
     assessments = list(
         Assessment.objects.filter(cycle=cycle_obj, status__in=services.REVIEWABLE)
         .select_related("organisation", "cycle", "rubric_version")
         .order_by("organisation__name")
     )
-    built = workspace.build_many(assessments)
-    for assessment in assessments:
-        ws = built.get(assessment.pk)
-        if ws is None:
-            continue
-        if not numbers:
-            numbers = [(p.number, p.title) for p in ws.principles]
-        table.append((assessment, {p.number: p for p in ws.principles}))
-    distribution = []
-    for number, title in numbers:
-        finals = [principles[number].final for _, principles in table if number in principles]
-        distribution.append(
-            (number, title, [finals.count(score) for score in (1, 2, 3, 4)], finals.count(None))
-        )
+    latest = workspace.latest_submissions([a.pk for a in assessments])
     return render(
         request,
         "reviews/calibration.html",
         {
             "cycle": cycle_obj,
-            "numbers": numbers,
-            "rows": [(a, [principles.get(n) for n, _ in numbers]) for a, principles in table],
-            "distribution": distribution,
+            "fingerprint": _calibration_fingerprint(cycle_obj, assessments, latest),
+            "calibration": _Calibration(assessments, latest),
         },
     )
 

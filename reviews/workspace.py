@@ -182,8 +182,11 @@ def build(assessment: Assessment, review: Review) -> Workspace | None:
 
 
 # What the calibration table needs of a snapshot: scores and evidence categories, no narratives,
-# notes or file details. Snapshots never change, so each submission's digest is cached for good.
-DIGEST_FORMAT = 1
+# notes or file details. Snapshots never change, so each submission's digest is kept in this
+# process once made (as plain data: unpickling it from Django's cache on every request would
+# cost more than reading it again), up to DIGESTS_KEPT of them.
+DIGESTS_KEPT = 5000
+_digests: dict[int, dict] = {}
 
 
 def _digest(snapshot: dict) -> dict:
@@ -196,7 +199,6 @@ def _digest(snapshot: dict) -> dict:
                 "criteria": [
                     {
                         "code": c["code"],
-                        "text": c.get("text", ""),
                         "score": c.get("score"),
                         "not_evidenced": c.get("not_evidenced", False),
                         "citations": [{"category": x.get("category")} for x in c.get("citations", [])],
@@ -209,32 +211,41 @@ def _digest(snapshot: dict) -> dict:
     }
 
 
-def build_many(assessments: list[Assessment]) -> dict[int, Workspace]:
-    """Workspaces of many assessments (assessment id -> workspace, for those ever submitted), in a
-    number of queries that does not grow with how many: for the calibration table.
+def forget_digests() -> None:
+    """For tests, whose rolled-back databases hand out submission ids again."""
+    _digests.clear()
 
-    Built from a digest of each latest snapshot (cached, since snapshots never change): the
-    scores are complete, but rows carry no narratives and no citation details or links."""
-    from django.core.cache import cache
 
-    ids = [a.pk for a in assessments]
+def latest_submissions(assessment_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """assessment id -> (number, id) of its latest submission, in one query (no snapshots)."""
     latest: dict[int, tuple[int, int]] = {}
-    for assessment_id, number, pk in Submission.objects.filter(assessment_id__in=ids).values_list(
+    for assessment_id, number, pk in Submission.objects.filter(assessment_id__in=assessment_ids).values_list(
         "assessment_id", "number", "pk"
     ):
         if assessment_id not in latest or number > latest[assessment_id][0]:
             latest[assessment_id] = (number, pk)
-    keys = {pk: f"snapshot-digest:{DIGEST_FORMAT}:{pk}" for _, pk in latest.values()}
-    found = cache.get_many(keys.values())
-    digests = {pk: found[key] for pk, key in keys.items() if key in found}
-    missing = [pk for pk in keys if pk not in digests]
+    return latest
+
+
+def build_many(
+    assessments: list[Assessment], *, latest: dict[int, tuple[int, int]] | None = None
+) -> dict[int, Workspace]:
+    """Workspaces of many assessments (assessment id -> workspace, for those ever submitted), in a
+    number of queries that does not grow with how many: for the calibration table.
+
+    Built from a digest of each latest snapshot (kept, since snapshots never change): the
+    scores are complete, but rows carry no narratives and no citation details or links."""
+    ids = [a.pk for a in assessments]
+    if latest is None:
+        latest = latest_submissions(ids)
+    wanted = [pk for _, pk in latest.values()]
+    missing = [pk for pk in wanted if pk not in _digests]
     if missing:
-        fresh = {
-            pk: _digest(snapshot)
-            for pk, snapshot in Submission.objects.filter(pk__in=missing).values_list("pk", "snapshot")
-        }
-        cache.set_many({keys[pk]: digest for pk, digest in fresh.items()}, timeout=None)
-        digests.update(fresh)
+        if len(_digests) + len(missing) > DIGESTS_KEPT:
+            _digests.clear()
+        for pk, snapshot in Submission.objects.filter(pk__in=missing).values_list("pk", "snapshot"):
+            _digests[pk] = _digest(snapshot)
+    digests = {pk: _digests[pk] for pk in wanted}
     reviews = {r.assessment_id: r for r in Review.objects.filter(assessment_id__in=ids)}
     review_ids = [r.pk for r in reviews.values()]
     scores: dict[int, dict] = defaultdict(dict)

@@ -39,11 +39,16 @@ def client() -> PortalClient:
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Every test starts with an empty cache. The cache holds published rubric wording and
-    snapshot digests keyed by row ids, which a rolled-back test database can hand out again."""
-    cache.clear()
+    """Every test starts with empty caches: Django's, and the published rubric wording and
+    snapshot digests kept in the process, keyed by row ids a rolled-back database hands out again."""
+    from principles.cache import clear as forget_wording
+    from reviews.workspace import forget_digests
+
+    for forget in (cache.clear, forget_wording, forget_digests):
+        forget()
     yield
-    cache.clear()
+    for forget in (cache.clear, forget_wording, forget_digests):
+        forget()
 
 
 @dataclass

@@ -6,8 +6,8 @@ neighbours, with ellipses between; each keeps the page's other query parameters 
 
 from __future__ import annotations
 
-from django.core.paginator import Page
-from django.http import QueryDict
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest, QueryDict
 
 
 def with_page(query: QueryDict, number: int) -> str:
@@ -38,3 +38,12 @@ def pagination(page: Page, query: QueryDict) -> dict:
         "previous_url": with_page(query, page.previous_page_number()) if page.has_previous() else "",
         "next_url": with_page(query, page.next_page_number()) if page.has_next() else "",
     }
+
+
+def paginate(request: HttpRequest, items, per_page: int) -> dict:
+    """The page the request asks for (`?page=`: the last for a number too high, the first for
+    nonsense), read, with what the component needs: `page`, `page_links`, `previous_url` and
+    `next_url`."""
+    page = Paginator(items, per_page).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    return {"page": page, **pagination(page, request.GET)}

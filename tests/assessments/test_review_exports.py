@@ -112,3 +112,25 @@ def test_calibration_table_and_distribution(client, cast):
     assert len(counts) == 32
     assert ("3", "1") in counts and ("2", "1") in counts
     assert sum(int(n) for _, n in counts) == 8
+
+
+def test_calibration_table_is_cached_until_what_it_shows_changes(client, cast):
+    """The rendered tables are cached under a fingerprint of their figures: the same page again
+    is served from the cache, and an override, a moderation or a new score shows at once."""
+    assessment = _scored(cast)
+    client.force_login(cast.assessor)
+    url = reverse("review_calibration", kwargs={"cycle": assessment.cycle.slug})
+
+    def counts() -> list[tuple[str, str]]:
+        page = client.get(url).content.decode()
+        return re.findall(r'data-label="Score (\d)">(\d+)</td>', page[page.index('id="distribution"') :])
+
+    assert ("2", "1") in counts() and ("3", "1") not in counts()
+    services.override_save(
+        assessment=assessment, principle_number=1, calculated=2, by=cast.assessor, override=3, rationale="Why"
+    )
+    assert ("3", "1") in counts()
+    services.override_save(
+        assessment=assessment, principle_number=1, calculated=2, by=cast.assessor, override=None, rationale=""
+    )
+    assert ("3", "1") not in counts()

@@ -20,6 +20,7 @@ from django.template.defaultfilters import filesizeformat
 from evidence.models import EvidenceItem
 from evidence.services import ItemDetails
 from evidence.validation import ALLOWED_TYPES
+from principles import cache as rubric_cache
 from principles.services import current_version
 
 
@@ -230,7 +231,7 @@ def principle_choices() -> list[tuple[str, str]]:
     version = current_version()
     if version is None:
         return [(str(n), f"Principle {n}") for n in range(1, 9)]
-    return [(str(p.number), f"{p.number}. {p.title}") for p in version.principles.order_by("number")]
+    return [(str(p.number), f"{p.number}. {p.title}") for p in rubric_cache.wording(version).principles]
 
 
 class LibraryFilterForm(forms.Form):

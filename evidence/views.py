@@ -63,8 +63,16 @@ def evidence_library(request: HttpRequest, code: str) -> HttpResponse:
     library = access.get_library_for_user(request.user, code)
     form = LibraryFilterForm(request.GET)
     items, data = _filtered(access.items_for(request.user, library), form, library.organisation)
-    pages = paginate(request, items.select_related("created_by"), PAGE_SIZE)
-    page = pages["page"]
+    if data.get("q"):
+        # A search runs once: its matches' ids, in order, then the page's items by id. Counting
+        # the matches for the pagination and then fetching a page would search twice.
+        pages = paginate(request, list(items.values_list("pk", flat=True)), PAGE_SIZE)
+        page = pages["page"]
+        by_id = EvidenceItem.objects.select_related("created_by").in_bulk(page.object_list)
+        page.object_list = [by_id[pk] for pk in page.object_list if pk in by_id]
+    else:
+        pages = paginate(request, items.select_related("created_by"), PAGE_SIZE)
+        page = pages["page"]
     found = search.snippets(page.object_list, data.get("q") or "")
     for item in page.object_list:
         item.snippet = found.get(item.pk)

@@ -1,0 +1,297 @@
+"""Benchmark: the busiest pages, served by gunicorn, over the national dataset (bench/seed.py).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench .venv/bin/python bench/pages.py
+
+It serves the portal with gunicorn (one worker per CPU core, DEBUG off, bench/settings.py) on
+127.0.0.1, and drives it with wrk (Debian's `wrk` package) on the same machine: 20 connections,
+each page for DURATION seconds after a short warm-up, signed in as the person who uses it (the
+organisation's lead, or a CQC assessor), with a session made directly in the session store
+(`signed_in_cookie`). The pages:
+
+- `overview`: an organisation's self-assessment overview (its current cycle's draft);
+- `criterion`: one criterion of it;
+- `evidence_search`: the organisation's evidence library searched for a word;
+- `queue`: the assessor's queue of every submitted assessment;
+- `workspace`: the review workspace of an assessment in review;
+- `calibration`: a cycle's calibration table.
+
+The baseline is a trivial Django view (bench/urls.py, under bench/settings.py only) served by
+the same gunicorn through the same middleware, with no session, no query and no template. It is
+measured before and after the pages, and the mean is the baseline, so noise from other work on
+the machine hits both sides.
+
+For each page it prints `<page>_p95_ms` (95th percentile latency, from wrk), `<page>_throughput_ratio`
+(requests per second over the baseline's) and `<page>_queries` (the database queries of one
+request, counted in this process with Django's test client after a first request, as a warm
+gunicorn worker makes them). Targets: p95 <= 100 ms (evidence search <= 150 ms), ratio >= 0.20,
+queries <= 15. Anything else it says goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CONNECTIONS = 20
+SEARCH_TERM = "dementia"
+
+LUA = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("wrk_p95_us: %d\\n", latency:percentile(95)))
+  io.write(string.format("wrk_requests: %d\\n", summary.requests))
+  io.write(string.format("wrk_duration_us: %d\\n", summary.duration))
+  io.write(string.format("wrk_errors: %d\\n", e.connect + e.read + e.write + e.status + e.timeout))
+end
+"""
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def environment() -> dict[str, str]:
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        raise SystemExit("bench/pages.py: set DATABASE_URL to the database bench/seed.py filled")
+    env = dict(os.environ)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": env.get("DJANGO_SECRET_KEY") or "bench-only-" + "x" * 50,
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+            "EVIDENCE_ROOT": env.get("EVIDENCE_ROOT") or str(ROOT / "var" / "bench-evidence"),
+            "TASKS_BACKEND": "immediate",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    for name in ("EVIDENCE_S3_BUCKET", "CLAMD_SOCKET", "CLAMD_HOST"):
+        env.pop(name, None)
+    return env
+
+
+def signed_in_cookie(user) -> str:
+    """A session for `user`, made directly in the session store as signing in would make it;
+    returns the session key for the cookie. The one place the benchmarks sign people in."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from engagement_portal.security import SessionTimeoutMiddleware
+
+    now = int(time.time())
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session[SessionTimeoutMiddleware.STARTED] = now
+    session[SessionTimeoutMiddleware.LAST_SEEN] = now
+    session.create()
+    return session.session_key
+
+
+def targets() -> list[tuple[str, str, object]]:
+    """(name, path, user) for each page, picked from the seeded data."""
+    from django.contrib.auth.models import User
+    from django.urls import reverse
+
+    from assessments.models import Assessment, AssessmentCycle, Membership
+    from assessments.roles import CQC_ASSESSORS
+
+    current = AssessmentCycle.objects.order_by("-opens_on").first()
+    draft = (
+        Assessment.objects.filter(cycle=current, status=Assessment.Status.DRAFT)
+        .select_related("organisation", "cycle")
+        .order_by("organisation__code")
+        .first()
+    )
+    if draft is None:
+        raise SystemExit("bench/pages.py: no draft assessment in the current cycle; run bench/seed.py")
+    org = draft.organisation
+    lead = Membership.objects.get(organisation=org, role=Membership.Role.LEAD).user
+    in_review = (
+        Assessment.objects.filter(status=Assessment.Status.IN_REVIEW, review__scores__isnull=False)
+        .select_related("organisation", "cycle", "review__assigned_to")
+        .order_by("-cycle__opens_on", "organisation__code")
+        .first()
+    )
+    assessor = in_review.review.assigned_to or User.objects.filter(groups__name=CQC_ASSESSORS).first()
+    calibration_cycle = (
+        AssessmentCycle.objects.filter(assessments__status=Assessment.Status.ASSESSED)
+        .order_by("-opens_on")
+        .first()
+    )
+    kw = {"code": org.code, "cycle": draft.cycle.slug}
+    return [
+        ("overview", reverse("assessment_overview", kwargs=kw), lead),
+        ("criterion", reverse("assessment_criterion", kwargs={**kw, "criterion": "4.2"}), lead),
+        (
+            "evidence_search",
+            reverse("evidence_library", kwargs={"code": org.code}) + f"?q={SEARCH_TERM}",
+            lead,
+        ),
+        ("queue", reverse("review_queue"), assessor),
+        (
+            "workspace",
+            reverse(
+                "review_workspace",
+                kwargs={"code": in_review.organisation.code, "cycle": in_review.cycle.slug},
+            ),
+            assessor,
+        ),
+        ("calibration", reverse("review_calibration", kwargs={"cycle": calibration_cycle.slug}), assessor),
+    ]
+
+
+def count_queries(path: str, cookie: str | None) -> tuple[int, int]:
+    """(queries of a first request, queries of the next one), through Django's test client."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    if cookie:
+        client.cookies[settings.SESSION_COOKIE_NAME] = cookie
+    counts = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+        if response.status_code != 200:
+            raise SystemExit(f"bench/pages.py: {path} answered {response.status_code}, not 200")
+        counts.append(len(captured.captured_queries))
+    return counts[0], counts[1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"bench/pages.py: gunicorn did not answer {url}")
+
+
+def wrk(url: str, cookie: str | None, seconds: int, script: Path) -> dict[str, float]:
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script)]
+    if cookie:
+        command += ["-H", f"Cookie: sessionid={cookie}"]
+    output = subprocess.run(  # noqa: S603 - our own arguments
+        [*command, url], capture_output=True, text=True, check=True
+    ).stdout
+    values = dict(re.findall(r"^(wrk_\w+): (\d+)$", output, flags=re.MULTILINE))
+    if len(values) != 4:
+        raise SystemExit(f"bench/pages.py: could not read wrk's output:\n{output}")
+    result = {k: float(v) for k, v in values.items()}
+    if not result["wrk_requests"]:
+        raise SystemExit(f"bench/pages.py: no request to {url} finished in {seconds} s")
+    if result["wrk_errors"]:
+        raise SystemExit(f"bench/pages.py: {int(result['wrk_errors'])} failed requests to {url}:\n{output}")
+    result["rps"] = result["wrk_requests"] / (result["wrk_duration_us"] / 1e6)
+    result["p95_ms"] = result["wrk_p95_us"] / 1000
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=15, help="seconds of load per page (default 15)")
+    parser.add_argument("--warmup", type=int, default=3, help="seconds of load before each (default 3)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("bench/pages.py: wrk is missing: apt-get install wrk")
+    env = environment()
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    pages = [(name, path, signed_in_cookie(user)) for name, path, user in targets()]
+    queries = {}
+    for name, path, cookie in pages:
+        first, warm = count_queries(path, cookie)
+        queries[name] = warm
+        say(f"{name}: {path} ({first} queries on a first request, {warm} after)")
+    from django.db import connections
+
+    connections.close_all()
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    gunicorn = subprocess.Popen(  # noqa: S603 - our own arguments
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "engagement_portal.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--chdir",
+            str(ROOT),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    results: dict[str, dict[str, float]] = {}
+    try:
+        wait_for(f"{base}/bench/trivial")
+        with tempfile.TemporaryDirectory() as tmp:
+            script = Path(tmp) / "p95.lua"
+            script.write_text(LUA)
+            runs = [
+                ("baseline_before", "/bench/trivial", None),
+                *pages,
+                ("baseline_after", "/bench/trivial", None),
+            ]
+            for name, path, cookie in runs:
+                if args.warmup:
+                    wrk(base + path, cookie, args.warmup, script)
+                results[name] = wrk(base + path, cookie, args.duration, script)
+                say(f"{name}: {results[name]['rps']:.1f} requests/s, p95 {results[name]['p95_ms']:.1f} ms")
+    finally:
+        gunicorn.send_signal(signal.SIGTERM)
+        gunicorn.wait(timeout=30)
+    baseline = (results["baseline_before"]["rps"] + results["baseline_after"]["rps"]) / 2
+    print(f"baseline_rps: {baseline:.1f}")
+    worst = max(results["baseline_before"]["p95_ms"], results["baseline_after"]["p95_ms"])
+    print(f"baseline_p95_ms: {worst:.1f}")
+    print(f"workers: {args.workers}")
+    for name, _, _ in pages:
+        print(f"{name}_p95_ms: {results[name]['p95_ms']:.1f}")
+        print(f"{name}_throughput_ratio: {results[name]['rps'] / baseline:.3f}")
+        print(f"{name}_queries: {queries[name]}")
+    del settings
+
+
+if __name__ == "__main__":
+    main()

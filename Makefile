@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test lint format frontend clamd clean audit-deps scan
+.PHONY: run setup test lint format frontend clamd bench clean audit-deps scan
 
 run: setup
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
@@ -55,6 +55,13 @@ audit-deps: $(VENV)/.installed node_modules/.installed
 # findings; reports in var/scan/. Needs Debian's wapiti (apt-get install wapiti).
 scan: $(VENV)/.installed static/dist/.built
 	$(PY) scripts/scan.py
+
+# The benchmarks in bench/: seeds the national dataset into PostgreSQL (once), loads the busy
+# pages with wrk, times uploads and PDF reports, and writes bench/results.md. Needs wrk, psql,
+# Chromium and a PostgreSQL server (bench/run.py says which is missing).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_bench
+bench: $(VENV)/.installed static/dist/.built
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/run.py
 
 lint:
 	$(VENV)/bin/ruff check .

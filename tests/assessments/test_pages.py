@@ -599,9 +599,12 @@ def _big(cast, assessment) -> None:
 
 
 def _count_queries(client, target: str) -> int:
+    """Queries of a request after a first one, as a worker that has served the page before
+    answers it: published rubric wording is kept once read (principles/cache.py)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    assert client.get(target).status_code == 200
     with CaptureQueriesContext(connection) as queries:
         assert client.get(target).status_code == 200
     return len(queries)

@@ -23,7 +23,8 @@ the machine hits both sides.
 For each page it prints `<page>_p95_ms` (95th percentile latency, from wrk), `<page>_throughput_ratio`
 (requests per second over the baseline's) and `<page>_queries` (the database queries of one
 request, counted in this process with Django's test client after a first request, as a warm
-gunicorn worker makes them). Targets: p95 <= 100 ms (evidence search <= 150 ms), ratio >= 0.20,
+gunicorn worker makes them). For context it also prints `<page>_serial_median_ms`, the median of
+one request at a time after the load. Targets: p95 <= 100 ms (evidence search <= 150 ms), ratio >= 0.20,
 queries <= 15. Anything else it says goes to stderr.
 """
 
@@ -35,6 +36,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -216,6 +218,20 @@ def wrk(
     return result
 
 
+def serial_ms(url: str, cookie: str | None, n: int = 15) -> float:
+    """Median milliseconds of one request at a time (no queueing): for context beside the p95
+    under load, which with 20 connections is mostly time spent waiting for a worker."""
+    times = []
+    for _ in range(n):
+        headers = {"Cookie": f"sessionid={cookie}"} if cookie else {}
+        request = urllib.request.Request(url, headers=headers)  # noqa: S310 - loopback
+        started = time.perf_counter()
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - loopback
+            response.read()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=15, help="seconds of load per page (default 15)")
@@ -281,6 +297,7 @@ def main() -> None:
                 if args.warmup:
                     wrk(base + path, cookie, args.warmup, script, warmup=True)
                 results[name] = wrk(base + path, cookie, args.duration, script)
+                results[name]["serial_ms"] = serial_ms(base + path, cookie)
                 say(f"{name}: {results[name]['rps']:.1f} requests/s, p95 {results[name]['p95_ms']:.1f} ms")
     finally:
         gunicorn.send_signal(signal.SIGTERM)
@@ -294,6 +311,7 @@ def main() -> None:
         print(f"{name}_p95_ms: {results[name]['p95_ms']:.1f}")
         print(f"{name}_throughput_ratio: {results[name]['rps'] / baseline:.3f}")
         print(f"{name}_queries: {queries[name]}")
+        print(f"{name}_serial_median_ms: {results[name]['serial_ms']:.1f}")
     del settings
 
 

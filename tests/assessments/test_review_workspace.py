@@ -37,6 +37,26 @@ def test_queue_lists_submitted_assessments_never_drafts(client, cast):
     assert submitted.status == Assessment.Status.SUBMITTED
 
 
+def test_queue_comes_a_page_at_a_time_keeping_the_filters(client, cast, monkeypatch):
+    from reviews import views
+
+    monkeypatch.setattr(views, "QUEUE_PAGE_SIZE", 1)
+    helpers.submitted(cast)
+    other = helpers.start(cast, organisation=cast.org_b, lead=cast.lead_b)
+    helpers.answer_all(other)
+    helpers.cite_everywhere(other, cast.lead_b)
+    helpers.submit(other, cast.lead_b)
+    client.force_login(cast.assessor)
+    url = reverse("review_queue")
+    first = client.get(url, {"type": "", "sort": "oldest"}).content.decode()
+    second = client.get(url, {"type": "", "sort": "oldest", "page": "2"}).content.decode()
+    assert "2 self-assessments, 1 to 1 shown" in first and "2 self-assessments, 2 to 2 shown" in second
+    assert (cast.org_a.name in first) != (cast.org_a.name in second)
+    assert (cast.org_b.name in first) != (cast.org_b.name in second)
+    assert 'aria-label="Pages of self-assessments"' in first
+    assert "?type=&amp;sort=oldest&amp;page=2" in first
+
+
 def test_queue_shows_returned_assessments_as_returned(client, cast):
     assessment = helpers.submitted(cast)
     from assessments.services import assessment_return

@@ -1,10 +1,10 @@
 """Searching the evidence library: titles, descriptions and the text extracted from files.
 
 On PostgreSQL this is full-text search in English (so "meeting" finds "meetings"), served by two
-GIN indexes that migration 0002 builds from the very expressions below: one over an item's title
-and description, one over each file's extracted text. Results show a snippet of the match made by
-ts_headline. On SQLite (a developer's machine) it falls back to a case-insensitive substring
-match, with a snippet cut around the first match.
+GIN indexes: one over an item's title and description, built by migration 0002 from the very
+expression below, and one over each file's stored search vector (migration 0003). Results
+show a snippet of the match made by ts_headline. On SQLite (a developer's machine) it falls back
+to a case-insensitive substring match, with a snippet cut around the first match.
 
 Snippets are built from text people uploaded, so they are escaped here and only the highlight
 marks are HTML.
@@ -17,7 +17,8 @@ from collections.abc import Iterable
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -34,9 +35,15 @@ def item_vector() -> SearchVector:
     return SearchVector("title", "description", config=CONFIG)
 
 
-def file_vector() -> SearchVector:
-    """A file's extracted text: the expression the GIN index evidence_file_search holds."""
-    return SearchVector("text", config=CONFIG)
+def file_matches(text: str) -> RawSQL:
+    """True for a file whose extracted text matches: its stored search vector (migration 0003,
+    PostgreSQL only, kept by a trigger and indexed by evidence_file_vector; not a model field,
+    so no other query reads it)."""
+    return RawSQL(
+        "search_vector @@ websearch_to_tsquery(%s::regconfig, %s)",
+        [CONFIG, text],
+        output_field=BooleanField(),
+    )
 
 
 def uses_full_text() -> bool:
@@ -56,8 +63,10 @@ def search_items(items: QuerySet[EvidenceItem], text: str) -> QuerySet[EvidenceI
     if uses_full_text():
         query = query_for(text)
         by_item = EvidenceItem.objects.annotate(v=item_vector()).filter(v=query).values("pk")
-        by_file = EvidenceFile.objects.annotate(v=file_vector()).filter(v=query).values("item_id")
-        return items.filter(Q(pk__in=by_item) | Q(pk__in=by_file))
+        # Each of the library's items checks its own files' stored vectors: not every file in
+        # the country that matches.
+        by_file = EvidenceFile.objects.filter(file_matches(text), item_id=OuterRef("pk"))
+        return items.filter(Q(pk__in=by_item) | Exists(by_file))
     by_file = EvidenceFile.objects.filter(text__icontains=text).values("item_id")
     return items.filter(Q(title__icontains=text) | Q(description__icontains=text) | Q(pk__in=by_file))
 
@@ -78,9 +87,7 @@ def _headlines(items: list[EvidenceItem], text: str) -> dict[int, SafeString]:
     options = {"config": CONFIG, "start_sel": _START, "stop_sel": _STOP, "max_words": 30, "min_words": 12}
     found: dict[int, SafeString] = {}
     files = (
-        EvidenceFile.objects.filter(item__in=items)
-        .annotate(v=file_vector())
-        .filter(v=query)
+        EvidenceFile.objects.filter(file_matches(text), item__in=items)
         .annotate(headline=SearchHeadline("text", query, **options))
         .order_by("item_id", "-revision")
         .values_list("item_id", "headline")

@@ -17,13 +17,13 @@ from functools import cached_property
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Max, Q
+from django.db.models import Count, JSONField, Max, OuterRef, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessments.models import Assessment, AssessmentCycle, Organisation
+from assessments.models import Assessment, AssessmentCycle, Organisation, Submission
 from assessments.roles import is_assessor
 from engagement_portal.lib.pagination import paginate
 from reviews import services, workspace
@@ -51,10 +51,21 @@ def _require_assessor(request: HttpRequest) -> None:
 
 def _assessment(request: HttpRequest, code: str, cycle: str) -> Assessment:
     _require_assessor(request)
+    # The latest submission comes with it (reviews/workspace.py's latest_submission reads it).
+    latest = Submission.objects.filter(assessment=OuterRef("pk")).order_by("-number")
     try:
-        return Assessment.objects.select_related(
-            "organisation", "cycle", "rubric_version", "review__assigned_to"
-        ).get(organisation__code=code, cycle__slug=cycle, status__in=services.REVIEWABLE)
+        return (
+            Assessment.objects.select_related(
+                "organisation", "cycle", "rubric_version", "review__assigned_to"
+            )
+            .annotate(
+                latest_submission_pk=Subquery(latest.values("pk")[:1]),
+                latest_submission_number=Subquery(latest.values("number")[:1]),
+                latest_submission_at=Subquery(latest.values("submitted_at")[:1]),
+                latest_submission_snapshot=Subquery(latest.values("snapshot")[:1], output_field=JSONField()),
+            )
+            .get(organisation__code=code, cycle__slug=cycle, status__in=services.REVIEWABLE)
+        )
     except Assessment.DoesNotExist:
         raise Http404("No such submitted assessment") from None
 

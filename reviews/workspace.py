@@ -147,6 +147,18 @@ class Workspace:
 
 
 def latest_submission(assessment: Assessment) -> Submission | None:
+    """The assessment's latest submission: read with it when the review pages fetched it
+    (reviews.views._assessment annotates it), or else read now."""
+    if hasattr(assessment, "latest_submission_pk"):
+        if assessment.latest_submission_pk is None:
+            return None
+        return Submission(
+            pk=assessment.latest_submission_pk,
+            assessment=assessment,
+            number=assessment.latest_submission_number,
+            submitted_at=assessment.latest_submission_at,
+            snapshot=assessment.latest_submission_snapshot,
+        )
     return assessment.submissions.order_by("-number").first()
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -30,6 +29,7 @@ from tests.assessments.helpers import (
     submit,
 )
 from tests.assessments.review_helpers import codes, in_review
+from tests.clients import PortalClient
 from tests.factories import MembershipFactory, OrganisationFactory
 
 LIMIT = 15
@@ -155,8 +155,8 @@ class Dataset:
 
 
 def count(path: str, user) -> tuple[int, bytes]:
-    client = Client()
-    client.force_login(user)
+    client = PortalClient()
+    client.force_login(user)  # verified with the second factor, for the assessor
     assert client.get(path).status_code == 200  # the first request fills what is cached for good
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)

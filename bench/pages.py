@@ -85,11 +85,17 @@ def environment() -> dict[str, str]:
 
 def signed_in_cookie(user) -> str:
     """A session for `user`, made directly in the session store as signing in would make it;
-    returns the session key for the cookie. The one place the benchmarks sign people in."""
+    returns the session key for the cookie. The one place the benchmarks sign people in.
+
+    Staff who must use a second factor (CQC assessors) get an authenticator app if they have none
+    (in the benchmark database only), and the session is marked verified with it, as entering
+    its code on the sign-in code page would (django-otp's DEVICE_ID_SESSION_KEY)."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
+    from django_otp import DEVICE_ID_SESSION_KEY
 
+    from assessments import two_factor
     from engagement_portal.security import SessionTimeoutMiddleware
 
     now = int(time.time())
@@ -99,6 +105,11 @@ def signed_in_cookie(user) -> str:
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session[SessionTimeoutMiddleware.STARTED] = now
     session[SessionTimeoutMiddleware.LAST_SEEN] = now
+    device = two_factor.authenticator(user)
+    if device is None and two_factor.needs_two_factor(user):
+        device, _ = two_factor.turn_on(user, two_factor.new_key())
+    if device is not None:
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.create()
     return session.session_key
 

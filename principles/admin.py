@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from engagement_portal.lib.admin import ViewOnlyMixin, ViewOnlyModelAdmin
 from principles.models import (
     Criterion,
     EvidenceCategory,
@@ -20,30 +21,6 @@ from principles.models import (
     RubricVersion,
     SuggestedEvidence,
 )
-
-
-class ViewOnlyMixin:
-    """Read, never write: edits go through the rubric pages so that every change is recorded."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return request.user.is_active and request.user.is_staff and super().has_view_permission(request, obj)
-
-
-class ViewOnlyModelAdmin(ViewOnlyMixin, admin.ModelAdmin):
-    def get_urls(self):
-        """Without the "add" page, which could only ever answer 403."""
-        opts = self.model._meta
-        add = f"{opts.app_label}_{opts.model_name}_add"
-        return [url for url in super().get_urls() if getattr(url, "name", None) != add]
 
 
 class EvidenceCategoryInline(ViewOnlyMixin, admin.TabularInline):

@@ -663,3 +663,21 @@ def test_the_overview_and_the_submission_page_offer_the_report(client, cast):
     page = client.get(url("submission_detail", earlier, number=1)).content.decode()
     assert f'href="{url("submission_report", earlier, number=1)}"' in page
     assert "Download submission 1 as a PDF" in page
+
+
+def test_the_review_workspace_offers_the_submitted_and_then_the_assessed_report(client, cast):
+    assessment = submitted(cast)
+    client.force_login(cast.assessor)
+    workspace = url("review_workspace", assessment)
+
+    page = client.get(workspace).content.decode()
+    assert f'href="{url("submission_report", assessment, number=1)}"' in page
+    assert "Download the report of submission 1 (PDF)" in page
+    assert "Submitted to CQC" in text_of(pdf_of(client.get(url("submission_report", assessment, number=1))))
+
+    in_review_and_scored(cast, assessment)
+    share(cast, assessment)
+    finalise(cast, assessment)
+    page = client.get(workspace).content.decode()
+    assert "Download the assessed report (PDF)" in page
+    assert "CQC's assessment" in text_of(pdf_of(client.get(url("submission_report", assessment, number=1))))

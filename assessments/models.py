@@ -333,8 +333,8 @@ class RenderedReport(models.Model):
 
     submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="reports")
     template_version = models.CharField(max_length=20)
-    # SHA-256 of CQC's finalised outcome shown in the report; empty while there is none (the
-    # assessor review, a later issue, adds it). A new outcome means a new report.
+    # SHA-256 of CQC's finalised outcome as the report shows it (report.OutcomeSection); empty
+    # while there is none. Finalising means a new report: the one from before is never served.
     outcome_sha256 = models.CharField(max_length=64, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     storage_key = models.CharField(max_length=200, blank=True)

@@ -360,3 +360,21 @@ class RenderedReport(models.Model):
 
     def __str__(self) -> str:
         return f"Report of {self.submission} (template {self.template_version}, {self.status})"
+
+
+class DraftReportRender(models.Model):
+    """One draft report rendered for a person (assessments/report_views.py).
+
+    Drafts are rendered while their person waits, a second or two of a core each, so each person
+    may have only settings.DRAFT_REPORT_LIMIT of them in DRAFT_REPORT_WINDOW; the rows are how
+    every app server counts them (nothing is kept in a process). Rows older than the window are
+    deleted as the next one is written."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["user", "at"]
+
+    def __str__(self) -> str:
+        return f"Draft report for {self.user} at {self.at:%Y-%m-%d %H:%M:%S}"

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from assessments import report, services
-from assessments.models import Assessment, RenderedReport
+from assessments.models import Assessment, DraftReportRender, RenderedReport
 from principles.models import Principle
 from reviews import services as review_services
 from reviews.models import Outcome
@@ -460,6 +460,36 @@ def test_a_draft_report_is_watermarked_and_never_stored_or_cached(client, cast, 
     assert "In progress: a draft, not submitted to CQC" in text
     assert len(render_calls) == 2
     assert not RenderedReport.objects.exists()
+
+
+def test_each_person_may_render_only_so_many_drafts_in_ten_minutes(client, cast, settings, render_calls):
+    settings.DRAFT_REPORT_LIMIT = 2
+    assessment = start(cast)
+    earlier = submitted(cast, earlier_cycle())
+    client.force_login(cast.contributor_a)
+    assert client.get(url("assessment_report", assessment)).status_code == 200
+    assert client.get(url("assessment_report", assessment)).status_code == 200
+
+    refused = client.get(url("assessment_report", assessment))
+
+    assert refused.status_code == 429
+    assert len(render_calls) == 2
+    page = refused.content.decode()
+    assert "Try again in 10 minutes" in page
+    assert "You have downloaded 2 draft reports in the last 10 minutes" in page
+    assert 590 <= int(refused["Retry-After"]) <= 600
+    # Submitted reports, and other people, are not held back.
+    assert client.get(url("submission_report", earlier, number=1)).status_code == 200
+    client.force_login(cast.lead_a)
+    assert client.get(url("assessment_report", assessment)).status_code == 200
+    # Once the first draft is 9 minutes old, one more is a minute away; at 10 minutes, it is free.
+    client.force_login(cast.contributor_a)
+    first = DraftReportRender.objects.filter(user=cast.contributor_a).order_by("at").first()
+    DraftReportRender.objects.filter(pk=first.pk).update(at=first.at - datetime.timedelta(minutes=9))
+    assert "Try again in 1 minute<" in client.get(url("assessment_report", assessment)).content.decode()
+    DraftReportRender.objects.filter(pk=first.pk).update(at=first.at - datetime.timedelta(minutes=10))
+    assert client.get(url("assessment_report", assessment)).status_code == 200
+    assert not DraftReportRender.objects.filter(pk=first.pk).exists()  # gone once out of the window
 
 
 def test_a_viewer_gets_the_draft_and_another_organisation_gets_404(client, cast):

@@ -75,9 +75,12 @@ def _wait_for_draft(user) -> datetime.timedelta | None:
             .order_by("at")
             .values_list("at", flat=True)
         )
-        if len(recent) >= settings.DRAFT_REPORT_LIMIT:
-            # Free again once enough of the recent ones have left the window.
-            return recent[len(recent) - settings.DRAFT_REPORT_LIMIT] + DRAFT_REPORT_WINDOW - now
+        limit = settings.DRAFT_REPORT_LIMIT
+        if len(recent) >= limit:
+            # Free again once enough of the recent ones have left the window (never, with a
+            # limit of 0: then the page says to wait the whole window).
+            oldest = recent[len(recent) - limit] if limit > 0 else now
+            return oldest + DRAFT_REPORT_WINDOW - now
         DraftReportRender.objects.create(user=user, at=now)
     return None
 

@@ -490,6 +490,11 @@ def test_each_person_may_render_only_so_many_drafts_in_ten_minutes(client, cast,
     DraftReportRender.objects.filter(pk=first.pk).update(at=first.at - datetime.timedelta(minutes=10))
     assert client.get(url("assessment_report", assessment)).status_code == 200
     assert not DraftReportRender.objects.filter(pk=first.pk).exists()  # gone once out of the window
+    # A limit of 0 turns drafts off.
+    settings.DRAFT_REPORT_LIMIT = 0
+    client.force_login(cast.viewer_a)
+    off = client.get(url("assessment_report", assessment))
+    assert off.status_code == 429 and "Try again in 10 minutes" in off.content.decode()
 
 
 def test_a_viewer_gets_the_draft_and_another_organisation_gets_404(client, cast):

@@ -106,3 +106,17 @@ def test_an_assessor_downloads_the_assessed_report_from_the_review_workspace(por
     text = "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
     assert "Assessed by CQC" in text and "CQC's summary of principle 8." in text
     assert portal.page.url.endswith(path("review_workspace", assessment))
+
+
+def test_too_many_drafts_lead_to_a_page_that_says_when_to_try_again(portal, cast, settings, tmp_path):
+    settings.DRAFT_REPORT_LIMIT = 1
+    assessment = start(cast)
+    portal.sign_in("contributor_a")
+    portal.goto(path("assessment_overview", assessment))
+    download(portal, "Download a draft report (PDF)", tmp_path)
+
+    portal.follow(portal.page.get_by_role("button", name="Download a draft report (PDF)"))
+
+    expect(portal.page.get_by_role("heading", level=1)).to_have_text("Try again in 10 minutes")
+    portal.follow(portal.page.get_by_role("link", name="Go back to the overview"))
+    assert portal.page.url.endswith(path("assessment_overview", assessment))

@@ -716,3 +716,7 @@ def test_the_review_workspace_offers_the_submitted_and_then_the_assessed_report(
     page = client.get(workspace).content.decode()
     assert "Download the assessed report (PDF)" in page
     assert "CQC's assessment" in text_of(pdf_of(client.get(url("submission_report", assessment, number=1))))
+    client.force_login(cast.viewer_a)
+    overview = client.get(url("assessment_overview", assessment)).content.decode()
+    assert f'href="{url("assessment_report", assessment)}"' in overview
+    assert "Download the assessed report (PDF)" in overview

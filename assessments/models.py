@@ -333,8 +333,8 @@ class RenderedReport(models.Model):
 
     submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="reports")
     template_version = models.CharField(max_length=20)
-    # SHA-256 of CQC's finalised outcome shown in the report; empty while there is none (the
-    # assessor review, a later issue, adds it). A new outcome means a new report.
+    # SHA-256 of CQC's finalised outcome as the report shows it (report.OutcomeSection); empty
+    # while there is none. Finalising means a new report: the one from before is never served.
     outcome_sha256 = models.CharField(max_length=64, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     storage_key = models.CharField(max_length=200, blank=True)
@@ -360,3 +360,21 @@ class RenderedReport(models.Model):
 
     def __str__(self) -> str:
         return f"Report of {self.submission} (template {self.template_version}, {self.status})"
+
+
+class DraftReportRender(models.Model):
+    """One draft report rendered for a person (assessments/report_views.py).
+
+    Drafts are rendered while their person waits, a second or two of a core each, so each person
+    may have only settings.DRAFT_REPORT_LIMIT of them in DRAFT_REPORT_WINDOW; the rows are how
+    every app server counts them (nothing is kept in a process). Rows older than the window are
+    deleted as the next one is written."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["user", "at"]
+
+    def __str__(self) -> str:
+        return f"Draft report for {self.user} at {self.at:%Y-%m-%d %H:%M:%S}"

@@ -7,9 +7,12 @@ same template from the same shape of data, and a submitted report shows exactly 
 and nothing read from the live answers (the level descriptors come from the pinned rubric
 version, which never changes once published; its content hash is on the cover).
 
-Once CQC has finalised its review, the report also shows the assessor's scores beside the
-self-assessed ones and the outcome. The assessor review is a later issue: `build_report` takes an
-optional `OutcomeSection` for it, and nothing passes one yet.
+Once CQC has finalised its review, the report of the submission CQC assessed (the latest one)
+also shows CQC's principle and criterion scores beside the self-assessed ones, CQC's overall
+rating and its summary of each principle (`OutcomeSection`, from `outcome_for`). These come
+only from the outcome's frozen `final` JSON, the same the organisation's outcome page renders,
+and only the fields named in `OutcomeSection.from_final`: never the live review rows, so CQC's
+notes, rationales and moderation cannot reach a report.
 
 Cached submitted reports are keyed by the submission (whose snapshot never changes), by
 REPORT_VERSION and by the outcome's fingerprint (see RenderedReport). Change REPORT_VERSION
@@ -43,7 +46,7 @@ from principles.models import LevelDescriptor
 
 logger = logging.getLogger(__name__)
 
-REPORT_VERSION = "6"
+REPORT_VERSION = "7"
 TEMPLATE = "pdf/report.html"
 # Stored reports share the private evidence storage (local disk or S3), in a folder of their own.
 STORAGE_PREFIX = "reports/"
@@ -57,26 +60,45 @@ SHORT_SHA = 12
 
 @dataclass(frozen=True)
 class OutcomeSection:
-    """CQC's finalised view, shown beside the organisation's own scores.
+    """CQC's finalised outcome, shown beside the organisation's own scores.
 
-    Built by the assessor review (a later issue); until then every report leaves it out."""
+    Built from the outcome's frozen `final` JSON by `from_final`, which picks out only what is
+    shown here (so anything else that JSON might ever carry stays out of reports)."""
 
-    scores: Mapping[int, int | None]  # principle number -> the assessor's score (1-4)
+    scores: Mapping[int, int | None]  # principle number -> CQC's score (1-4)
     rating: str | None
     percentage: str | None
-    summary: str
+    summaries: Mapping[int, str] = field(default_factory=dict)  # principle number -> CQC's summary
+    criteria: Mapping[str, str] = field(default_factory=dict)  # criterion code -> CQC's score, in words
     finalised_at: datetime.datetime | None = None
-    finalised_by: str = ""
+
+    @classmethod
+    def from_final(cls, final: Mapping, *, finalised_at: datetime.datetime | None) -> OutcomeSection:
+        principles = [p for p in final.get("principles", []) if isinstance(p, Mapping)]
+        return cls(
+            scores={int(p["number"]): p.get("score") for p in principles},
+            rating=final.get("rating"),
+            percentage=final.get("percentage"),
+            summaries={int(p["number"]): str(p.get("summary") or "") for p in principles},
+            criteria={
+                str(c["code"]): str(c.get("score") or "")
+                for p in principles
+                for c in p.get("criteria", [])
+                if isinstance(c, Mapping) and "code" in c
+            },
+            finalised_at=finalised_at,
+        )
 
     def fingerprint(self) -> str:
-        """What a stored report of a submission is keyed by, beside the submission itself."""
+        """What a stored report of a submission is keyed by, beside the submission itself:
+        everything the report shows from the outcome."""
         data = {
             "scores": {str(k): v for k, v in sorted(self.scores.items())},
             "rating": self.rating,
             "percentage": self.percentage,
-            "summary": self.summary,
+            "summaries": {str(k): v for k, v in sorted(self.summaries.items())},
+            "criteria": dict(sorted(self.criteria.items())),
             "finalised_at": self.finalised_at.isoformat() if self.finalised_at else None,
-            "finalised_by": self.finalised_by,
         }
         return json_sha256(data)
 
@@ -115,6 +137,7 @@ class CriterionSection:
     descriptor: str
     narrative: str
     citations: list[CitedEvidence]
+    assessor_label: str = ""  # CQC's score in words, once finalised
 
 
 @dataclass(frozen=True)
@@ -126,6 +149,7 @@ class PrincipleSection:
     shortfalls: list[str]
     criteria: list[CriterionSection]
     assessor_score: int | None = None
+    assessor_summary: str = ""
 
     @property
     def anchor(self) -> str:
@@ -134,35 +158,69 @@ class PrincipleSection:
 
 @dataclass(frozen=True)
 class ChartBar:
-    number: int
-    title: str
+    """One bar: the self-assessed score, or (once CQC has finalised) CQC's."""
+
     score: int | None
     y: int
     width: float
     label_x: float
+    height: int = 16
+    is_cqc: bool = False
+    paired: bool = False  # beside CQC's bar, so it says whose score it is
+
+    @property
+    def text_y(self) -> float:
+        """The baseline of the words at the bar's end: 12-point text centred on the bar."""
+        return self.y + self.height / 2 + 4.5
 
     @property
     def text(self) -> str:
-        return f"{self.score} of 4" if self.score else "No score"
+        value = f"{self.score} of 4" if self.score else "No score"
+        if self.is_cqc:
+            return f"CQC: {value}"
+        return f"Self-assessed: {value}" if self.paired else value
+
+    @property
+    def described(self) -> str:
+        value = f"{self.score} of 4" if self.score else "no score"
+        return f"CQC {value}" if self.is_cqc else value
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    number: int
+    title: str
+    y: int
+    label_y: int  # the baseline of the principle's name (or "Principle 1" beside CQC's bars)
+    bars: list[ChartBar]
+
+    @property
+    def described(self) -> str:
+        if len(self.bars) == 1:
+            return f"{self.number}. {self.title}: {self.bars[0].described}"
+        own, cqc = self.bars
+        return f"{self.number}. {self.title}: self-assessed {own.described}, {cqc.described}"
 
 
 @dataclass(frozen=True)
 class Chart:
     """A horizontal bar chart of the principle scores, drawn as inline SVG by the template.
 
-    Each bar carries its principle's name above it and its score as words at its end, so the
-    chart reads the same in greyscale (or to someone who cannot tell colours apart); a
-    principle with no score gets a hatched outline bar and the words "No score"."""
+    Each principle's name is above its bar, and each bar's score is written as words at its end,
+    so the chart reads the same in greyscale (or to someone who cannot tell colours apart); a
+    principle with no score gets a hatched outline bar and the words "No score". Once CQC has
+    finalised, each principle has a second, black bar for CQC's score, labelled "CQC: 2 of 4",
+    and the pair is named "Principle 1" at its left (the names are in the table above it)."""
 
-    bars: list[ChartBar]
+    rows: list[ChartRow]
     width: int
     height: int
     plot_left: int
     plot_width: int
-    row_height: int
     axis_y: int
     ticks: list[tuple[int, float]]
     description: str
+    with_cqc: bool = False
 
 
 @dataclass(frozen=True)
@@ -238,34 +296,53 @@ def _descriptors(rubric_label: str) -> dict[tuple[str, int], str]:
     }
 
 
-def _chart(principles: list[PrincipleSection]) -> Chart:
-    width, plot_left, row_height, top = 640, 8, 44, 6
-    plot_width = width - plot_left - 96  # room at the end of a full bar for "4 of 4"
-    bars = [
-        ChartBar(
-            number=p.number,
-            title=p.title,
-            score=p.score,
-            y=top + i * row_height,
-            width=round(plot_width * (p.score or 0) / 4, 1),
-            label_x=round(plot_left + plot_width * (p.score or 0) / 4 + (6 if p.score else 46), 1),
+def _chart(principles: list[PrincipleSection], *, with_cqc: bool = False) -> Chart:
+    width, top = 640, 6
+    if with_cqc:
+        # Two bars a principle, named "Principle 1" at their left (the table above gives the
+        # names), so that the chart still fits on the summary's page under the table.
+        plot_left, title_height, bar_height, bar_gap, row_gap = 84, 0, 12, 2, 10
+    else:
+        # One bar a principle, with its name above it.
+        plot_left, title_height, bar_height, bar_gap, row_gap = 8, 17, 16, 0, 11
+    # Room at the end of a full bar for its words ("4 of 4", or "Self-assessed: 4 of 4").
+    plot_width = width - plot_left - (136 if with_cqc else 96)
+    row_height = title_height + bar_height + (bar_gap + bar_height if with_cqc else 0) + row_gap
+
+    def bar(score: int | None, y: int, is_cqc: bool = False) -> ChartBar:
+        return ChartBar(
+            score=score,
+            y=y,
+            width=round(plot_width * (score or 0) / 4, 1),
+            label_x=round(plot_left + plot_width * (score or 0) / 4 + (6 if score else 46), 1),
+            height=bar_height,
+            is_cqc=is_cqc,
+            paired=with_cqc,
         )
-        for i, p in enumerate(principles)
-    ]
-    axis_y = top + len(bars) * row_height + 2
+
+    rows = []
+    for i, p in enumerate(principles):
+        y = top + i * row_height
+        bars = [bar(p.score, y + title_height)]
+        if with_cqc:
+            bars.append(bar(p.assessor_score, y + title_height + bar_height + bar_gap, is_cqc=True))
+        label_y = y + bar_height + bar_gap // 2 + 4 if with_cqc else y + 12
+        rows.append(ChartRow(number=p.number, title=p.title, y=y, label_y=label_y, bars=bars))
+    axis_y = top + len(rows) * row_height + 2
     height = axis_y + 22
     ticks = [(n, plot_left + plot_width * n / 4) for n in range(5)]
-    described = "; ".join(f"{b.number}. {b.title}: {b.text.lower()}" for b in bars)
+    described = "; ".join(row.described for row in rows)
+    what = "the self-assessed score and CQC's score" if with_cqc else "the self-assessed score"
     return Chart(
-        bars=bars,
+        rows=rows,
         width=width,
         height=height,
         plot_left=plot_left,
         plot_width=plot_width,
-        row_height=row_height,
         axis_y=axis_y,
         ticks=ticks,
-        description=f"Bar chart of the self-assessed score of each principle, out of 4. {described}.",
+        description=f"Bar chart of {what} of each principle, out of 4. {described}.",
+        with_cqc=with_cqc,
     )
 
 
@@ -280,8 +357,7 @@ def build_report(
 ) -> ReportData:
     """The report's contents from a snapshot (a submission's, or one of the live answers).
 
-    `outcome` is CQC's finalised review, for the assessor review issue to pass; reports leave it
-    out until then."""
+    `outcome` is CQC's finalised outcome, for the submission CQC assessed (see `outcome_for`)."""
     descriptors = _descriptors(snapshot["rubric"]["label"])
     entries: dict[tuple, EvidenceEntry] = {}
     principles = []
@@ -319,6 +395,7 @@ def build_report(
                     descriptor=descriptors.get((c["code"], score), "") if score else "",
                     narrative=c.get("narrative", ""),
                     citations=citations,
+                    assessor_label=outcome.criteria.get(c["code"], "") if outcome else "",
                 )
             )
         assessed = p.get("self_assessed", {})
@@ -331,6 +408,7 @@ def build_report(
                 shortfalls=list(assessed.get("shortfalls", [])),
                 criteria=criteria,
                 assessor_score=outcome.scores.get(p["number"]) if outcome else None,
+                assessor_summary=outcome.summaries.get(p["number"], "") if outcome else "",
             )
         )
     overall = snapshot.get("self_assessed", {})
@@ -354,15 +432,19 @@ def build_report(
         reply=snapshot.get("reply", ""),
         principles=principles,
         evidence=list(entries.values()),
-        chart=_chart(principles),
+        chart=_chart(principles, with_cqc=outcome is not None),
         outcome=outcome,
         criteria_count=sum(len(p.criteria) for p in principles),
     )
 
 
 def report_for_submission(submission: Submission, *, outcome: OutcomeSection | None = None) -> ReportData:
-    """What CQC received, from the submission's snapshot alone."""
-    status = "Assessed by CQC" if outcome else "Submitted to CQC"
+    """What CQC received, from the submission's snapshot, with CQC's outcome once finalised."""
+    status = "Submitted to CQC"
+    if outcome is not None:
+        status = "Assessed by CQC"
+        if outcome.finalised_at is not None:
+            status += f" on {timezone.localdate(outcome.finalised_at):%-d %B %Y}"
     return build_report(
         submission.snapshot, is_draft=False, status=status, sha256=submission.sha256, outcome=outcome
     )
@@ -401,9 +483,30 @@ def render_report(data: ReportData) -> RenderedPdf:
 
 
 def outcome_for(submission: Submission) -> OutcomeSection | None:
-    """CQC's finalised outcome for this submission, to show in its report. None for now: the
-    assessor review (a later issue) builds it here, and reports and their cache follow."""
-    return None
+    """CQC's finalised outcome, for the report of the submission it assessed; else None.
+
+    CQC reviews the latest submission, and finalising makes the assessment assessed, after which
+    nothing is submitted again: so the outcome belongs to the latest submission, and earlier
+    submissions' reports never show it. Reads only the outcome's frozen `final` JSON and when it
+    was finalised (two queries), never the review's live rows."""
+    from reviews.models import Outcome  # the review app builds on this one, not the other way
+
+    final = (
+        Outcome.objects.filter(review__assessment_id=submission.assessment_id, final__isnull=False)
+        .values("final", "finalised_at")
+        .first()
+    )
+    if final is None:
+        return None
+    latest = (
+        Submission.objects.filter(assessment_id=submission.assessment_id)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    if latest != submission.number:
+        return None
+    return OutcomeSection.from_final(final["final"], finalised_at=final["finalised_at"])
 
 
 def _key(submission: Submission) -> dict:
@@ -468,8 +571,13 @@ def store_submission_report(report_id: int) -> str:
     if row.template_version != REPORT_VERSION:
         # Queued before a deployment changed the template: the new version gets its own row.
         return "stale"
+    outcome = outcome_for(row.submission)
+    if (outcome.fingerprint() if outcome else "") != row.outcome_sha256:
+        # CQC finalised after this render was queued: the report with the outcome is another row,
+        # queued by the next request. This one is left to be deleted once that one is stored.
+        return "stale"
     try:
-        rendered = render_report(report_for_submission(row.submission, outcome=outcome_for(row.submission)))
+        rendered = render_report(report_for_submission(row.submission, outcome=outcome))
         storage = report_storage()
         key = storage.save(f"{STORAGE_PREFIX}{uuid.uuid4().hex}.pdf", ContentFile(rendered.pdf))
     except Exception as error:

@@ -19,12 +19,23 @@ largest drafts is acceptable for a download people ask for now and then. Submitt
 change, so they are rendered once in the background and stored (see report.py); while one is
 being prepared, the download sends its person to a page that says so and offers the file when it
 is ready.
+
+Because drafts cost a second or two of a core each, one person may render only
+settings.DRAFT_REPORT_LIMIT of them in any 10 minutes (counted in the database, so across every
+app server); the next one gets a page saying when they can download it again (429).
 """
 
 from __future__ import annotations
 
+import datetime
+import math
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
@@ -35,9 +46,10 @@ from assessments.access import (
     get_organisation_for_user,
     membership_for,
 )
-from assessments.models import Assessment, RenderedReport, Submission
+from assessments.models import Assessment, DraftReportRender, RenderedReport, Submission
 
 NO_STORE = "private, no-store"
+DRAFT_REPORT_WINDOW = datetime.timedelta(minutes=10)
 
 
 def _pdf_headers(response: HttpResponse, filename: str) -> HttpResponse:
@@ -49,7 +61,47 @@ def _pdf_headers(response: HttpResponse, filename: str) -> HttpResponse:
     return response
 
 
+def _wait_for_draft(user) -> datetime.timedelta | None:
+    """None if the person may render a draft now (and it is counted), else how long until they
+    may. Rows older than the window are deleted on the way."""
+    now = timezone.now()
+    since = now - DRAFT_REPORT_WINDOW
+    with transaction.atomic():
+        # One count at a time per person, so two requests at once cannot both take the last one.
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        DraftReportRender.objects.filter(user=user, at__lte=since).delete()
+        recent = list(
+            DraftReportRender.objects.filter(user=user, at__gt=since)
+            .order_by("at")
+            .values_list("at", flat=True)
+        )
+        limit = settings.DRAFT_REPORT_LIMIT
+        if len(recent) >= limit:
+            # Free again once enough of the recent ones have left the window (never, with a
+            # limit of 0: then the page says to wait the whole window).
+            oldest = recent[len(recent) - limit] if limit > 0 else now
+            return oldest + DRAFT_REPORT_WINDOW - now
+        DraftReportRender.objects.create(user=user, at=now)
+    return None
+
+
 def _draft_response(request: HttpRequest, assessment: Assessment) -> HttpResponse:
+    wait = _wait_for_draft(request.user)
+    if wait is not None:
+        minutes = max(1, math.ceil(wait.total_seconds() / 60))
+        response = render(
+            request,
+            "assessments/report_limit.html",
+            {
+                "assessment": assessment,
+                "minutes": minutes,
+                "limit": settings.DRAFT_REPORT_LIMIT,
+                "window": DRAFT_REPORT_WINDOW.seconds // 60,
+            },
+            status=429,
+        )
+        response["Retry-After"] = str(math.ceil(wait.total_seconds()))
+        return response
     data = report.report_for_draft(assessment, by=request.user)
     rendered = report.render_report(data)
     services.report_download_record(assessment=assessment, by=request.user)

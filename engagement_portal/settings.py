@@ -296,6 +296,10 @@ if CLAMD_SOCKET and CLAMD_HOST:
 CLAMD_PORT = env_int("CLAMD_PORT", default=3310)
 # Seconds to wait for clamd at each step (connecting, sending a chunk, waiting for the verdict).
 CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", default=60)
+
+# Draft PDF reports are rendered while their person waits (a second or two of a core each): at
+# most this many for one person in any 10 minutes (assessments/report_views.py).
+DRAFT_REPORT_LIMIT = env_int("DRAFT_REPORT_LIMIT", default=10)
 EVIDENCE_ALLOW_UNSCANNED = env_bool("EVIDENCE_ALLOW_UNSCANNED", default=DEBUG)
 
 # Background tasks (django.tasks API). Production queues them in the database, and

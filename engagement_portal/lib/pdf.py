@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import mimetypes
 import time
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -72,6 +73,41 @@ def _memoise_page_references() -> None:
 
 
 _memoise_page_references()
+
+
+# zlib's own default: a twentieth bigger than level 9, and five times faster to compress.
+COMPRESSION_LEVEL = 6
+
+
+def _compress_streams_at_default_level() -> None:
+    """Make pydyf compress PDF streams at zlib's default level rather than its maximum, 9.
+
+    Measured on bench/pdf.py's 66-page report: level 9 took 0.19 s of CPU time (about a twelfth
+    of the whole render) and made 319 KB; level 6 takes 0.04 s and makes 335 KB. Nothing else
+    about the file changes. The replacement is pydyf 0.13's `Stream.data` with only the level
+    changed, so it is installed only on the pydyf version it was copied from."""
+    original = pydyf.Stream.__dict__.get("data")
+    if getattr(pydyf, "__version__", None) != "0.13.0" or not isinstance(original, property):
+        return
+    if getattr(original.fget, "level", None) == COMPRESSION_LEVEL:
+        return
+
+    def data(stream):
+        content = b"\n".join(pydyf._to_bytes(item) for item in stream.stream)
+        extra = pydyf.Dictionary(stream.extra.copy())
+        if stream.compress:
+            extra["Filter"] = "/FlateDecode"
+            compressor = zlib.compressobj(level=COMPRESSION_LEVEL)
+            content = compressor.compress(content) + compressor.flush()
+        extra["Length"] = len(content)
+        return b"\n".join((extra.data, b"stream", content, b"endstream"))
+
+    data.level = COMPRESSION_LEVEL
+    data.pydyf_data = original  # for the test that compares the two
+    pydyf.Stream.data = property(data)
+
+
+_compress_streams_at_default_level()
 
 
 class RefusedURL(ValueError):

@@ -15,8 +15,10 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from assessments import report, services
-from assessments.models import Assessment, RenderedReport
+from assessments.models import Assessment, DraftReportRender, RenderedReport
 from principles.models import Principle
+from reviews import services as review_services
+from reviews.models import Outcome
 from tests.assessments.helpers import (
     answer_all,
     cite,
@@ -27,6 +29,7 @@ from tests.assessments.helpers import (
     submit,
     submitted,
 )
+from tests.assessments.review_helpers import codes, second_assessor
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +48,11 @@ def pdf_of(http_response) -> bytes:
 
 def text_of(pdf: bytes) -> str:
     return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+
+
+def flat(text: str) -> str:
+    """The text with every run of whitespace (line breaks included) as one space."""
+    return " ".join(text.split())
 
 
 def squashed(text: str) -> str:
@@ -183,27 +191,251 @@ def test_each_criterion_shows_its_levels_descriptor_narrative_and_cited_evidence
     assert file.sha256[:12] in text
 
 
-def test_an_outcome_section_puts_cqcs_scores_beside_the_self_assessed_ones(cast):
-    """Nothing passes an outcome yet (the assessor review is a later issue); the report is ready."""
-    assessment = submitted(cast)
-    outcome = report.OutcomeSection(
-        scores={n: 2 for n in range(1, 9)},
-        rating="Requires improvement",
-        percentage="50.0%",
-        summary="Good start.",
+# ---------------------------------------------------------------------------------------------
+# CQC's outcome, once finalised
+
+NOTES = "CQC-ONLY-NOTES: the chair seemed unprepared"
+RATIONALE = "CQC-ONLY-RATIONALE for"
+OVERRIDE = "CQC-ONLY-OVERRIDE: the board papers outweigh the minutes"
+MODERATION = "CQC-ONLY-MODERATION: evidence of reach is thinner than scored"
+QUESTION = "CQC-ONLY-DRAFT-QUESTION never sent"
+
+
+def in_review_and_scored(cast, assessment):
+    """Taken into review and scored 2 throughout (self-scores are 3), with everything CQC-only a
+    review can hold: notes, a rationale for every score, an override, a moderation, an unsent
+    question."""
+    review_services.review_start(assessment=assessment, by=cast.assessor)
+    assessment.refresh_from_db()
+    for code in codes(assessment):
+        review_services.score_save(
+            assessment=assessment,
+            criterion_code=code,
+            by=cast.assessor,
+            expected_version=0,
+            score=2,
+            not_evidenced=False,
+            rationale=f"{RATIONALE} {code}",
+        )
+    review_services.notes_save(assessment=assessment, by=cast.assessor, expected_version=0, notes=NOTES)
+    review_services.override_save(
+        assessment=assessment,
+        principle_number=2,
+        calculated=2,
+        by=cast.assessor,
+        override=3,
+        rationale=OVERRIDE,
     )
+    review_services.moderate(
+        assessment=assessment,
+        principle_number=5,
+        by=second_assessor(),
+        agrees=False,
+        score=1,
+        reason=MODERATION,
+    )
+    review_services.question_ask(assessment=assessment, by=cast.assessor, criterion_code="1.1", body=QUESTION)
+    return assessment
+
+
+def share(cast, assessment) -> None:
+    review_services.outcome_share(
+        assessment=assessment,
+        by=cast.assessor,
+        summaries={str(n): f"CQC's summary of principle {n}: leaders are visible." for n in range(1, 9)},
+        fa_deadline=timezone.localdate() + datetime.timedelta(days=14),
+    )
+
+
+def finalise(cast, assessment) -> None:
+    review_services.outcome_finalise(assessment=assessment, by=cast.assessor)
+    assessment.refresh_from_db()
+
+
+def assessed(cast):
+    assessment = in_review_and_scored(cast, submitted(cast))
+    share(cast, assessment)
+    finalise(cast, assessment)
+    return assessment
+
+
+def test_the_assessed_report_puts_cqcs_scores_beside_the_self_assessed_ones(client, cast):
+    assessment = assessed(cast)
+    client.force_login(cast.viewer_a)
+
+    reader = pypdf.PdfReader(io.BytesIO(pdf_of(client.get(url("submission_report", assessment, number=1)))))
+    text = flat("\n".join(page.extract_text() for page in reader.pages))
+
+    final = Outcome.objects.get().final
+    finalised_on = f"{timezone.localdate():%-d %B %Y}"
+    cover = flat(reader.pages[0].extract_text())
+    assert f"Assessed by CQC on {finalised_on}" in cover
+    assert f"CQC's rating {final['rating']} ({final['percentage']})" in cover
+    assert "Submitted to CQC" not in cover
+    assert f"CQC's overall rating: {final['rating']} ({final['percentage']})" in text
+    assert f"CQC assessed submission 1 and finalised its outcome on {finalised_on}" in text
+    for n in range(1, 9):
+        assert f"CQC's summary of principle {n}: leaders are visible." in text
+    # Principle scores: 2 throughout, but 3 where overridden and 1 where moderated.
+    summary = text[text.index("Self-assessed score of each principle, beside CQC's score") :]
+    assert "1. Strong leadership 3 of 4 75.0% 2 of 4" in summary
+    assert "CQC's score: 3 of 4" in text and "CQC's score: 1 of 4" in text
+    # Each criterion's scores, side by side.
+    assert text.count("Self-assessed score: 3 – Good standard CQC's score: 2 – Some shortfalls") == len(
+        codes(assessment)
+    )
+    # The contents list CQC's assessment, straight after the summary.
+    contents = reader.pages[1].extract_text()
+    pages = {name: int(n) for name, n in re.findall(r"^(.+?) (\d+)$", contents, re.M)}
+    assert pages["CQC's assessment"] == pages["Summary"] + 1
+    assert "CQC's assessment" in reader.pages[pages["CQC's assessment"] - 1].extract_text()
+    # The chart gives CQC's score beside each self-assessed one, in its text alternative too.
+    elements: list = []
+    _structure(reader.trailer["/Root"]["/StructTreeRoot"], elements)
+    [figure] = [e for e in elements if e["/S"] == "/Figure"]
+    assert "1. Strong leadership: self-assessed 3 of 4, CQC 2 of 4" in str(figure["/Alt"])
+    assert "CQC: 2 of 4" in text
+
+
+def test_nothing_cqc_only_reaches_the_report(client, cast):
+    assessment = in_review_and_scored(cast, submitted(cast))
+    share(cast, assessment)
+    comment = review_services.fa_comment_add(
+        assessment=assessment, by=cast.lead_a, body="The panel met three times.", principle_number=2
+    )
+    review_services.fa_respond(comment=comment, by=cast.assessor, response="Corrected.")
+    finalise(cast, assessment)
+
+    for person in (cast.lead_a, cast.assessor):
+        client.force_login(person)
+        text = flat(text_of(pdf_of(client.get(url("submission_report", assessment, number=1)))))
+        assert "CQC's assessment" in text
+        for secret in (NOTES, RATIONALE, OVERRIDE, MODERATION, QUESTION):
+            assert secret not in text, secret
+        assert "CQC-ONLY" not in squashed(text)
+
+
+def test_only_the_named_parts_of_the_final_outcome_reach_the_report(cast):
+    """Whatever else the frozen outcome might ever carry stays out of the report."""
+    assessment = submitted(cast)
+    final = {
+        "rating": "Requires improvement",
+        "percentage": "50.0%",
+        "notes": NOTES,
+        "principles": [
+            {
+                "number": n,
+                "title": f"Principle {n}",
+                "score": 2,
+                "self_score": 3,
+                "summary": f"Summary {n}.",
+                "rationale": OVERRIDE,
+                "moderation": {"reason": MODERATION},
+                "criteria": [
+                    {
+                        "code": f"{n}.1",
+                        "self": "3 – Good standard",
+                        "score": "2 – Some shortfalls",
+                        "rationale": RATIONALE,
+                    }
+                ],
+            }
+            for n in range(1, 9)
+        ],
+    }
+    outcome = report.OutcomeSection.from_final(final, finalised_at=timezone.now())
 
     data = report.report_for_submission(assessment.submissions.get(), outcome=outcome)
-    text = text_of(report.render_report(data).pdf)
+    text = flat(text_of(report.render_report(data).pdf))
 
-    assert "CQC's score" in text and "2 of 4" in text
     assert "CQC's rating: Requires improvement (50.0%)" in text
-    assert "CQC's assessment" in text and "Good start." in text
-    assert "Assessed by CQC" in text
-    assert (
+    assert "Summary 8." in text
+    assert "CQC's score: 2 – Some shortfalls" in text
+    assert "CQC-ONLY" not in squashed(text)
+    # The fingerprint covers everything shown: a different summary is a different report.
+    changed = {
+        **final,
+        "principles": [{**final["principles"][0], "summary": "Other."}, *final["principles"][1:]],
+    }
+    again = report.OutcomeSection.from_final(changed, finalised_at=outcome.finalised_at)
+    assert again.fingerprint() != outcome.fingerprint()
+    # ...and what is not shown does not change it.
+    quiet = {**final, "notes": "Something else CQC-only"}
+    assert report.OutcomeSection.from_final(quiet, finalised_at=outcome.finalised_at).fingerprint() == (
         outcome.fingerprint()
-        != report.OutcomeSection(scores={}, rating=None, percentage=None, summary="").fingerprint()
     )
+
+
+def test_a_draft_outcome_is_not_in_the_report(client, cast):
+    assessment = in_review_and_scored(cast, submitted(cast))
+    share(cast, assessment)
+    client.force_login(cast.lead_a)
+
+    text = flat(text_of(pdf_of(client.get(url("submission_report", assessment, number=1)))))
+
+    assert report.outcome_for(assessment.submissions.get()) is None
+    assert "Submitted to CQC" in text
+    assert "CQC's" not in text.replace("CQC's questions", "")
+    assert "leaders are visible" not in text
+
+
+def test_a_report_stored_before_finalising_is_not_served_after(client, cast, render_calls):
+    assessment = in_review_and_scored(cast, submitted(cast))
+    share(cast, assessment)
+    client.force_login(cast.lead_a)
+    before = pdf_of(client.get(url("submission_report", assessment, number=1)))
+    earlier = RenderedReport.objects.get()
+    assert earlier.outcome_sha256 == "" and "CQC's assessment" not in text_of(before)
+
+    finalise(cast, assessment)
+    after = pdf_of(client.get(url("submission_report", assessment, number=1)))
+    again = client.get(url("assessment_report", assessment))
+
+    assert len(render_calls) == 2
+    assert "CQC's assessment" in text_of(after)
+    assert pdf_of(again) == after
+    stored = RenderedReport.objects.get()  # the one from before is gone, file and all
+    assert stored.outcome_sha256 == report.outcome_for(assessment.submissions.get()).fingerprint() != ""
+    assert not report.report_storage().exists(earlier.storage_key)
+
+
+def test_a_render_queued_before_finalising_is_not_stored_as_the_assessed_report(client, cast, settings):
+    assessment = in_review_and_scored(cast, submitted(cast))
+    share(cast, assessment)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    client.force_login(cast.lead_a)
+    client.get(url("submission_report", assessment, number=1))
+    queued = RenderedReport.objects.get()
+
+    finalise(cast, assessment)
+
+    assert report.store_submission_report(queued.pk) == "stale"  # the worker, late
+    reply = client.get(url("submission_report", assessment, number=1))
+    assert reply.status_code == 302  # a new render, with the outcome, is being prepared
+    current = report.submission_report(assessment.submissions.get())
+    assert current.pk != queued.pk and current.outcome_sha256
+    assert report.store_submission_report(current.pk) == "ready"
+    assert "CQC's assessment" in flat(
+        text_of(pdf_of(client.get(url("submission_report", assessment, number=1))))
+    )
+    assert list(RenderedReport.objects.values_list("pk", flat=True)) == [current.pk]
+
+
+def test_only_the_assessed_submission_shows_the_outcome(client, cast):
+    assessment = submitted(cast)
+    services.assessment_return(assessment=assessment, by=cast.assessor, comment="More on 1.1, please.")
+    submit(assessment, cast.lead_a, reply="We have added the March minutes.")
+    assessment.refresh_from_db()
+    in_review_and_scored(cast, assessment)
+    share(cast, assessment)
+    finalise(cast, assessment)
+    client.force_login(cast.lead_a)
+
+    first = flat(text_of(pdf_of(client.get(url("submission_report", assessment, number=1)))))
+    second = flat(text_of(pdf_of(client.get(url("submission_report", assessment, number=2)))))
+
+    assert "Submitted to CQC" in first and "CQC's assessment" not in first
+    assert "Assessed by CQC" in second and "CQC's assessment" in second
 
 
 # ---------------------------------------------------------------------------------------------
@@ -228,6 +460,41 @@ def test_a_draft_report_is_watermarked_and_never_stored_or_cached(client, cast, 
     assert "In progress: a draft, not submitted to CQC" in text
     assert len(render_calls) == 2
     assert not RenderedReport.objects.exists()
+
+
+def test_each_person_may_render_only_so_many_drafts_in_ten_minutes(client, cast, settings, render_calls):
+    settings.DRAFT_REPORT_LIMIT = 2
+    assessment = start(cast)
+    earlier = submitted(cast, earlier_cycle())
+    client.force_login(cast.contributor_a)
+    assert client.get(url("assessment_report", assessment)).status_code == 200
+    assert client.get(url("assessment_report", assessment)).status_code == 200
+
+    refused = client.get(url("assessment_report", assessment))
+
+    assert refused.status_code == 429
+    assert len(render_calls) == 2
+    page = refused.content.decode()
+    assert "Try again in 10 minutes" in page
+    assert "You have downloaded 2 draft reports in the last 10 minutes" in page
+    assert 590 <= int(refused["Retry-After"]) <= 600
+    # Submitted reports, and other people, are not held back.
+    assert client.get(url("submission_report", earlier, number=1)).status_code == 200
+    client.force_login(cast.lead_a)
+    assert client.get(url("assessment_report", assessment)).status_code == 200
+    # Once the first draft is 9 minutes old, one more is a minute away; at 10 minutes, it is free.
+    client.force_login(cast.contributor_a)
+    first = DraftReportRender.objects.filter(user=cast.contributor_a).order_by("at").first()
+    DraftReportRender.objects.filter(pk=first.pk).update(at=first.at - datetime.timedelta(minutes=9))
+    assert "Try again in 1 minute<" in client.get(url("assessment_report", assessment)).content.decode()
+    DraftReportRender.objects.filter(pk=first.pk).update(at=first.at - datetime.timedelta(minutes=10))
+    assert client.get(url("assessment_report", assessment)).status_code == 200
+    assert not DraftReportRender.objects.filter(pk=first.pk).exists()  # gone once out of the window
+    # A limit of 0 turns drafts off.
+    settings.DRAFT_REPORT_LIMIT = 0
+    client.force_login(cast.viewer_a)
+    off = client.get(url("assessment_report", assessment))
+    assert off.status_code == 429 and "Try again in 10 minutes" in off.content.decode()
 
 
 def test_a_viewer_gets_the_draft_and_another_organisation_gets_404(client, cast):
@@ -431,3 +698,25 @@ def test_the_overview_and_the_submission_page_offer_the_report(client, cast):
     page = client.get(url("submission_detail", earlier, number=1)).content.decode()
     assert f'href="{url("submission_report", earlier, number=1)}"' in page
     assert "Download submission 1 as a PDF" in page
+
+
+def test_the_review_workspace_offers_the_submitted_and_then_the_assessed_report(client, cast):
+    assessment = submitted(cast)
+    client.force_login(cast.assessor)
+    workspace = url("review_workspace", assessment)
+
+    page = client.get(workspace).content.decode()
+    assert f'href="{url("submission_report", assessment, number=1)}"' in page
+    assert "Download the report of submission 1 (PDF)" in page
+    assert "Submitted to CQC" in text_of(pdf_of(client.get(url("submission_report", assessment, number=1))))
+
+    in_review_and_scored(cast, assessment)
+    share(cast, assessment)
+    finalise(cast, assessment)
+    page = client.get(workspace).content.decode()
+    assert "Download the assessed report (PDF)" in page
+    assert "CQC's assessment" in text_of(pdf_of(client.get(url("submission_report", assessment, number=1))))
+    client.force_login(cast.viewer_a)
+    overview = client.get(url("assessment_overview", assessment)).content.decode()
+    assert f'href="{url("assessment_report", assessment)}"' in overview
+    assert "Download the assessed report (PDF)" in overview

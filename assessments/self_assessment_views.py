@@ -323,7 +323,10 @@ def _conflict(request, access, answers, answer, current, score, not_evidenced) -
         "theirs": {
             "label": answers_module.score_label(current.score, current.not_evidenced),
             "narrative": current.narrative,
-            "by": current.updated_by,
+            # Who saved it, by name; nobody when the posted version was never one a save produced.
+            "by": (current.updated_by.get_full_name() or current.updated_by.username)
+            if current.updated_by
+            else "",
             "at": current.updated_at,
         },
         "yours": {

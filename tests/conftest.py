@@ -20,16 +20,25 @@ are sent to set up two-factor authentication, as they would be in real life.
 from __future__ import annotations
 
 import importlib
+import os
 from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from hypothesis import settings as hypothesis_settings
 
 from assessments.models import Membership, Organisation
 from assessments.roles import CQC_ASSESSORS, RUBRIC_ADMINS
 from tests.clients import PortalClient
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory, authenticator_for
+
+# Hypothesis draws new examples on every run on a developer's machine, which is how the form
+# fuzzer (tests/fuzz/) finds new bugs; in CI (CI=true) it draws the same examples every time, so a
+# change lands or fails on its own merits, never on a lucky draw.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture

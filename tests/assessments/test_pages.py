@@ -654,3 +654,22 @@ def test_pages_use_the_same_number_of_queries_for_a_small_and_a_large_assessment
     # the person has an authenticator app (assessments/two_factor.py), so that turning it on
     # holds every other session of theirs at the code page too.
     assert large_count <= 26
+
+
+def test_a_version_from_the_future_on_an_answer_nobody_has_saved_is_refused_plainly(client, cast):
+    """Found by the form fuzzer: a posted version that no save produced, on an answer nobody has
+    saved yet (no author, no time), must not crash the conflict page. It is refused as changed,
+    with nothing saved and what was typed kept."""
+    assessment = start(cast)
+    client.force_login(cast.lead_a)
+    posted = client.post(
+        url("assessment_criterion", assessment, criterion="1.1"),
+        {"score": "3", "narrative": "Typed words.", "version": "999", "action": "continue"},
+    )
+    assert posted.status_code == 409
+    text = text_of(posted)
+    assert "Your answer was not saved" in text
+    assert "Typed words." in text
+    assert "None" not in text
+    saved = response(assessment, "1.1")
+    assert (saved.score, saved.narrative) == (None, "")

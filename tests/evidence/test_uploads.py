@@ -421,3 +421,30 @@ def test_a_viewer_cannot_add_a_revision(client, cast):
     client.force_login(cast.viewer_a)
     assert client.post(revision_url(cast, item), {"file": f("v2.pdf", crafted.pdf(2))}).status_code == 403
     assert item.files.count() == 1
+
+
+@pytest.mark.parametrize("name", ["", ".", "..", "../..", "/"])
+def test_a_file_name_with_nothing_left_after_cleaning_is_refused_plainly(contributor, cast, name):
+    """Django's test client will not build these names, so the multipart body is written by
+    hand, as a hostile client would send it: a clear message, the details kept, nothing stored."""
+    boundary = "fuzzboundary"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'
+        for key, value in DETAILS.items()
+    ]
+    body = (
+        "".join(parts).encode()
+        + (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{name}"\r\n'
+            f"Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+        + b"%PDF-1.4\n%%EOF\r\n"
+        + f"--{boundary}--\r\n".encode()
+    )
+    response = contributor.generic(
+        "POST", upload_url(cast), body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    assert response.status_code == 200
+    assert "Choose at least one file to upload" in error_summary(response)
+    assert_details_kept(response)
+    assert not EvidenceFile.objects.exists()

@@ -40,21 +40,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from words import VOCABULARY  # bench/words.py: the scripts run from bench/
+
 ROOT = Path(__file__).resolve().parents[1]
 CRITERION_WORDS = 300
 EVIDENCE_ITEMS = 300
-
-VOCABULARY = (  # noqa: SIM905 - easier to read as text
-    "residents panel partnership board engagement plan co-production community voluntary sector "
-    "Healthwatch carers young people survey feedback listening event consultation decision outcome "
-    "report quarterly strategy leaders accountable budget payment expenses accessible Easy Read "
-    "interpreter venue evening online session outreach mosque library market health inequalities "
-    "monitoring representative evaluation learning improvement you said we did changed because "
-    "minutes agenda action owner deadline timeline system partners council trust hospital primary "
-    "care neighbourhood district wellbeing mental health urgent care transport travel bus rural "
-    "coastal town centre deprived wards ethnicity disability language translation British Sign "
-    "Language digital exclusion phone paper copies focus group interviews workshop citizens jury"
-).split()
 
 
 def say(message: str) -> None:

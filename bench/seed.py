@@ -36,6 +36,8 @@ import sys
 import time
 from pathlib import Path
 
+from words import VOCABULARY  # bench/words.py: the scripts run from bench/
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED_VERSION = 1
 MARKER = f"engagement-portal bench seed v{SEED_VERSION}"
@@ -72,17 +74,6 @@ PLACES = (  # noqa: SIM905 - easier to read as text
     "Millbrook Netherby Ormside Pendle Redmire Skelton Tarrant Ulverby Wansbeck"
 ).split()
 SUFFIXES = ["", "shire", " Vale", " and District", " City", " Borough", " Coast", " Downs"]
-VOCABULARY = (  # noqa: SIM905 - easier to read as text
-    "residents panel partnership board engagement plan co-production community voluntary sector "
-    "Healthwatch carers young people survey feedback listening event consultation decision outcome "
-    "report quarterly strategy leaders accountable budget payment expenses accessible Easy Read "
-    "interpreter venue evening online session outreach mosque library market health inequalities "
-    "monitoring representative evaluation learning improvement you said we did changed because "
-    "minutes agenda action owner deadline timeline system partners council trust hospital primary "
-    "care neighbourhood district wellbeing mental health urgent care transport travel bus rural "
-    "coastal town centre deprived wards ethnicity disability language translation British Sign "
-    "Language digital exclusion phone paper copies focus group interviews workshop citizens jury"
-).split()
 # Rarer words, each in a few per cent of documents, like the words people search for.
 TOPICS = (  # noqa: SIM905
     "dementia maternity autism homelessness veterans gypsy traveller refugees dentistry pharmacy "

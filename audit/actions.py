@@ -9,6 +9,7 @@ ACTIONS: dict[str, str] = {
     "auth.sign_in_failed": "Failed sign-in",
     "auth.sign_out": "Signed out",
     "auth.locked_out": "Sign-in locked after repeated failures",
+    "auth.ended_session_used": "Ended session used again",
     # The second factor (assessments/two_factor.py)
     "auth.second_factor": "Second factor accepted",
     "auth.second_factor_failed": "Wrong second-factor code",

@@ -77,6 +77,18 @@ class SessionTimeoutMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
+        if user is not None and not user.is_authenticated and _ended_session_presented(request):
+            # A cookie for a session that no longer exists. Sign-out, the idle and absolute limits
+            # and site admins all delete the session and tell the browser to drop the cookie, so
+            # it comes back only from a copy: a stolen cookie, or a browser that kept it.
+            from audit.services import record
+
+            record(
+                "auth.ended_session_used",
+                "Refused a session that had already ended (signed out or timed out)",
+                request=request,
+            )
+            messages.info(request, "Your session has ended, so you have been signed out.")
         if user is not None and not user.is_authenticated and SESSION_KEY in request.session:
             # The session names a person who can no longer sign in (deactivated, or deleted):
             # Django ignores it, and this ends it.
@@ -107,6 +119,12 @@ class SessionTimeoutMiddleware:
         # for a GET.
         next_path = request.get_full_path() if request.method == "GET" else None
         return redirect_to_login(next_path) if next_path else redirect(settings.LOGIN_URL)
+
+
+def _ended_session_presented(request: HttpRequest) -> bool:
+    """True when the request carried a session cookie whose session is gone. Call it after
+    request.user is evaluated: loading a missing session clears its key."""
+    return bool(request.COOKIES.get(settings.SESSION_COOKIE_NAME)) and request.session.session_key is None
 
 
 def idle_signed_out_message() -> str:

@@ -109,3 +109,31 @@ def test_a_session_cookie_captured_before_sign_out_no_longer_works(client, cast,
     assert '<h1 class="govuk-heading-l">Sign in</h1>' in page
     # Nor can a form be posted with it.
     assert thief.post("/account/two-factor/recovery-codes/")["Location"].startswith("/sign-in/")
+
+
+def test_using_a_session_after_sign_out_is_recorded_and_the_person_told(client, cast):
+    _sign_in(client, "lead_a", cast.password)
+    stolen = client.cookies["sessionid"].value
+    client.post("/sign-out/")
+    assert not _events("auth.ended_session_used")
+
+    thief = PortalClient()
+    thief.cookies["sessionid"] = stolen
+    response = thief.get("/organisations/", REMOTE_ADDR="203.0.113.7")
+    assert response["Location"].startswith("/sign-in/")
+    [event] = _events("auth.ended_session_used")
+    assert (event.actor_id, event.ip, event.path) == (None, "203.0.113.7", "/organisations/")
+    page = thief.get(response["Location"]).content.decode()
+    assert "Your session has ended, so you have been signed out." in page
+    # The response told the browser to drop the cookie; someone replaying it again is recorded again.
+    assert thief.cookies["sessionid"].value == ""
+    replay = PortalClient()
+    replay.cookies["sessionid"] = stolen
+    replay.get("/organisations/")
+    assert len(_events("auth.ended_session_used")) == 2
+
+
+def test_a_first_visit_without_a_cookie_records_nothing(client, cast):
+    client.get("/sign-in/")
+    client.get("/organisations/")
+    assert not _events("auth.ended_session_used")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections import defaultdict
+from dataclasses import dataclass
 from functools import cached_property
 
 from django.contrib import messages
@@ -90,6 +91,42 @@ def _name(user) -> str:
     return (user.get_full_name() or user.get_username()) if user else "Nobody"
 
 
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    """One row of the queue, read in Python: the template looked up every one of these through
+    several attributes per row (and reversed two URLs), which was half the page's CPU time."""
+
+    organisation_name: str
+    organisation_type: str
+    organisation_region: str
+    cycle_label: str
+    submitted_at: datetime.datetime | None
+    status: str
+    status_label: str
+    assigned_name: str | None
+    workspace_url: str
+    assign_url: str | None
+
+    @classmethod
+    def of(cls, a: Assessment, user) -> QueueRow:
+        review = getattr(a, "review", None)  # read with the row (select_related); None if none
+        assignee = review.assigned_to if review is not None else None
+        kwargs = {"code": a.organisation.code, "cycle": a.cycle.slug}
+        offer = review is None or assignee is None or assignee.pk != user.pk
+        return cls(
+            organisation_name=a.organisation.name,
+            organisation_type=a.organisation.get_type_display(),
+            organisation_region=a.organisation.get_region_display(),
+            cycle_label=a.cycle.label,
+            submitted_at=a.submitted_at,
+            status=a.status,
+            status_label=a.get_status_display(),
+            assigned_name=(assignee.get_full_name() or assignee.username) if assignee else None,
+            workspace_url=reverse("review_workspace", kwargs=kwargs),
+            assign_url=reverse("review_assign", kwargs=kwargs) if offer else None,
+        )
+
+
 @require_GET
 def review_queue(request: HttpRequest) -> HttpResponse:
     """Every submitted assessment (never a draft), with filters, sorted by submission date."""
@@ -122,7 +159,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         "reviews/queue.html",
         {
             **pages,
-            "rows": pages["page"].object_list,
+            "rows": [QueueRow.of(a, request.user) for a in pages["page"].object_list],
             "filters": f,
             "cycles": AssessmentCycle.objects.all(),
             "types": Organisation.Type.choices,

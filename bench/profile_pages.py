@@ -51,6 +51,30 @@ def main() -> None:
 
     if settings.DEBUG:
         raise SystemExit("bench/profile_pages.py: DEBUG must be off, as gunicorn serves the pages")
+    from django.db import connection
+    from django.template.backends.django import Template
+
+    # The page's own template (rendered once per request by the view, with whatever it
+    # includes), timed in this process's CPU; and the time spent waiting on the database.
+    spent = {"render": 0.0, "sql": 0.0}
+    original_render = Template.render
+
+    def timed_render(self, context=None, request=None):
+        started = time.process_time()
+        try:
+            return original_render(self, context, request)
+        finally:
+            if request is not None:  # a page, not a widget or an e-mail
+                spent["render"] += time.process_time() - started
+
+    def timed_sql(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent["sql"] += time.perf_counter() - started
+
+    Template.render = timed_render
     pages = [(name, path, signed_in_cookie(user)) for name, path, user in targets()]
     if args.only:
         pages = [p for p in pages if p[0] in args.only.split(",")]
@@ -72,15 +96,21 @@ def main() -> None:
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)
             pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
             continue
-        walls, cpus = [], []
+        walls, cpus, renders, sqls = [], [], [], []
         for _ in range(args.n):
+            spent["render"] = spent["sql"] = 0.0
             w, c = time.perf_counter(), time.process_time()
-            client.get(path)
+            with connection.execute_wrapper(timed_sql):
+                client.get(path)
             cpus.append(time.process_time() - c)
             walls.append(time.perf_counter() - w)
+            renders.append(spent["render"])
+            sqls.append(spent["sql"])
         print(
             f"{name}: wall {statistics.median(walls) * 1000:.1f} ms, "
-            f"cpu {statistics.median(cpus) * 1000:.1f} ms (median of {args.n})",
+            f"cpu {statistics.median(cpus) * 1000:.1f} ms, of which page template "
+            f"{statistics.median(renders) * 1000:.1f} ms (CPU); waiting for SQL "
+            f"{statistics.median(sqls) * 1000:.1f} ms (wall) (medians of {args.n})",
             flush=True,
         )
 

@@ -218,6 +218,12 @@ def _workspace_page(
     ws = workspace.build(assessment, review)
     if ws is None:
         raise Http404("No submission")
+    # Each criterion's and principle's link, reversed here rather than by {% url %} in the
+    # template's loops (which looked up the organisation's code and cycle's slug every time).
+    for p in ws.principles:
+        p.url = _url("review_principle", assessment, number=p.number)
+        for row in p.criteria:
+            row.url = _url("review_criterion", assessment, criterion=row.code)
     return render(
         request,
         "reviews/workspace.html",

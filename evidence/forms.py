@@ -15,8 +15,8 @@ from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
 from django import forms
 from django.conf import settings
 from django.db.models import F
-from django.template.defaultfilters import filesizeformat
 
+from engagement_portal.lib.sizes import file_size
 from evidence.models import EvidenceItem
 from evidence.services import ItemDetails
 from evidence.validation import ALLOWED_TYPES
@@ -163,7 +163,7 @@ class UploadForm(ItemDetailsForm):
         )
         self.fields["files"].help_text = (
             f"{ALLOWED_TYPES} files. Each file must be smaller than "
-            f"{filesizeformat(settings.EVIDENCE_MAX_FILE_BYTES)}. You can choose up to "
+            f"{file_size(settings.EVIDENCE_MAX_FILE_BYTES)}. You can choose up to "
             f"{settings.EVIDENCE_MAX_FILES_PER_UPLOAD} files at a time."
         )
         self.helper = FormHelper()
@@ -204,7 +204,7 @@ class RevisionForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = (
-            f"{ALLOWED_TYPES} files, smaller than {filesizeformat(settings.EVIDENCE_MAX_FILE_BYTES)}. "
+            f"{ALLOWED_TYPES} files, smaller than {file_size(settings.EVIDENCE_MAX_FILE_BYTES)}. "
             "Earlier revisions are kept, and anything that cited them still shows them."
         )
         self.helper = FormHelper()

@@ -25,11 +25,11 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.db import transaction
 from django.db.models import Max, Sum
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from assessments.models import Organisation
 from audit.services import record
+from engagement_portal.lib.sizes import file_size
 from evidence import processing
 from evidence.access import submitted_citations
 from evidence.models import EvidenceDownload, EvidenceFile, EvidenceItem
@@ -163,8 +163,8 @@ def _store(
     used = quota_used(organisation)
     if used + upload.size > quota:
         raise UploadRefused(
-            f"Your organisation's evidence library is full: it holds {filesizeformat(used)} of its "
-            f"{filesizeformat(quota)}, and this file ({filesizeformat(upload.size)}) would take it over. "
+            f"Your organisation's evidence library is full: it holds {file_size(used)} of its "
+            f"{file_size(quota)}, and this file ({file_size(upload.size)}) would take it over. "
             "Delete evidence you no longer need, then upload it again."
         )
     if item is None:

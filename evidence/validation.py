@@ -30,8 +30,9 @@ import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import BinaryIO
 
-from django.template.defaultfilters import filesizeformat
+from engagement_portal.lib.sizes import file_size
 
 CHUNK_BYTES = 1024 * 1024
 
@@ -209,7 +210,7 @@ def check_size(path: str | os.PathLike, *, max_bytes: int) -> int:
 
 def too_big_message(max_bytes: int) -> str:
     return (
-        f"The file must be smaller than {filesizeformat(max_bytes)}. "
+        f"The file must be smaller than {file_size(max_bytes)}. "
         "Make it smaller (for example, save it as a PDF with smaller images) or split it, "
         "and upload it again."
     )
@@ -260,18 +261,19 @@ SIGNATURES = {
 }
 
 
-def check_content(path: str | os.PathLike, file_type: FileType) -> None:
-    """The file's first bytes must be the signature of the type its name claims."""
+def check_content(path: str | os.PathLike, file_type: FileType) -> str | None:
+    """The file's first bytes must be the signature of the type its name claims. Returns a text
+    file's charset."""
     with open(path, "rb") as f:
         head = f.read(512)
     really = _what_it_really_is(head)
     if file_type.family == "text":
         if really:
             raise FileProblem(_mismatch(file_type, really))
-        check_text(path, file_type)
-        return
+        return check_text(path, file_type)
     if not head.startswith(SIGNATURES[file_type.family]):
         raise FileProblem(_mismatch(file_type, really))
+    return None
 
 
 def _mismatch(file_type: FileType, really: str | None) -> str:
@@ -287,31 +289,50 @@ def _mismatch(file_type: FileType, really: str | None) -> str:
     )
 
 
-def check_text(path: str | os.PathLike, file_type: FileType) -> None:
-    """CSV and text files must be text: UTF-8 (as saved by most software today) or Windows-1252
-    (Excel's "CSV" on Windows), with no NUL bytes (which only binary files have)."""
-    for encoding in ("utf-8-sig", "cp1252"):
+# The encodings a text file is read as, in order, and the charset its download is served with.
+TEXT_ENCODINGS = (("utf-8-sig", "utf-8"), ("cp1252", "windows-1252"))
+
+
+def text_charset(stream: BinaryIO) -> str | None:
+    """The charset a text stream is written in: "utf-8" (as most software saves text today) or
+    "windows-1252" (Excel's "CSV" on Windows); None if it is neither, or holds NUL bytes (which
+    only binary files have). Read a chunk at a time, from where the stream is."""
+    start = stream.tell()
+    for encoding, charset in TEXT_ENCODINGS:
+        stream.seek(start)
         decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            with open(path, "rb") as f:
-                while chunk := f.read(CHUNK_BYTES):
-                    if b"\x00" in chunk:
-                        raise FileProblem(
-                            f"The file's name says it is {file_type.description}, but it contains binary "
-                            "data, not text. Upload the original document instead."
-                        )
-                    # Plain ASCII is valid in both encodings: only decode chunks that are not (or
-                    # that follow a chunk ending part-way through a character).
-                    if not chunk.isascii() or decoder.getstate()[0]:
-                        decoder.decode(chunk)
-                decoder.decode(b"", final=True)
-            return
+            while chunk := stream.read(CHUNK_BYTES):
+                if b"\x00" in chunk:
+                    return None
+                # Plain ASCII is valid in both encodings: only decode chunks that are not (or
+                # that follow a chunk ending part-way through a character).
+                if not chunk.isascii() or decoder.getstate()[0]:
+                    decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+            return charset
         except UnicodeDecodeError:
             continue
-    raise FileProblem(
-        f"The file's name says it is {file_type.description}, but it is not readable text. "
-        "Save it again as UTF-8 text and upload it again."
-    )
+    return None
+
+
+def check_text(path: str | os.PathLike, file_type: FileType) -> str:
+    """CSV and text files must be text: UTF-8 or Windows-1252, with no NUL bytes. Returns the
+    charset, which the file's downloads name."""
+    with open(path, "rb") as f:
+        if b"\x00" in f.read(CHUNK_BYTES):
+            raise FileProblem(
+                f"The file's name says it is {file_type.description}, but it contains binary "
+                "data, not text. Upload the original document instead."
+            )
+        f.seek(0)
+        charset = text_charset(f)
+    if charset is None:
+        raise FileProblem(
+            f"The file's name says it is {file_type.description}, but it is not readable text. "
+            "Save it again as UTF-8 text and upload it again."
+        )
+    return charset
 
 
 def _open_zip(path: str | os.PathLike, file_type: FileType) -> zipfile.ZipFile:
@@ -331,26 +352,38 @@ def _damaged(file_type: FileType) -> str:
 def check_zip_limits(archive: zipfile.ZipFile, file_type: FileType) -> None:
     """Refuse a zip bomb from its directory alone, before anything is decompressed.
 
+    Each limit has its own message, so the person is told which one the file broke: too many
+    parts, too much data unpacked in all, or one part squeezed far more than documents are.
+
     The directory's sizes can lie, but zipfile never returns more than an entry's declared size
     (and fails its CRC check if the data disagrees), so whoever reads an entry later (text
     extraction) is held to what is checked here."""
     entries = archive.infolist()
-    bomb = (
-        f"This file is {file_type.description} that would unpack to far more data than a real "
-        "document holds, which is how a “zip bomb” attack works, so it cannot be uploaded. "
-        "If it is a genuine document, save it as a PDF and upload that."
-    )
+    what = file_type.description
     if len(entries) > MAX_ZIP_ENTRIES:
-        raise FileProblem(bomb)
+        raise FileProblem(
+            f"This file is {what} made of {len(entries):,} parts, more than the {MAX_ZIP_ENTRIES:,} "
+            "a document may have (real documents have far fewer), so it cannot be uploaded. "
+            "If it is a genuine document, save it as a PDF and upload that."
+        )
     total = 0
     for info in entries:
         total += info.file_size
         if total > MAX_ZIP_UNCOMPRESSED_BYTES:
-            raise FileProblem(bomb)
+            raise FileProblem(
+                f"This file is {what} that would unpack to more than "
+                f"{file_size(MAX_ZIP_UNCOMPRESSED_BYTES)}, far more data than a real document holds, "
+                "which is how a “zip bomb” attack works, so it cannot be uploaded. "
+                "If it is a genuine document, save it as a PDF and upload that."
+            )
         if info.file_size > ZIP_RATIO_APPLIES_FROM and info.file_size > MAX_ZIP_RATIO * max(
             info.compress_size, 1
         ):
-            raise FileProblem(bomb)
+            raise FileProblem(
+                f"This file is {what} with a part squeezed to less than a {MAX_ZIP_RATIO}th of its "
+                "size, far more than real documents are, which is how a “zip bomb” attack works, "
+                "so it cannot be uploaded. If it is a genuine document, save it as a PDF and upload that."
+            )
 
 
 def _read_entry(archive: zipfile.ZipFile, name: str, file_type: FileType) -> bytes:
@@ -447,7 +480,9 @@ def validate_file(path: str | os.PathLike, original_name: str, *, max_bytes: int
     """Run every check in order; return the detected content type or raise FileProblem."""
     check_size(path, max_bytes=max_bytes)
     file_type = check_extension(original_name)
-    check_content(path, file_type)
+    charset = check_content(path, file_type)
+    if charset:
+        return f"{file_type.content_type}; charset={charset}"
     if file_type.family == "ooxml":
         check_ooxml(path, file_type)
     elif file_type.family == "odf":

@@ -20,7 +20,7 @@ from evidence import access, search, services
 from evidence.forms import SORTS, ItemEditForm, LibraryFilterForm, RevisionForm, UploadForm
 from evidence.models import Citation, EvidenceItem
 from evidence.uploads import EvidenceUploadHandler
-from evidence.validation import sanitise_file_name
+from evidence.validation import sanitise_file_name, text_charset
 
 PAGE_SIZE = 20
 
@@ -241,12 +241,23 @@ def evidence_download(request: HttpRequest, code: str, item_id: int, revision: i
         raise Http404("The stored file is missing") from None
     services.evidence_download_record(file=file, user=request.user)
     response = FileResponse(
-        stream, as_attachment=True, filename=file.original_name, content_type=file.content_type
+        stream, as_attachment=True, filename=file.original_name, content_type=_served_type(file, stream)
     )
     response["Content-Length"] = str(file.size)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _served_type(file, stream) -> str:
+    """The file's content type, naming the charset of a text file. Text uploaded since issue 13
+    has it stored (found by validation); for older text files it is found now, from the file."""
+    content_type = file.content_type
+    if content_type.startswith("text/") and "charset=" not in content_type:
+        charset = text_charset(stream) or "utf-8"
+        stream.seek(0)
+        content_type = f"{content_type}; charset={charset}"
+    return content_type
 
 
 # ---------------------------------------------------------------------------------------------

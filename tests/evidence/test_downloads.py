@@ -145,3 +145,24 @@ def test_an_assessor_cannot_use_another_organisations_citation(client, cast):
     submit(b_citation.response.assessment, cast.lead_b)
     client.force_login(cast.assessor)
     assert client.get(download_url(file)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("content", "stored_type", "served_type"),
+    [
+        # Uploaded since issue 13: validation found the charset and stored it.
+        ("Notes, £20\n".encode(), "text/plain; charset=utf-8", "text/plain; charset=utf-8"),
+        ("Costs,£20\n".encode("cp1252"), "text/csv; charset=windows-1252", "text/csv; charset=windows-1252"),
+        # Uploaded before: the charset is found from the file as it is served.
+        ("Notes, £20\n".encode(), "text/plain", "text/plain; charset=utf-8"),
+        ("Notes, £20\n".encode("cp1252"), "text/plain", "text/plain; charset=windows-1252"),
+    ],
+)
+def test_text_downloads_name_their_charset(client, cast, content, stored_type, served_type):
+    file = stored_file(cast.org_a, cast.lead_a, content=content, name="notes.txt")
+    file.content_type = stored_type
+    file.save(update_fields=["content_type"])
+    client.force_login(cast.lead_a)
+    response = client.get(download_url(file))
+    assert response["Content-Type"] == served_type
+    assert body(response) == content

@@ -40,9 +40,9 @@ def problem(tmp_path, content: bytes, name: str) -> str:
         (crafted.png, "poster.png", "image/png"),
         (crafted.jpeg, "photo.JPG", "image/jpeg"),
         (crafted.jpeg, "photo.jpeg", "image/jpeg"),
-        (lambda: crafted.CSV, "survey.csv", "text/csv"),
-        (lambda: "Notes from the panel, £20 vouchers\n".encode(), "notes.txt", "text/plain"),
-        (lambda: "Costs,£20\n".encode("cp1252"), "costs.csv", "text/csv"),
+        (lambda: crafted.CSV, "survey.csv", "text/csv; charset=utf-8"),
+        (lambda: "Notes from the panel, £20 vouchers\n".encode(), "notes.txt", "text/plain; charset=utf-8"),
+        (lambda: "Costs,£20\n".encode("cp1252"), "costs.csv", "text/csv; charset=windows-1252"),
     ],
 )
 def test_real_documents_are_accepted_with_their_content_type(tmp_path, make, name, content_type):
@@ -62,7 +62,7 @@ def test_a_file_over_the_limit_is_refused_with_the_limit_in_words(tmp_path):
     path = write(tmp_path, b"%PDF-" + bytes(2 * MB))
     with pytest.raises(FileProblem) as refused:
         validate_file(path, "big.pdf", max_bytes=MB)
-    assert refused.value.message.startswith("The file must be smaller than 1.0\xa0MB")
+    assert refused.value.message.startswith("The file must be smaller than 1\xa0MB")
 
 
 def test_an_exe_renamed_pdf_is_called_a_windows_program(tmp_path):
@@ -187,3 +187,50 @@ def test_a_300_character_unicode_name_is_cut_to_255_keeping_its_extension():
 def test_a_name_of_nothing_but_dots_becomes_file():
     assert sanitise_file_name("..") == "file"
     assert sanitise_file_name("\x00\x01") == "file"
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 13, item 24: each zip limit says which limit the file broke; text files' charsets
+
+
+def test_an_office_file_with_too_many_parts_is_refused_for_its_number_of_parts_not_its_size(tmp_path):
+    import io
+    import zipfile
+
+    from evidence.validation import MAX_ZIP_ENTRIES
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("[Content_Types].xml", crafted._content_types(crafted.DOCX_MAIN))
+        for n in range(MAX_ZIP_ENTRIES):
+            archive.writestr(f"word/media/{n}.txt", "x")
+    message = problem(tmp_path, buffer.getvalue(), "minutes.docx")
+    assert "made of 10,001 parts, more than the 10,000 a document may have" in message
+    assert "unpack" not in message and "size" not in message
+
+
+def test_a_zip_bomb_over_the_total_cap_says_how_much_it_would_unpack_to(tmp_path):
+    bomb = crafted.write_zip_bomb(tmp_path / "bomb")
+    with pytest.raises(FileProblem) as refused:
+        validate_file(bomb, "report.docx", max_bytes=LIMIT)
+    assert "would unpack to more than 200\xa0MB" in refused.value.message
+
+
+def test_a_zip_bomb_under_the_total_cap_names_its_compression(tmp_path):
+    bomb = crafted.write_zip_bomb(tmp_path / "bomb", megabytes=150)
+    with pytest.raises(FileProblem) as refused:
+        validate_file(bomb, "report.docx", max_bytes=LIMIT)
+    assert "a part squeezed to less than a 100th of its size" in refused.value.message
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "content_type"),
+    [
+        (b"Plain notes\n", "notes.txt", "text/plain; charset=utf-8"),
+        ("Notes, £20 vouchers\n".encode(), "notes.txt", "text/plain; charset=utf-8"),
+        ("\ufeffNotes with a byte-order mark\n".encode(), "notes.txt", "text/plain; charset=utf-8"),
+        ("Costs,£20\n".encode("cp1252"), "costs.csv", "text/csv; charset=windows-1252"),
+    ],
+)
+def test_text_files_are_typed_with_the_charset_they_were_found_in(tmp_path, content, name, content_type):
+    assert check(tmp_path, content, name) == content_type

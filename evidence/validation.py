@@ -11,7 +11,8 @@ found is the one reported (security.md, "Uploads"):
 4. structure: Office and OpenDocument files are zip archives, so their directory is read
    (without extracting anything) for the parts they must have, the macro parts they must not,
    and the sizes that give away a zip bomb; PDFs must parse and must not be encrypted; images
-   must open in the format their name says.
+   must open in the format their name says; a PDF that runs JavaScript or another program as it
+   opens, or that carries other files inside it, is refused as macros in Office files are.
 
 Nothing here reads a whole file into memory: a text file is decoded a chunk at a time, a PDF is
 parsed from an open file (pypdf would copy a file it opens by path into memory), and a zip's
@@ -434,6 +435,101 @@ def check_odf(path: str | os.PathLike, file_type: FileType) -> None:
             raise FileProblem(_macro_message(file_type))
 
 
+# Actions a PDF reader runs that do more than move around the document: JavaScript, and
+# starting another program (/Launch). Refused when the PDF would run them by itself.
+PDF_RUNNING_ACTIONS = {"/JavaScript", "/Launch"}
+# Annotation triggers that fire as a page opens or comes into view, with no click.
+PDF_PAGE_TRIGGERS = {"/PO", "/PV"}
+# A bound on the work a hostile PDF can make the checks do (actions are chained by /Next).
+PDF_MAX_ACTIONS = 1_000
+
+PDF_ACTS_WHEN_OPENED = (
+    "This PDF is set to run JavaScript or start another program when it is opened, which can run "
+    "harmful code, so it cannot be uploaded. Print it to a new PDF (choose “Save as PDF” or "
+    "“Microsoft Print to PDF” as the printer) and upload that."
+)
+PDF_HAS_ATTACHMENTS = (
+    "This PDF has other files attached inside it, which can hide harmful code, so it cannot be "
+    "uploaded. Print it to a new PDF (choose “Save as PDF” or “Microsoft Print to PDF” as the "
+    "printer), which leaves the attachments out, and upload that. Upload any attached document "
+    "you need as evidence of its own."
+)
+
+
+def _resolved(value):
+    return value.get_object() if hasattr(value, "get_object") else value
+
+
+def _runs_something(action, budget: list[int]) -> bool:
+    """Does this action, or any action chained after it (/Next), run JavaScript or a program?"""
+    pending = [action]
+    while pending:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise ValueError("Too many chained actions")
+        current = _resolved(pending.pop())
+        if isinstance(current, list):  # /Next may be an array of actions
+            pending.extend(current)
+            continue
+        if not hasattr(current, "get"):
+            continue  # a destination (a page to open at), not an action
+        if current.get("/S") in PDF_RUNNING_ACTIONS or "/JS" in current:
+            return True
+        if "/Next" in current:
+            pending.append(current["/Next"])
+    return False
+
+
+def _triggered(additional_actions, budget: list[int], triggers: set[str] | None = None) -> bool:
+    """Does an additional-actions dictionary (/AA) run something on any of `triggers` (all
+    of them when None)?"""
+    actions = _resolved(additional_actions)
+    if not hasattr(actions, "items"):
+        return False
+    return any(
+        _runs_something(action, budget)
+        for trigger, action in actions.items()
+        if triggers is None or trigger in triggers
+    )
+
+
+def check_pdf_actions(reader) -> None:
+    """Refuse a PDF that acts by itself when it is opened, or carries other files.
+
+    - the catalogue's /OpenAction and additional actions (/AA), and each page's /AA (run as the
+      page opens or closes), with JavaScript or /Launch anywhere in their /Next chains;
+    - document-level JavaScript (the /Names tree's /JavaScript, run as the document opens);
+    - annotations whose /AA runs as their page opens or comes into view;
+    - attached files: the /Names tree's /EmbeddedFiles and file attachment annotations.
+
+    Links and form fields whose actions run only when the reader clicks or types are allowed.
+    A PDF whose actions are chained past PDF_MAX_ACTIONS is called damaged."""
+    budget = [PDF_MAX_ACTIONS]
+    catalogue = _resolved(reader.trailer["/Root"])
+    open_action = catalogue.get("/OpenAction")
+    if open_action is not None and _runs_something(open_action, budget):
+        raise FileProblem(PDF_ACTS_WHEN_OPENED)
+    if "/AA" in catalogue and _triggered(catalogue["/AA"], budget):
+        raise FileProblem(PDF_ACTS_WHEN_OPENED)
+    names = _resolved(catalogue.get("/Names"))
+    if hasattr(names, "get"):
+        if names.get("/JavaScript") is not None:
+            raise FileProblem(PDF_ACTS_WHEN_OPENED)
+        if names.get("/EmbeddedFiles") is not None:
+            raise FileProblem(PDF_HAS_ATTACHMENTS)
+    for page in reader.pages:
+        if "/AA" in page and _triggered(page["/AA"], budget):
+            raise FileProblem(PDF_ACTS_WHEN_OPENED)
+        for reference in _resolved(page.get("/Annots")) or []:
+            annotation = _resolved(reference)
+            if not hasattr(annotation, "get"):
+                continue
+            if annotation.get("/Subtype") == "/FileAttachment":
+                raise FileProblem(PDF_HAS_ATTACHMENTS)
+            if "/AA" in annotation and _triggered(annotation["/AA"], budget, PDF_PAGE_TRIGGERS):
+                raise FileProblem(PDF_ACTS_WHEN_OPENED)
+
+
 def check_pdf(path: str | os.PathLike) -> None:
     from pypdf import PdfReader
 
@@ -448,6 +544,7 @@ def check_pdf(path: str | os.PathLike) -> None:
                 )
             if len(reader.pages) < 1:
                 raise FileProblem(damaged)
+            check_pdf_actions(reader)
         except FileProblem:
             raise
         except Exception:  # pypdf raises many kinds of error for a broken file

@@ -14,6 +14,14 @@ from pathlib import Path
 
 from PIL import Image
 from pypdf import PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    NameObject,
+    TextStringObject,
+)
 
 CT = "http://schemas.openxmlformats.org/package/2006/content-types"
 XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -43,6 +51,114 @@ def encrypted_pdf() -> bytes:
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+def _pdf_bytes(writer: PdfWriter) -> bytes:
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _action(kind: str, **entries) -> DictionaryObject:
+    action = DictionaryObject({NameObject("/Type"): NameObject("/Action")})
+    action[NameObject("/S")] = NameObject(kind)
+    for key, value in entries.items():
+        action[NameObject(f"/{key}")] = value
+    return action
+
+
+def _rect(*corners: float) -> ArrayObject:
+    return ArrayObject([FloatObject(corner) for corner in corners])
+
+
+def pdf_with_open_action(kind: str = "/JavaScript") -> bytes:
+    """A PDF whose catalogue runs an action as it opens: JavaScript, or a program (/Launch)."""
+    writer = PdfWriter(clone_from=io.BytesIO(pdf()))
+    if kind == "/JavaScript":
+        action = _action(kind, JS=TextStringObject("app.alert('Hello');"))
+    else:
+        action = _action(kind, F=TextStringObject("cmd.exe"))
+    writer._root_object[NameObject("/OpenAction")] = writer._add_object(action)
+    return _pdf_bytes(writer)
+
+
+def pdf_opening_at_a_page() -> bytes:
+    """A harmless /OpenAction: open at the first page, fitted to the window."""
+    writer = PdfWriter(clone_from=io.BytesIO(pdf()))
+    writer._root_object[NameObject("/OpenAction")] = ArrayObject(
+        [writer.pages[0].indirect_reference, NameObject("/Fit")]
+    )
+    return _pdf_bytes(writer)
+
+
+def pdf_with_additional_action(*, on_page: bool = False) -> bytes:
+    """Additional actions (/AA): a program launched as the document (or its first page) opens,
+    reached through a chain of /Next actions behind a harmless one."""
+    writer = PdfWriter(clone_from=io.BytesIO(pdf()))
+    launch = writer._add_object(_action("/Launch", F=TextStringObject("cmd.exe")))
+    page_one = ArrayObject([writer.pages[0].indirect_reference, NameObject("/Fit")])
+    first = _action("/GoTo", D=page_one, Next=launch)
+    target = writer.pages[0] if on_page else writer._root_object
+    target[NameObject("/AA")] = DictionaryObject({NameObject("/O" if on_page else "/WC"): first})
+    return _pdf_bytes(writer)
+
+
+def pdf_with_document_javascript() -> bytes:
+    """Document-level JavaScript in the /Names tree, which runs as the document opens."""
+    writer = PdfWriter(clone_from=io.BytesIO(pdf()))
+    script = writer._add_object(_action("/JavaScript", JS=TextStringObject("app.alert('Hello');")))
+    tree = DictionaryObject({NameObject("/Names"): ArrayObject([TextStringObject("hello"), script])})
+    writer._root_object[NameObject("/Names")] = DictionaryObject(
+        {NameObject("/JavaScript"): writer._add_object(tree)}
+    )
+    return _pdf_bytes(writer)
+
+
+def pdf_with_embedded_file() -> bytes:
+    """A file attached to the document (/Names /EmbeddedFiles)."""
+    writer = PdfWriter(clone_from=io.BytesIO(pdf()))
+    writer.add_attachment("invoice.exe", EXE)
+    return _pdf_bytes(writer)
+
+
+def pdf_with_file_attachment_annotation() -> bytes:
+    """A file attached to a page, as a paperclip annotation."""
+    writer = PdfWriter(clone_from=io.BytesIO(pdf()))
+    stream = DecodedStreamObject()
+    stream.set_data(EXE)
+    stream[NameObject("/Type")] = NameObject("/EmbeddedFile")
+    spec = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Filespec"),
+            NameObject("/F"): TextStringObject("invoice.exe"),
+            NameObject("/EF"): DictionaryObject({NameObject("/F"): writer._add_object(stream)}),
+        }
+    )
+    annotation = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/FileAttachment"),
+            NameObject("/Rect"): _rect(50, 50, 70, 70),
+            NameObject("/FS"): spec,
+        }
+    )
+    writer.pages[0][NameObject("/Annots")] = ArrayObject([writer._add_object(annotation)])
+    return _pdf_bytes(writer)
+
+
+def pdf_with_a_link() -> bytes:
+    """A web link on a page: an action only when the reader clicks it, and harmless."""
+    writer = PdfWriter(clone_from=io.BytesIO(pdf()))
+    link = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Link"),
+            NameObject("/Rect"): _rect(50, 50, 200, 70),
+            NameObject("/A"): _action("/URI", URI=TextStringObject("https://www.cqc.org.uk/")),
+        }
+    )
+    writer.pages[0][NameObject("/Annots")] = ArrayObject([writer._add_object(link)])
+    return _pdf_bytes(writer)
 
 
 def _content_types(main_type: str, *, extra: str = "", part: str = "word/document.xml") -> str:

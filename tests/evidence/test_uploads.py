@@ -152,6 +152,18 @@ BAD_FILES = [
         id="svg",
     ),
     pytest.param("minutes.html", lambda tmp: crafted.HTML, "Web pages (.html) cannot be uploaded", id="html"),
+    pytest.param(
+        "minutes.pdf",
+        lambda tmp: crafted.pdf_with_open_action("/JavaScript"),
+        "This PDF is set to run JavaScript or start another program when it is opened",
+        id="pdf-javascript-on-open",
+    ),
+    pytest.param(
+        "minutes.pdf",
+        lambda tmp: crafted.pdf_with_embedded_file(),
+        "This PDF has other files attached inside it",
+        id="pdf-embedded-file",
+    ),
 ]
 
 

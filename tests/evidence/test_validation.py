@@ -234,3 +234,46 @@ def test_a_zip_bomb_under_the_total_cap_names_its_compression(tmp_path):
 )
 def test_text_files_are_typed_with_the_charset_they_were_found_in(tmp_path, content, name, content_type):
     assert check(tmp_path, content, name) == content_type
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 13, item 22: PDFs that act when they are opened, or carry other files
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(lambda: crafted.pdf_with_open_action("/JavaScript"), id="open-action-javascript"),
+        pytest.param(lambda: crafted.pdf_with_open_action("/Launch"), id="open-action-launch"),
+        pytest.param(crafted.pdf_with_additional_action, id="catalogue-aa-launch-behind-next"),
+        pytest.param(lambda: crafted.pdf_with_additional_action(on_page=True), id="page-aa-launch"),
+        pytest.param(crafted.pdf_with_document_javascript, id="names-javascript"),
+    ],
+)
+def test_a_pdf_that_runs_something_when_opened_is_refused(tmp_path, make):
+    message = problem(tmp_path, make(), "minutes.pdf")
+    assert message.startswith("This PDF is set to run JavaScript or start another program when it is opened")
+    assert "Print it to a new PDF" in message
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(crafted.pdf_with_embedded_file, id="names-embedded-files"),
+        pytest.param(crafted.pdf_with_file_attachment_annotation, id="file-attachment-annotation"),
+    ],
+)
+def test_a_pdf_with_files_attached_inside_it_is_refused(tmp_path, make):
+    message = problem(tmp_path, make(), "minutes.pdf")
+    assert message.startswith("This PDF has other files attached inside it")
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(crafted.pdf_opening_at_a_page, id="open-at-a-page"),
+        pytest.param(crafted.pdf_with_a_link, id="web-link"),
+    ],
+)
+def test_a_pdf_that_only_opens_at_a_page_or_has_links_is_accepted(tmp_path, make):
+    assert check(tmp_path, make(), "minutes.pdf") == "application/pdf"

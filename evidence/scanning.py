@@ -22,6 +22,8 @@ from typing import BinaryIO, Protocol
 
 from django.conf import settings
 
+from evidence.validation import MAX_ZIP_UNCOMPRESSED_BYTES
+
 # clamd's default StreamMaxLength is 25 MB; chunks well under its 64 kB socket buffer.
 CHUNK_SIZE = 64 * 1024
 # The longest verdict line clamd sends is a signature name plus a few words.
@@ -177,8 +179,8 @@ def parse_reply(reply: str) -> ScanResult:
         message = reply.removesuffix("ERROR").strip().rstrip(".")
         if "size limit" in message.lower():
             raise ScanError(
-                "The file is larger than clamd accepts (raise StreamMaxLength in clamd.conf "
-                "to at least EVIDENCE_MAX_FILE_BYTES)",
+                "The file is larger than clamd accepts (raise StreamMaxLength in clamd.conf: "
+                "manage.py clamd_limits prints what EVIDENCE_MAX_FILE_BYTES needs)",
                 retryable=False,
             )
         raise ScanError(f"clamd reported an error: {message}")
@@ -190,6 +192,32 @@ def parse_reply(reply: str) -> ScanResult:
     if verdict.endswith(" FOUND"):
         return ScanResult(clean=False, detail=verdict.removesuffix(" FOUND").strip())
     raise ScanError(f"Unexpected reply from clamd: {reply[:100]!r}")
+
+
+MB = 1024 * 1024
+
+
+def clamd_limits(max_file_bytes: int) -> dict[str, str]:
+    """The clamd.conf size limits that let clamd scan every file the portal accepts, derived
+    from EVIDENCE_MAX_FILE_BYTES, in clamd.conf's own notation (whole megabytes, rounded up).
+
+    - StreamMaxLength: the longest INSTREAM clamd accepts. Below the largest upload, clamd
+      refuses the stream and the file is never served.
+    - MaxFileSize: clamd skips a file larger than this and calls it clean (unless
+      AlertExceedsMax is on). Below the largest upload, big files would pass unscanned.
+    - MaxScanSize: how much data clamd scans for one file, counting what it unpacks from an
+      Office document or a PDF. At least the file plus all that validation lets a document
+      unpack to (MAX_ZIP_UNCOMPRESSED_BYTES).
+    clamd's defaults are 25 MB, 25 MB and 100 MB: too small for the portal's 50 MB."""
+
+    def megabytes(size: int) -> str:
+        return f"{-(-size // MB)}M"
+
+    return {
+        "StreamMaxLength": megabytes(max_file_bytes),
+        "MaxFileSize": megabytes(max_file_bytes),
+        "MaxScanSize": megabytes(max_file_bytes + MAX_ZIP_UNCOMPRESSED_BYTES),
+    }
 
 
 def get_scanner() -> Scanner:

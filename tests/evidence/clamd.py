@@ -22,13 +22,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from evidence.scanning import ClamdScanner
+import django
+from django.conf import settings
+
+from evidence.scanning import ClamdScanner, clamd_limits
 
 # The EICAR anti-virus test file (eicar.org): harmless, and detected by every scanner.
 EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + b"EICAR-STANDARD-ANTIVIRUS-" + b"TEST-FILE!$H+H*"
 EICAR_SIGNATURE_NAME = "Eicar-Test-Signature"
-# A private clamd refuses streams longer than this, so the size-limit reply can be tested.
-STREAM_MAX_LENGTH = 1024 * 1024
+# A small private clamd refuses streams longer than this, so the size-limit reply can be tested.
+SMALL_STREAM_MAX_LENGTH = 1024 * 1024
 
 INSTALL_HINT = (
     "clamd (ClamAV's daemon) is not installed. Install it with `apt-get install clamav-daemon` "
@@ -78,9 +81,15 @@ class PrivateClamd:
 
 
 @contextlib.contextmanager
-def private_clamd(directory: Path, *, start_timeout: float = 60.0) -> Iterator[PrivateClamd]:
+def private_clamd(
+    directory: Path, *, limits: dict[str, str] | None = None, start_timeout: float = 60.0
+) -> Iterator[PrivateClamd]:
     """Start clamd on a unix socket in `directory` and a free TCP port on 127.0.0.1; stop it
-    (by its own process id) on the way out. Raises RuntimeError when it cannot start."""
+    (by its own process id) on the way out. Raises RuntimeError when it cannot start.
+
+    Its size limits are the ones EVIDENCE_MAX_FILE_BYTES needs (evidence.scanning.clamd_limits),
+    as production's must be, so it scans every file the portal accepts; `limits` overrides them."""
+    limits = limits or clamd_limits(settings.EVIDENCE_MAX_FILE_BYTES)
     binary = clamd_binary()
     if binary is None:
         raise RuntimeError(INSTALL_HINT)
@@ -97,7 +106,7 @@ def private_clamd(directory: Path, *, start_timeout: float = 60.0) -> Iterator[P
                 "TCPAddr 127.0.0.1",
                 "Foreground yes",
                 f"PidFile {directory / 'clamd.pid'}",
-                f"StreamMaxLength {STREAM_MAX_LENGTH}",
+                *(f"{name} {value}" for name, value in limits.items()),
                 "MaxThreads 4",
                 "SelfCheck 0",
                 "",
@@ -130,10 +139,20 @@ def private_clamd(directory: Path, *, start_timeout: float = 60.0) -> Iterator[P
 if __name__ == "__main__":
     import tempfile
 
+    # The portal's own settings (with the environment's EVIDENCE_MAX_FILE_BYTES), as `make run`.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "engagement_portal.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "1")
+    django.setup()
     folder = Path(sys.argv[1] if len(sys.argv) > 1 else tempfile.mkdtemp(prefix="clamd-"))
     folder.mkdir(parents=True, exist_ok=True)
     with private_clamd(folder) as running:
         print(f"clamd is running: CLAMD_SOCKET={running.socket_path}")
+        print(
+            "Its size limits, for EVIDENCE_MAX_FILE_BYTES:",
+            ", ".join(
+                f"{name} {value}" for name, value in clamd_limits(settings.EVIDENCE_MAX_FILE_BYTES).items()
+            ),
+        )
         print(f"(or CLAMD_HOST=127.0.0.1 CLAMD_PORT={running.port})")
         print("Press Ctrl-C to stop it.")
         with contextlib.suppress(KeyboardInterrupt):

@@ -14,13 +14,14 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 
 from evidence.models import EvidenceFile
-from evidence.scanning import ClamdScanner, ScanError
+from evidence.scanning import ClamdScanner, ScanError, clamd_limits
 from evidence.tasks import scan_and_extract
-from tests.evidence import documents
-from tests.evidence.clamd import EICAR, STREAM_MAX_LENGTH, PrivateClamd, private_clamd
+from tests.evidence import crafted, documents
+from tests.evidence.clamd import EICAR, SMALL_STREAM_MAX_LENGTH, PrivateClamd, private_clamd
 from tests.evidence.stored import stored_bytes, stored_file
 
 pytestmark = pytest.mark.clamav
@@ -31,6 +32,19 @@ def private(tmp_path_factory) -> PrivateClamd:
     # A short folder: a unix socket's path must fit in 108 bytes.
     try:
         with private_clamd(Path(tmp_path_factory.mktemp("clamd"))) as clamd:
+            yield clamd
+    except RuntimeError as error:
+        pytest.fail(str(error), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def small(tmp_path_factory) -> PrivateClamd:
+    """A clamd that refuses streams over 1 MB, so its size-limit reply can be tested."""
+    try:
+        with private_clamd(
+            Path(tmp_path_factory.mktemp("clamd-small")),
+            limits={"StreamMaxLength": str(SMALL_STREAM_MAX_LENGTH)},
+        ) as clamd:
             yield clamd
     except RuntimeError as error:
         pytest.fail(str(error), pytrace=False)
@@ -84,10 +98,10 @@ def test_the_private_clamd_over_a_unix_socket_and_tcp(private, transport):
 
 
 @pytest.mark.parametrize("transport", ["unix", "tcp"])
-def test_a_stream_over_clamds_size_limit_is_a_final_scan_error(private, transport):
-    scanner = private.scanner(transport, timeout=30)
+def test_a_stream_over_clamds_size_limit_is_a_final_scan_error(small, transport):
+    scanner = small.scanner(transport, timeout=30)
     with pytest.raises(ScanError, match="StreamMaxLength") as error:
-        scanner.scan(io.BytesIO(b"\0" * (2 * STREAM_MAX_LENGTH)))
+        scanner.scan(io.BytesIO(b"\0" * (2 * SMALL_STREAM_MAX_LENGTH)))
     assert error.value.retryable is False
 
 
@@ -178,3 +192,59 @@ def test_through_the_upload_page_eicar_is_rejected_and_never_downloadable_and_a_
     served = download(clean)
     assert served.status_code == 200
     assert b"".join(served.streaming_content) == b"Our engagement plan for 2026"
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 13, item 23: `make clamd`'s limits follow EVIDENCE_MAX_FILE_BYTES
+
+
+def test_clamd_limits_cover_the_largest_upload_and_what_a_document_may_unpack_to():
+    assert clamd_limits(50 * 1024 * 1024) == {
+        "StreamMaxLength": "50M",
+        "MaxFileSize": "50M",
+        "MaxScanSize": "250M",
+    }
+    # Rounded up to whole megabytes, never down below the largest upload.
+    assert clamd_limits(50 * 1024 * 1024 + 1)["StreamMaxLength"] == "51M"
+
+
+def test_the_private_clamds_limits_come_from_evidence_max_file_bytes(private, settings):
+    config = (private.directory / "clamd.conf").read_text()
+    for name, value in clamd_limits(settings.EVIDENCE_MAX_FILE_BYTES).items():
+        assert f"\n{name} {value}\n" in config
+
+
+def test_a_file_over_one_megabyte_uploaded_through_the_page_is_scanned_clean_by_the_private_clamd(
+    private, settings, client, cast, django_capture_on_commit_callbacks
+):
+    """`make clamd` used to cap streams at 1 MB: every larger upload failed its scan for good."""
+    settings.CLAMD_SOCKET = private.socket_path
+    settings.CLAMD_HOST = ""
+    settings.EVIDENCE_ALLOW_UNSCANNED = False
+    content = crafted.pdf(pages=1) + b"%" + b"padding " * (3 * 1024 * 1024 // 8)  # a 3 MB PDF
+    assert len(content) > 3 * 1024 * 1024
+    client.force_login(cast.lead_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("evidence_upload", kwargs={"code": cast.org_a.code}),
+            {
+                "title": "Annual engagement report",
+                "kind": "annual_report",
+                "category": "OC",
+                "files": [SimpleUploadedFile("report.pdf", content, content_type="application/pdf")],
+            },
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    file = EvidenceFile.objects.get(original_name="report.pdf")
+    assert (file.scan_status, file.scan_detail, file.size) == ("clean", "OK", len(content))
+
+
+def test_the_command_prints_the_limits_for_clamd_conf(settings):
+    settings.EVIDENCE_MAX_FILE_BYTES = 100 * 1024 * 1024
+    out = io.StringIO()
+    call_command("clamd_limits", stdout=out)
+    assert out.getvalue().splitlines()[1:] == [
+        "StreamMaxLength 100M",
+        "MaxFileSize 100M",
+        "MaxScanSize 300M",
+    ]

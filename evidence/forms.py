@@ -179,6 +179,12 @@ class UploadForm(ItemDetailsForm):
 
 
 class ItemEditForm(ItemDetailsForm):
+    """An item's details. `version` is the item's version when the page was opened: the save
+    is refused if someone else saved in between (evidence.services.evidence_item_update)."""
+
+    # Not an IntegerField: a hidden field's own errors would not reach the error summary.
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, data=None, *, item: EvidenceItem, **kwargs) -> None:
         initial = {
             "title": item.title,
@@ -186,13 +192,27 @@ class ItemEditForm(ItemDetailsForm):
             "kind": item.kind,
             "category": item.category,
             "evidence_date": item.evidence_date,
+            "version": item.version,
         }
         super().__init__(data, initial=initial, **kwargs)
         self.fields["title"].required = True
         self.fields["title"].error_messages["required"] = "Enter a title"
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
-        self.helper.layout = Layout(*self.details_layout(), submit_button("Save changes"))
+        self.helper.layout = Layout(*self.details_layout(), "version", submit_button("Save changes"))
+
+    def clean_version(self) -> int:
+        value = self.cleaned_data.get("version", "")
+        if not value.isdigit():
+            raise forms.ValidationError("This page was out of date. Your changes are below: save them again.")
+        return int(value)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        # Shown in the error summary (a hidden field's errors would not be).
+        for message in self.errors.pop("version", []):
+            self.add_error(None, message)
+        return data
 
 
 class RevisionForm(forms.Form):

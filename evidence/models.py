@@ -61,6 +61,13 @@ class EvidenceItem(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking of "Change details": a save names the version it started from and is
+    # refused if someone saved in between (evidence.services.evidence_item_update).
+    version = models.PositiveIntegerField(default=1)
+    # Who last changed the details (None until someone does).
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # Soft delete: restorable for 30 days, then purged. Never for an item a submitted
     # assessment cites.
     deleted_at = models.DateTimeField(null=True, blank=True)

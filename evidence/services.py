@@ -56,6 +56,15 @@ class AlreadyHeld(Exception):
         self.existing = existing
 
 
+class StaleItemError(Exception):
+    """Someone saved the item's details after this person opened them. `current` is what is
+    saved now."""
+
+    def __init__(self, current: EvidenceItem) -> None:
+        super().__init__(f"Evidence item {current.pk} is at version {current.version}")
+        self.current = current
+
+
 class EvidenceLocked(Exception):
     """A delete or restore that is not allowed, and why."""
 
@@ -302,18 +311,49 @@ def evidence_upload(
 # Editing, deleting, restoring
 
 
-def evidence_item_update(*, item: EvidenceItem, details: ItemDetails) -> EvidenceItem:
-    """Change what people typed about an item. Files, and so what any assessment cited, are
-    untouched."""
+def item_details(item: EvidenceItem) -> ItemDetails:
+    return ItemDetails(
+        title=item.title,
+        description=item.description,
+        kind=item.kind,
+        category=item.category,
+        evidence_date=item.evidence_date,
+    )
+
+
+def evidence_item_update(
+    *, item: EvidenceItem, by, details: ItemDetails, expected_version: int
+) -> EvidenceItem:
+    """Change what people typed about an item, unless someone else saved it since
+    `expected_version` was read: then StaleItemError carries what is saved now, so the page can
+    show both and lose neither. Saving exactly what is saved changes nothing (and is not a
+    conflict, whatever the version). Files, and so what any assessment cited, are untouched."""
     with transaction.atomic():
-        item = EvidenceItem.objects.select_for_update().get(pk=item.pk)
-        item.title = details.title
-        item.description = details.description
-        item.kind = details.kind
-        item.category = details.category
-        item.evidence_date = details.evidence_date
-        item.save(update_fields=["title", "description", "kind", "category", "evidence_date", "updated_at"])
-    return item
+        current = EvidenceItem.objects.select_for_update().get(pk=item.pk)
+        if item_details(current) == details:
+            return current
+        if current.version != expected_version:
+            raise StaleItemError(current)
+        current.title = details.title
+        current.description = details.description
+        current.kind = details.kind
+        current.category = details.category
+        current.evidence_date = details.evidence_date
+        current.version += 1
+        current.updated_by = by
+        current.save(
+            update_fields=[
+                "title",
+                "description",
+                "kind",
+                "category",
+                "evidence_date",
+                "version",
+                "updated_by",
+                "updated_at",
+            ]
+        )
+    return current
 
 
 def _submitted_cycles(item: EvidenceItem) -> list[str]:

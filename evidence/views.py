@@ -210,15 +210,76 @@ def evidence_item(request: HttpRequest, code: str, item_id: int) -> HttpResponse
 def evidence_item_edit(request: HttpRequest, code: str, item_id: int) -> HttpResponse:
     library, item = access.get_item_for_editor(request.user, code, item_id)
     form = ItemEditForm(request.POST or None, item=item)
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        item = services.evidence_item_update(item=item, details=form.details())
-        messages.success(request, "Your changes have been saved.")
-        return redirect(_item_url(item))
+        try:
+            item = services.evidence_item_update(
+                item=item,
+                by=request.user,
+                details=form.details(),
+                expected_version=form.cleaned_data["version"],
+            )
+        except services.StaleItemError as stale:
+            form, conflict = _edit_conflict(request, stale.current, form)
+        else:
+            messages.success(request, "Your changes have been saved.")
+            return redirect(_item_url(item))
+    elif request.method == "POST" and not request.POST.get("version", "").isdigit():
+        # A page without a usable version: keep what was typed, and the errors, but let the next
+        # save start from the details as they are now.
+        data = request.POST.copy()
+        data["version"] = str(item.version)
+        errors = form.errors
+        form = ItemEditForm(data, item=item)
+        form._errors = errors
     return render(
         request,
         "evidence/item_edit.html",
-        {"form": form, "library": library, "organisation": library.organisation, "item": item},
+        {
+            "form": form,
+            "library": library,
+            "organisation": library.organisation,
+            "item": item,
+            "conflict": conflict,
+        },
+        status=409 if conflict else 200,
     )
+
+
+def _details_shown(details: services.ItemDetails) -> dict:
+    return {
+        "title": details.title,
+        "description": details.description,
+        "kind": EvidenceItem.Kind(details.kind).label if details.kind in EvidenceItem.Kind.values else "",
+        "category": EvidenceItem.Category(details.category).label
+        if details.category in EvidenceItem.Category.values
+        else "",
+        "evidence_date": details.evidence_date,
+    }
+
+
+def _edit_conflict(
+    request: HttpRequest, current: EvidenceItem, form: ItemEditForm
+) -> tuple[ItemEditForm, dict]:
+    """Someone saved the details after the person opened them: show both, keep what they typed.
+
+    The form keeps everything just typed, but now carries the version saved in between, so
+    saving again (after merging by hand) overwrites knowingly rather than by accident."""
+    yours = _details_shown(form.details())
+    data = request.POST.copy()
+    data["version"] = str(current.version)
+    form = ItemEditForm(data, item=current)
+    form.is_valid()
+    saver = current.updated_by
+    conflict = {
+        "theirs": {
+            **_details_shown(services.item_details(current)),
+            "by": (saver.get_full_name() or saver.username) if saver else "",
+            "at": current.updated_at,
+        },
+        "yours": yours,
+    }
+    return form, conflict
 
 
 @require_GET

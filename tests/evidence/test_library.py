@@ -266,7 +266,8 @@ def test_a_contributor_edits_an_items_details(client, cast, shelf):
     response = client.post(
         url,
         {"title": "Board minutes, 12 March 2026", "description": "Approved.", "kind": "board_paper"}
-        | {"category": "OC", "evidence_date_0": "", "evidence_date_1": "", "evidence_date_2": ""},
+        | {"category": "OC", "evidence_date_0": "", "evidence_date_1": "", "evidence_date_2": ""}
+        | {"version": "1"},
     )
     assert response.status_code == 302
     minutes.item.refresh_from_db()

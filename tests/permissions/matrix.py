@@ -351,7 +351,8 @@ def _deleted_evidence_item(cast) -> dict:
 
 
 def _evidence_details(cast) -> dict:
-    return {"title": "Minutes", "description": "", "kind": "board_minutes", "category": "PR"}
+    # "version": the edit page's optimistic lock (the item as it was when the page was opened).
+    return {"title": "Minutes", "description": "", "kind": "board_minutes", "category": "PR", "version": "1"}
 
 
 def _evidence_upload(cast) -> dict:

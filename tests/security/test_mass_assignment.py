@@ -61,9 +61,10 @@ def test_editing_evidence_details_cannot_move_restore_or_reattribute_the_item(cl
     _post(client, cast.contributor_a, "evidence_item_edit", kwargs, data)
     item = EvidenceItem.objects.get(pk=kwargs["item_id"])
     assert item.title == "Renamed minutes"
-    assert (item.organisation_id, item.created_by_id, item.deleted_at) == (
+    assert (item.organisation_id, item.created_by_id, item.updated_by_id, item.deleted_at) == (
         cast.org_a.pk,
         before.created_by_id,
+        cast.contributor_a.pk,
         None,
     )
     assert set(item.files.values_list("uploaded_by", "sha256")) == set(

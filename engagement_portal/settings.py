@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "principles",
     "evidence",
     "reviews",
+    # Surveys of staff, partners and people who took part, whose results become evidence.
+    "voices",
     # The append-only audit trail every app writes to (audit.services.record).
     "audit",
     # Records management: retention (apply_retention), backup and restore. No models of its own.
@@ -334,6 +336,16 @@ if (RETENTION_DAYS["deleted_evidence"] or 30) < 30:
         "RETENTION_DELETED_EVIDENCE_DAYS must be at least 30 (deleted evidence can be restored for "
         f"30 days), not {RETENTION_DAYS['deleted_evidence']}."
     )
+
+# Surveys (voices/): counts below the threshold are never shown (never below 5); a survey takes
+# at most SURVEY_RESPONSE_CAP responses, and one address at most SURVEY_ADDRESS_LIMIT an hour.
+SURVEY_SUPPRESSION_THRESHOLD = env_int("SURVEY_SUPPRESSION_THRESHOLD", default=10)
+if SURVEY_SUPPRESSION_THRESHOLD < 5:
+    raise ImproperlyConfigured(
+        f"SURVEY_SUPPRESSION_THRESHOLD must be at least 5, not {SURVEY_SUPPRESSION_THRESHOLD}."
+    )
+SURVEY_RESPONSE_CAP = env_int("SURVEY_RESPONSE_CAP", default=20000)
+SURVEY_ADDRESS_LIMIT = env_int("SURVEY_ADDRESS_LIMIT", default=60)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"

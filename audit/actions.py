@@ -28,6 +28,7 @@ ACTIONS: dict[str, str] = {
     "review.score": "Assessor score recorded",
     "review.override": "Principle score overridden",
     "review.moderation": "Principle score moderated",
+    "review.finalise": "Outcome finalised",
     # Evidence
     "evidence.upload": "Evidence uploaded",
     "evidence.download": "Evidence downloaded",

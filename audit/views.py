@@ -45,6 +45,7 @@ ORGANISATION_HIDDEN = frozenset(
         "review.score",
         "review.override",
         "review.moderation",
+        "review.finalise",
         "organisation.legal_hold_set",
         "organisation.legal_hold_lifted",
     }

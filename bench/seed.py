@@ -449,7 +449,7 @@ class Seeder:
                     fa_deadline=datetime.date.today() + datetime.timedelta(days=21),
                 )
             if state == "assessed":
-                services.outcome_finalise(assessment=a, by=assessor)
+                services.outcome_finalise(assessment=a, by=assessor, reason="No further comments.")
             if n % 50 == 0:
                 say(f"  states: {n} of {len(self.assessment_rows)} assessments")
         say("  states: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))

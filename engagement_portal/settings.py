@@ -118,6 +118,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "engagement_portal.context_processors.portal",
             ],
+            # Dates and times in one GOV.UK style in every template (engagement_portal/dates.py).
+            "builtins": ["engagement_portal.templatetags.govuk_dates"],
         },
     },
 ]

@@ -119,7 +119,11 @@ def seed_reviews(organisations: dict, people: dict) -> list[str]:
         services.fa_respond(
             comment=comment, by=assessor, response="Thank you: corrected in the final outcome."
         )
-        services.outcome_finalise(assessment=northmoor, by=assessor)
+        services.outcome_finalise(
+            assessment=northmoor,
+            by=assessor,
+            reason="The lead confirmed by email that they have no further comments.",
+        )
 
     # Draft outcome shared.
     westvale = Assessment.objects.filter(organisation=organisations["QZ2"], cycle=cycles["2026-27"]).first()

@@ -15,6 +15,7 @@ from assessments.models import Assessment
 from assessments.roles import is_assessor
 from assessments.services import transition_record
 from audit.services import record
+from engagement_portal.dates import govuk_date
 from reviews.models import (
     AssessorScore,
     Clarification,
@@ -76,6 +77,8 @@ def review_assign(*, assessment: Assessment, by, assignee) -> Review:
     locked = _lock(assessment)
     if assignee is not None and not is_assessor(assignee):
         raise ValidationError("Choose a CQC assessor.")
+    if locked.status == Assessment.Status.ASSESSED:
+        raise ValidationError("The outcome is final, so the review's assessor can no longer change.")
     review = review_for(locked)
     review.assigned_to = assignee
     review.save(update_fields=["assigned_to", "updated_at"])
@@ -459,7 +462,7 @@ def fa_comment_add(*, assessment: Assessment, by, body: str, principle_number: i
     if outcome is None or outcome.final is not None or locked.status != Assessment.Status.IN_REVIEW:
         raise ValidationError("There is no draft outcome to comment on.")
     if timezone.localdate() > outcome.fa_deadline:
-        raise ValidationError(f"Factual-accuracy comments closed on {outcome.fa_deadline:%-d %B %Y}.")
+        raise ValidationError(f"Factual-accuracy comments closed on {govuk_date(outcome.fa_deadline)}.")
     body = body.strip()
     if not body:
         raise ValidationError("Write your comment.")
@@ -484,21 +487,46 @@ def fa_respond(*, comment: FactualAccuracyComment, by, response: str) -> Factual
     return comment
 
 
+def finalising_early(outcome: Outcome | None) -> bool:
+    """Whether finalising now comes before the factual-accuracy deadline closes: the organisation
+    may still comment until the end of the deadline day."""
+    return bool(outcome and outcome.fa_deadline and timezone.localdate() <= outcome.fa_deadline)
+
+
+def finalise_refusals(outcome: Outcome | None) -> list[str]:
+    """Why the outcome cannot be finalised now, whatever the reason given (empty if it can)."""
+    if outcome is None or outcome.shared_at is None:
+        return ["Share a draft outcome for factual-accuracy comments before you finalise."]
+    if outcome.final is not None:
+        return ["The outcome is already final."]
+    if outcome.comments.filter(responded_at__isnull=True).exists():
+        return ["Respond to every factual-accuracy comment before you finalise."]
+    return []
+
+
 @transaction.atomic
-def outcome_finalise(*, assessment: Assessment, by) -> Outcome:
-    """In review → assessed: the final outcome is frozen and shown to the organisation.
-    Refused while any criterion is unscored, before a draft was shared, or while a
-    factual-accuracy comment has no response."""
+def outcome_finalise(*, assessment: Assessment, by, reason: str = "") -> Outcome:
+    """In review → assessed: the final outcome is frozen and shown to the organisation; it cannot
+    be undone. Refused while any criterion is unscored, before a draft was shared, or while a
+    factual-accuracy comment has no response; before the factual-accuracy deadline has passed,
+    refused unless the assessor gives a reason for finalising early (recorded in the review's
+    history and the audit trail)."""
     _require_assessor(by)
     locked = _lock(assessment)
     _require_in_review(locked)
     ws = _workspace(locked)
     _refuse_unscored(ws)
     outcome = shared_outcome(locked)
-    if outcome is None:
-        raise ValidationError("Share a draft outcome for factual-accuracy comments before you finalise.")
-    if outcome.comments.filter(responded_at__isnull=True).exists():
-        raise ValidationError("Respond to every factual-accuracy comment before you finalise.")
+    refusals = finalise_refusals(outcome)
+    if refusals:
+        raise ValidationError(refusals[0])
+    early = finalising_early(outcome)
+    reason = reason.strip()
+    if early and not reason:
+        raise ValidationError(
+            f"The organisation can comment until {govuk_date(outcome.fa_deadline)}: give your reason "
+            "for finalising before the factual-accuracy deadline."
+        )
     outcome.final = outcome_data(ws, outcome.summaries)
     outcome.finalised_at, outcome.finalised_by = timezone.now(), by
     outcome.save()
@@ -508,8 +536,23 @@ def outcome_finalise(*, assessment: Assessment, by) -> Outcome:
     locked.status = Assessment.Status.ASSESSED
     locked.save(update_fields=["status"])
     assessment.status = locked.status
-    ReviewEvent.objects.create(
-        review=ws.review, kind=ReviewEvent.Kind.FINALISED, detail=outcome.final.get("rating") or "", by=by
+    rating = outcome.final.get("rating") or "no rating"
+    early_words = f"before the factual-accuracy deadline of {govuk_date(outcome.fa_deadline)}"
+    detail = f"{rating}; {early_words}, because: {reason}" if early else rating
+    ReviewEvent.objects.create(review=ws.review, kind=ReviewEvent.Kind.FINALISED, detail=detail, by=by)
+    record(
+        "review.finalise",
+        f"Finalised the outcome ({rating})" + (f" {early_words}: {reason}" if early else ""),
+        actor=by,
+        organisation=locked.organisation_id,
+        obj=outcome,
+        detail={
+            "object": "Outcome",
+            "rating": outcome.final.get("rating"),
+            "fa_deadline": outcome.fa_deadline.isoformat() if outcome.fa_deadline else None,
+            "early": early,
+            "reason": reason if early else "",
+        },
     )
     return outcome
 

@@ -58,7 +58,7 @@ def _assessment(request: HttpRequest, code: str, cycle: str) -> Assessment:
     try:
         return (
             Assessment.objects.select_related(
-                "organisation", "cycle", "rubric_version", "review__assigned_to"
+                "organisation", "cycle", "rubric_version", "review__assigned_to", "review__outcome"
             )
             .annotate(
                 latest_submission_pk=Subquery(latest.values("pk")[:1]),
@@ -88,6 +88,16 @@ def _review(assessment: Assessment) -> Review:
         return Review(assessment=assessment)
 
 
+def _outcome(review: Review) -> Outcome | None:
+    """The review's outcome (read with the assessment by `_assessment`), or None."""
+    if review.pk is None:
+        return None
+    try:
+        return review.outcome
+    except Outcome.DoesNotExist:
+        return None
+
+
 def _name(user) -> str:
     return (user.get_full_name() or user.get_username()) if user else "Nobody"
 
@@ -114,6 +124,7 @@ class QueueRow:
         assignee = review.assigned_to if review is not None else None
         kwargs = {"code": a.organisation.code, "cycle": a.cycle.slug}
         offer = review is None or assignee is None or assignee.pk != user.pk
+        offer = offer and a.status != Assessment.Status.ASSESSED  # a final outcome's assessor stays
         return cls(
             organisation_name=a.organisation.name,
             organisation_type=a.organisation.get_type_display(),
@@ -185,7 +196,11 @@ def review_assign(request: HttpRequest, code: str, cycle: str) -> HttpResponse:
         if assignee is None or not is_assessor(assignee):
             messages.error(request, "Choose a CQC assessor to assign the review to.")
             return redirect(back)
-    services.review_assign(assessment=assessment, by=request.user, assignee=assignee)
+    try:
+        services.review_assign(assessment=assessment, by=request.user, assignee=assignee)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect(back)
     messages.success(
         request,
         f"{assessment.organisation.name}'s {assessment.cycle.label} review: assigned to {_name(assignee)}.",
@@ -232,6 +247,7 @@ def _workspace_page(
             "assessment": assessment,
             "review": review,
             "ws": ws,
+            "outcome": _outcome(review),
             "in_review": assessment.status == Assessment.Status.IN_REVIEW,
             "can_start": assessment.status == Assessment.Status.SUBMITTED,
             "assessors": services.assessors(),
@@ -650,15 +666,50 @@ def review_fa_respond(request: HttpRequest, code: str, cycle: str, comment_id: i
     return redirect(_url("review_outcome", assessment) + f"#comment-{comment.pk}")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def review_finalise(request: HttpRequest, code: str, cycle: str) -> HttpResponse:
+    """Finalising, confirmed on a page of its own: what will happen, that it cannot be undone,
+    and (before the factual-accuracy deadline has passed) the assessor's reason for finalising
+    early. Refused, with the reason kept, while anything stands in the way."""
     assessment = _assessment(request, code, cycle)
-    try:
-        services.outcome_finalise(assessment=assessment, by=request.user)
-    except ValidationError as error:
-        return _outcome_page(request, assessment, errors=[("finalise", error.messages[0])], status=400)
-    messages.success(request, "Outcome finalised: the self-assessment is assessed.")
-    return redirect(_url("review_outcome", assessment))
+    reason = request.POST.get("reason", "")
+    errors = []
+    if request.method == "POST":
+        try:
+            services.outcome_finalise(assessment=assessment, by=request.user, reason=reason)
+        except ValidationError as error:
+            message = error.messages[0]
+            errors = [("reason" if "reason" in message else "finalise", message)]
+        else:
+            messages.success(request, "Outcome finalised: the self-assessment is assessed.")
+            return redirect(_url("review_outcome", assessment))
+    review = _review(assessment)
+    ws = workspace.build(assessment, review)
+    outcome = Outcome.objects.filter(review=review).first() if review.pk else None
+    if assessment.status != Assessment.Status.IN_REVIEW:
+        status = assessment.get_status_display().lower()
+        refusals = [f"This self-assessment is {status}: only one in review can be finalised."]
+    elif ws.unscored:
+        refusals = [f"Score every criterion first: {len(ws.unscored)} not scored yet."]
+    else:
+        refusals = services.finalise_refusals(outcome)
+    return render(
+        request,
+        "reviews/finalise.html",
+        {
+            "assessment": assessment,
+            "ws": ws,
+            "outcome": outcome,
+            "early": services.finalising_early(outcome),
+            "refusals": refusals,
+            # What finalising would freeze, exactly as the organisation will be shown it.
+            "data": services.outcome_data(ws, outcome.summaries) if outcome and not refusals else None,
+            "unanswered": [c for c in outcome.comments.all() if c.responded_at is None] if outcome else [],
+            "reason": reason,
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -248,7 +248,7 @@ def share(cast, assessment) -> None:
 
 
 def finalise(cast, assessment) -> None:
-    review_services.outcome_finalise(assessment=assessment, by=cast.assessor)
+    review_services.outcome_finalise(assessment=assessment, by=cast.assessor, reason="No more comments.")
     assessment.refresh_from_db()
 
 

@@ -100,7 +100,12 @@ def test_draft_shared_then_comment_response_and_finalise(client, cast):
     respond = reverse("review_fa_respond", kwargs=_kw(assessment, comment_id=comment.pk))
     assert client.post(respond, {"response": " "}).status_code == 400
     assert client.post(respond, {"response": "Corrected to April."}).status_code == 302
-    assert client.post(reverse("review_finalise", kwargs=_kw(assessment))).status_code == 302
+    assert (
+        client.post(
+            reverse("review_finalise", kwargs=_kw(assessment)), {"reason": "The organisation has no more."}
+        ).status_code
+        == 302
+    )
     assessment.refresh_from_db()
     assert assessment.status == Assessment.Status.ASSESSED
     t = Transition.objects.filter(assessment=assessment).last()
@@ -175,3 +180,101 @@ def test_no_outcome_page_before_one_is_shared(client, cast):
     client.force_login(cast.lead_a)
     assert client.get(reverse("assessment_outcome", kwargs=_kw(assessment))).status_code == 404
     assert Review.objects.get(assessment=assessment).cqc_notes == SECRET
+
+
+def _shared(cast, days: int = 14):
+    assessment = _scored(cast)
+    services.outcome_share(
+        assessment=assessment,
+        by=cast.assessor,
+        summaries={str(n): f"Summary {n}" for n in range(1, 9)},
+        fa_deadline=timezone.localdate() + datetime.timedelta(days=days),
+    )
+    return assessment
+
+
+def test_finalising_is_confirmed_on_a_page_that_says_what_will_happen(client, cast):
+    assessment = _shared(cast)
+    client.force_login(cast.assessor)
+    outcome_page = client.get(reverse("review_outcome", kwargs=_kw(assessment))).content.decode()
+    # The outcome page only leads to the confirmation: it has no form that finalises.
+    finalise = reverse("review_finalise", kwargs=_kw(assessment))
+    assert f'href="{finalise}"' in outcome_page and f'action="{finalise}"' not in outcome_page
+    page = client.get(finalise).content.decode()
+    assert "You cannot undo this." in page
+    assert "can no longer send factual-accuracy comments" in page
+    assert "Why are you finalising before the factual-accuracy deadline?" in page
+    assert "Yes, finalise the outcome" in page
+    assessment.refresh_from_db()
+    assert assessment.status == Assessment.Status.IN_REVIEW  # looking changes nothing
+
+
+def test_finalising_before_the_deadline_needs_a_reason_which_is_recorded(client, cast):
+    from audit.models import AuditEvent
+    from reviews.models import ReviewEvent
+
+    assessment = _shared(cast)
+    client.force_login(cast.assessor)
+    url = reverse("review_finalise", kwargs=_kw(assessment))
+    response = client.post(url, {"reason": "  "})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "give your reason for finalising before the factual-accuracy deadline" in page
+    assert 'href="#reason"' in page  # the error summary leads to the field
+    assessment.refresh_from_db()
+    assert assessment.status == Assessment.Status.IN_REVIEW
+    reason = "The lead wrote that they have no comments."
+    assert client.post(url, {"reason": reason}).status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.status == Assessment.Status.ASSESSED
+    event = ReviewEvent.objects.get(kind=ReviewEvent.Kind.FINALISED)
+    assert reason in event.detail and "before the factual-accuracy deadline" in event.detail
+    audit = AuditEvent.objects.get(action="review.finalise")
+    assert audit.detail["early"] is True and audit.detail["reason"] == reason
+    assert audit.actor_id == cast.assessor.pk
+
+
+def test_finalising_before_the_deadline_still_needs_every_comment_answered(cast):
+    assessment = _shared(cast)
+    services.fa_comment_add(assessment=assessment, by=cast.lead_a, body="Wrong month")
+    with pytest.raises(ValidationError, match="Respond to every factual-accuracy comment"):
+        services.outcome_finalise(assessment=assessment, by=cast.assessor, reason="No time to wait")
+
+
+def test_finalising_after_the_deadline_needs_no_reason(client, cast):
+    from audit.models import AuditEvent
+
+    assessment = _shared(cast)
+    Outcome.objects.update(fa_deadline=timezone.localdate() - datetime.timedelta(days=1))
+    client.force_login(cast.assessor)
+    url = reverse("review_finalise", kwargs=_kw(assessment))
+    assert "Why are you finalising" not in client.get(url).content.decode()
+    assert client.post(url).status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.status == Assessment.Status.ASSESSED
+    assert AuditEvent.objects.get(action="review.finalise").detail["early"] is False
+
+
+def test_after_finalising_the_workspace_says_final_and_assignment_cannot_change(client, cast):
+    from tests.assessments.review_helpers import second_assessor
+
+    assessment = _shared(cast)
+    other = second_assessor()
+    services.outcome_finalise(assessment=assessment, by=cast.assessor, reason="Agreed with the lead.")
+    client.force_login(cast.assessor)
+    workspace = reverse("review_workspace", kwargs=_kw(assessment))
+    page = client.get(workspace).content.decode()
+    status = page.split('id="outcome-status">', 1)[1].split("</dd>", 1)[0]
+    assert status.startswith("<strong>Final</strong>")
+    assign = reverse("review_assign", kwargs=_kw(assessment))
+    assert f'action="{assign}"' not in page
+    with pytest.raises(ValidationError, match="can no longer change"):
+        services.review_assign(assessment=assessment, by=cast.assessor, assignee=other)
+    response = client.post(assign, {"assignee": other.pk, "back": "workspace"}, follow=True)
+    assert "can no longer change" in response.content.decode()
+    assert Review.objects.get(assessment=assessment).assigned_to == cast.assessor
+    queue = client.get(reverse("review_queue")).content.decode()
+    assert f'action="{assign}"' not in queue
+    # Finalising cannot happen twice.
+    response = client.post(reverse("review_finalise", kwargs=_kw(assessment)), {"reason": "Again"})
+    assert response.status_code == 400

@@ -98,7 +98,7 @@ def test_finalising_is_recorded(cast):
     review_services.outcome_share(
         assessment=assessment, by=cast.assessor, summaries=summaries, fa_deadline=deadline
     )
-    review_services.outcome_finalise(assessment=assessment, by=cast.assessor)
+    review_services.outcome_finalise(assessment=assessment, by=cast.assessor, reason="No more comments.")
     last = events("assessment.transition")[-1]
     assert (last.detail["from"], last.detail["to"]) == ("in_review", Assessment.Status.ASSESSED)
     assert last.summary == "Moved the 2026/27 self-assessment from in review to assessed"

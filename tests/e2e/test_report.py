@@ -96,7 +96,7 @@ def test_an_assessor_downloads_the_assessed_report_from_the_review_workspace(por
         summaries={str(n): f"CQC's summary of principle {n}." for n in range(1, 9)},
         fa_deadline=timezone.localdate() + datetime.timedelta(days=14),
     )
-    services.outcome_finalise(assessment=assessment, by=cast.assessor)
+    services.outcome_finalise(assessment=assessment, by=cast.assessor, reason="No more comments.")
     portal.sign_in("assessor")
     portal.goto(path("review_workspace", assessment))
 

@@ -83,7 +83,7 @@ def test_an_assessment_from_submitted_to_assessed(portal, cast):
     page.get_by_label("Rationale").fill("The minutes show a plan, not yet the practice.")
     portal.submit("Save score")
     expect(page.get_by_text("Differs by 1 level").first).to_be_visible()
-    portal.follow(page.get_by_role("link", name="Outcome: draft, factual accuracy and finalising"))
+    portal.follow(page.get_by_role("link", name="Write, share and finalise the outcome"))
     for n in range(1, 9):
         page.locator(f"#summary-{n}").fill(f"Principle {n}: engagement is well led.")
     deadline = timezone.localdate()
@@ -112,8 +112,22 @@ def test_an_assessment_from_submitted_to_assessed(portal, cast):
     portal.goto(path("review_outcome", assessment))
     page.get_by_label(re.compile(r"^Response")).fill("Corrected: three meetings.")
     portal.submit("Save response")
-    portal.submit("Finalise the outcome")
+    # Finalising is confirmed on a page of its own, which says it cannot be undone; comments
+    # are due today, so finalising now needs a reason.
+    portal.follow(page.get_by_role("button", name="Finalise the outcome"))
+    expect(page.get_by_text("You cannot undo this.")).to_be_visible()
+    portal.submit("Yes, finalise the outcome")
+    expect(page.locator("#reason-error")).to_contain_text("give your reason")
+    assessment.refresh_from_db()
+    assert assessment.status == Assessment.Status.IN_REVIEW
+    page.get_by_label("Why are you finalising before the factual-accuracy deadline?").fill(
+        "The lead confirmed they have no more comments."
+    )
+    portal.submit("Yes, finalise the outcome")
     expect(page.locator("#outcome-state")).to_contain_text("Finalised")
+    portal.goto(path("review_workspace", assessment))
+    expect(page.locator("#outcome-status")).to_contain_text("Final")
+    expect(page.locator("#review-history")).to_contain_text("The lead confirmed they have no more comments.")
 
     # The organisation's viewer sees the final outcome, never CQC's notes.
     switch(portal, "viewer_a")

@@ -747,7 +747,12 @@ REVIEW_RULES += [
     Rule(
         "review_fa_respond", "POST", REVIEW_POST, kwargs=_rv_fa_comment, data=lambda c: {"response": "Fixed"}
     ),
-    Rule("review_finalise", "POST", REVIEW_POST, kwargs=_rv_shared),
+    # Finalising is confirmed on a page of its own; comments are due today, so finalising now is
+    # early and needs a reason.
+    Rule("review_finalise", "GET", REVIEW_GET, kwargs=_rv_shared),
+    Rule("review_finalise", "GET", REVIEW_DRAFT, kwargs=_sa),
+    Rule("review_finalise", "POST", REVIEW_POST, kwargs=_rv_shared, data=lambda c: {"reason": "No comments"}),
+    Rule("review_finalise", "POST", REVIEW_REFUSED, kwargs=_rv_shared),
     Rule("review_finalise", "POST", REVIEW_REFUSED, kwargs=_rv_in_review),
     Rule("review_finalise", "POST", REVIEW_DRAFT, kwargs=_sa),
     # The organisation's view of the outcome: A's members read it once shared (404 before);

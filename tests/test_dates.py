@@ -1,0 +1,48 @@
+"""Dates and times in one GOV.UK style (engagement_portal/dates.py and its template filters)."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+
+from django.template import Context, Template
+
+from engagement_portal.dates import govuk_date, govuk_datetime, govuk_time
+
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+UTC = datetime.UTC
+
+
+def test_dates():
+    assert govuk_date(datetime.date(2026, 12, 2)) == "2 December 2026"
+    assert govuk_date(datetime.date(2027, 3, 27)) == "27 March 2027"
+    assert govuk_date("2026-03-12") == "12 March 2026"  # a snapshot's evidence date
+    assert govuk_date("Spring 2026") == "Spring 2026"  # not a date: kept as written
+    assert govuk_date(None) == "" and govuk_date("") == ""
+
+
+def test_times():
+    assert govuk_time(datetime.time(13, 15)) == "1:15pm"
+    assert govuk_time(datetime.time(10, 0)) == "10am"
+    assert govuk_time(datetime.time(9, 5)) == "9:05am"
+    assert govuk_time(datetime.time(12, 0)) == "midday"
+    assert govuk_time(datetime.time(0, 0)) == "midnight"
+    assert govuk_time(datetime.time(0, 30)) == "12:30am"
+    assert govuk_time(datetime.time(12, 30)) == "12:30pm"
+
+
+def test_date_times_are_shown_in_london_time():
+    # 23:30 UTC on 30 June is 00:30 on 1 July in London (summer time).
+    moment = datetime.datetime(2026, 6, 30, 23, 30, tzinfo=UTC)
+    assert govuk_datetime(moment) == "1 July 2026 at 12:30am"
+    assert govuk_date(moment) == "1 July 2026"
+    winter = datetime.datetime(2026, 12, 2, 13, 15, tzinfo=UTC)
+    assert govuk_datetime(winter) == "2 December 2026 at 1:15pm"
+
+
+def test_every_template_has_the_filters_without_loading_them():
+    moment = datetime.datetime(2026, 12, 2, 13, 15, tzinfo=UTC)
+    rendered = Template("{{ d|govuk_date }}; {{ d|govuk_time }}; {{ d|govuk_datetime }}").render(
+        Context({"d": moment})
+    )
+    assert rendered == "2 December 2026; 1:15pm; 2 December 2026 at 1:15pm"

@@ -187,7 +187,11 @@ def _criterion_page(
         .order_by("pk")
     )
     wording = rubric_cache.wording(access.assessment.rubric_version)
-    suggested = wording.suggested.get(criterion.principle_id, [])
+    # Each suggestion with its categories named in words ("Feedback from partners", not "FP").
+    suggested = [
+        (item.text, [wording.category_names.get(code, code) for code in item.categories])
+        for item in wording.suggested.get(criterion.principle_id, [])
+    ]
     principle = next(p for p in answers.principles if p.principle.pk == criterion.principle_id)
     return render(
         request,

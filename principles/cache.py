@@ -12,7 +12,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from principles.models import Criterion, LevelDescriptor, Principle, RubricVersion, SuggestedEvidence
+from principles.models import (
+    Criterion,
+    EvidenceCategory,
+    LevelDescriptor,
+    Principle,
+    RubricVersion,
+    SuggestedEvidence,
+)
 
 
 @dataclass
@@ -25,6 +32,8 @@ class Wording:
     # principle id -> suggested evidence, in order
     suggested: dict[int, list[SuggestedEvidence]] = field(default_factory=dict)
 
+    # evidence category code -> its name, as people read it ("Feedback from partners")
+    category_names: dict[str, str] = field(default_factory=dict)
     # criterion code -> its text
     texts: dict[str, str] = field(default_factory=dict)
     # criterion code -> [(level, text)], levels in order
@@ -32,7 +41,7 @@ class Wording:
 
 
 def _read(version_id: int) -> Wording:
-    """Four queries."""
+    """Five queries."""
     principles = list(Principle.objects.filter(version_id=version_id).order_by("number"))
     criteria = list(
         Criterion.objects.filter(principle__version_id=version_id).order_by(
@@ -49,11 +58,13 @@ def _read(version_id: int) -> Wording:
         "principle_id", "position", "pk"
     ):
         suggested[s.principle_id].append(s)
+    category_names = dict(EvidenceCategory.objects.filter(version_id=version_id).values_list("code", "name"))
     return Wording(
         principles=principles,
         criteria=criteria,
         levels=dict(levels),
         suggested=dict(suggested),
+        category_names=category_names,
         texts={c.code: c.text for c in criteria},
         descriptors={c.code: sorted(levels.get(c.pk, {}).items()) for c in criteria},
     )

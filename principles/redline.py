@@ -125,8 +125,8 @@ def compare_versions(old_data: Mapping[str, Any], new_data: Mapping[str, Any]) -
             "principle",
             str(number),
             _principle_name(new or old),
-            _principle_fields(old) if old else None,
-            _principle_fields(new) if new else None,
+            _principle_fields(old, _category_names(old_data)) if old else None,
+            _principle_fields(new, _category_names(new_data)) if new else None,
             number,
         )
         if item:
@@ -184,13 +184,21 @@ def _principle_name(principle: Mapping[str, Any]) -> str:
     return f"Principle {principle['number']}: {principle['title']}"
 
 
-def _principle_fields(principle: Mapping[str, Any]) -> dict[str, str]:
+def _category_names(data: Mapping[str, Any]) -> dict[str, str]:
+    return {c["code"]: c["name"] for c in data.get("evidence_categories", [])}
+
+
+def _principle_fields(principle: Mapping[str, Any], category_names: Mapping[str, str]) -> dict[str, str]:
+    """Suggested evidence names its categories in words ("Feedback from partners", not "FP")."""
     return {
         "Title": principle.get("title", ""),
         "Statement": principle.get("statement", ""),
         "Guidance": principle.get("guidance") or "",
         "Suggested evidence": _lines(
-            f"{', '.join(s['categories'])}: {s['text']}" for s in principle.get("suggested_evidence") or []
+            f"{s['text']} ({', '.join(category_names.get(code, code) for code in s['categories'])})"
+            if s["categories"]
+            else s["text"]
+            for s in principle.get("suggested_evidence") or []
         ),
         "Order of criteria": " ".join(c["code"] for c in principle.get("criteria", [])),
     }

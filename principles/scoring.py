@@ -351,15 +351,18 @@ def rule_in_words(rule: ScoringRule) -> list[str]:
         f"An overall rating needs {rule.principles_required} principles scored; until then it is "
         "only indicative."
     )
+    top, third = rule.bands[0].name, rule.bands[2].name
     if rule.stricter_limiters:
-        top, third = rule.bands[0].name, rule.bands[2].name
         lines.append(
-            f"Stricter limiters are on: the overall rating cannot be {top} if any principle scores 1 "
-            f"or more than 2 principles score 2, and cannot be better than {third} if principle "
-            f"{rule.decisions_principle} scores 1."
+            f"This version adds two limits of its own (they are not CQC's): the overall rating cannot "
+            f"be {top} if any principle scores 1 or more than 2 principles score 2, and cannot be "
+            f"better than {third} if principle {rule.decisions_principle} scores 1."
         )
     else:
-        lines.append("Stricter limiters are off.")
+        lines.append(
+            "The overall rating comes from the principle scores alone: one low principle score does "
+            f"not stop it being {top}. (This version does not use the optional stricter limits.)"
+        )
     return lines
 
 

@@ -87,7 +87,7 @@ def test_a_rubric_admin_changes_the_scoring_rules_thresholds_and_each_change_is_
     assert "Scoring rule saved." in text_of(response)
     assert "Outstanding: 90% or more" in text_of(response)
     assert "Requires improvement: 37.5% or more, but less than 63%" in text_of(response)
-    assert "Stricter limiters are on" in text_of(response)
+    assert "This version adds two limits of its own" in text_of(response)
 
     draft.refresh_from_db()
     rule = draft.rule()

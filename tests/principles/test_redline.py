@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -175,6 +176,15 @@ def test_principle_wording_and_suggested_evidence_changes(old, new):
     assert changes == [("insert", "that")]
 
 
+def test_suggested_evidence_names_its_categories_in_words_not_codes(old, new):
+    """Issue 13, item 7: "(Processes, Outcomes)", not "PR, OC:"."""
+    new["principles"][5]["suggested_evidence"][0]["categories"] = ["PR", "OC"]
+    [item] = compare_versions(old, new).principles
+    [field] = item.fields
+    assert field.new.splitlines()[0].endswith("(Processes, Outcomes)")
+    assert not field.new.startswith("PR")
+
+
 def test_the_version_title_scoring_rule_and_categories_are_compared(old, new):
     new["title"] = "Public engagement rubric 2027"
     new["scoring_rule"]["bands"][1]["min_percent"] = "65"
@@ -198,3 +208,15 @@ def test_the_scoring_rule_in_words():
         "A principle score needs at least 75% of the principle's criteria scored, and evidence "
         "from at least 2 evidence categories."
     ) in rule_in_words(DEFAULT_RULE)
+
+
+def test_the_stricter_limiters_read_as_sentences_a_lead_understands():
+    """Issue 13, item 7: not "Stricter limiters are off"."""
+    off = rule_in_words(DEFAULT_RULE)[-1]
+    assert off == (
+        "The overall rating comes from the principle scores alone: one low principle score does not "
+        "stop it being Outstanding. (This version does not use the optional stricter limits.)"
+    )
+    assert not any("limiters" in line for line in rule_in_words(DEFAULT_RULE))
+    on = rule_in_words(replace(DEFAULT_RULE, stricter_limiters=True))[-1]
+    assert on.startswith("This version adds two limits of its own (they are not CQC's): the overall rating")

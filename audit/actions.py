@@ -33,6 +33,17 @@ ACTIONS: dict[str, str] = {
     "evidence.upload": "Evidence uploaded",
     "evidence.download": "Evidence downloaded",
     "report.download": "Report downloaded",
+    # The engagement activities register (activities/)
+    "activity.created": "Engagement activity recorded",
+    "activity.changed": "Engagement activity changed",
+    "activity.status": "Engagement activity status changed",
+    "activity.joined": "Engagement activities joined",
+    "activity.unjoined": "Engagement activities no longer joined",
+    "activity.published": "“You said, we did” entry published",
+    "activity.withdrawn": "“You said, we did” entry withdrawn",
+    "activity.imported": "Engagement activities imported",
+    "activity.filed_as_evidence": "Engagement register filed as evidence",
+    "activity.list_changed": "List of topics or communities changed",
     # Records management: legal holds, retention, backup and restore (records/)
     "organisation.legal_hold_set": "Legal hold set",
     "organisation.legal_hold_lifted": "Legal hold lifted",

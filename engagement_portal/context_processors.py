@@ -30,6 +30,9 @@ def portal(request: HttpRequest) -> dict:
             navigation.append(
                 (reverse("evidence_library", kwargs={"code": membership.organisation.code}), "Evidence")
             )
+            navigation.append(
+                (reverse("activity_list", kwargs={"code": membership.organisation.code}), "Engagement")
+            )
             if membership.role == Membership.Role.LEAD:
                 navigation.append(
                     (

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "reviews",
     # Surveys of staff, partners and people who took part, whose results become evidence.
     "voices",
+    # A system's shared register of engagement activities, and "You said, we did".
+    "activities",
     # The append-only audit trail every app writes to (audit.services.record).
     "audit",
     # Records management: retention (apply_retention), backup and restore. No models of its own.

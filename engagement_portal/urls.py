@@ -16,6 +16,9 @@ urlpatterns = [
     path("review/", include("reviews.urls")),
     path("organisations/<str:code>/assessments/<slug:cycle>/", include("reviews.org_urls")),
     path("", include("audit.urls")),
+    path("organisations/<str:code>/activities/", include("activities.urls")),
+    path("activities/", include("activities.list_urls")),
+    path("you-said-we-did/", include("activities.public_urls")),
     path("admin/", admin.site.urls),
 ]
 

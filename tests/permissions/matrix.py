@@ -812,3 +812,135 @@ RULES += AUDIT_RULES
 
 # Namespaces whose URLs the completeness test accepts without a row each, and why.
 COVERED_ELSEWHERE = {"admin": "Django's admin checks is_staff on every view; see test_admin_urls"}
+
+# ---------------------------------------------------------------------------------------------
+# The engagement activities register (activities/). The URL names the organisation the person
+# works as: its members read its register (viewers too); its leads and contributors record,
+# change, close and join its activities (viewers 403); its leads publish and withdraw (others of
+# A 403). Everyone else, CQC staff included, gets 404: the register is the system's working
+# record, not evidence sent to CQC. The rubric admins keep the lists of topics and communities.
+# "You said, we did" is public.
+
+
+def _activity(cast, title: str = "Matrix activity", **overrides):
+    from activities.models import Activity
+    from tests.activities.helpers import make
+
+    existing = Activity.objects.filter(organisation=cast.org_a, title=title).first()
+    return existing or make(cast.org_a, cast.lead_a, title=title, **overrides)
+
+
+def _act(cast) -> dict:
+    return {"code": cast.org_a.code, "activity_id": _activity(cast).pk}
+
+
+def _closed_act(cast) -> dict:
+    from activities import services
+
+    activity = _activity(cast, "Closed matrix activity")
+    if activity.status != "closed":
+        services.activity_close(
+            activity=activity,
+            by=cast.lead_a,
+            closing=services.Closing(
+                what_changed="More evening clinics", participants_told=False, told_on=None
+            ),
+        )
+    return {"code": cast.org_a.code, "activity_id": activity.pk}
+
+
+def _published_act(cast) -> dict:
+    from activities import services
+    from activities.models import Activity
+
+    kwargs = _closed_act(cast)
+    activity = Activity.objects.get(pk=kwargs["activity_id"])
+    services.activity_publish(
+        activity=activity,
+        by=cast.lead_a,
+        words=services.PublicWords(asked="Asked", heard="Heard", changed="Did"),
+    )
+    return kwargs
+
+
+def _org_b_act_under_a(cast) -> dict:
+    from activities.models import Activity
+    from tests.activities.helpers import make
+
+    activity = Activity.objects.filter(organisation=cast.org_b).first() or make(cast.org_b, cast.lead_b)
+    return {"code": cast.org_a.code, "activity_id": activity.pk}
+
+
+def _other_act(cast) -> dict:
+    return {"other": _activity(cast, "Another matrix activity").pk}
+
+
+def _joined_act(cast) -> dict:
+    from activities import services
+
+    kwargs = _act(cast)
+    services.activity_join(
+        activity=_activity(cast), other=_activity(cast, "Another matrix activity"), by=cast.lead_a
+    )
+    return kwargs
+
+
+def _activity_form(cast) -> dict:
+    from tests.activities.helpers import form_data
+
+    return form_data()
+
+
+def _close_form(cast) -> dict:
+    return {"what_changed": "Evening clinics", "participants_told": "no"}
+
+
+def _term(cast) -> dict:
+    from activities.models import Topic
+
+    return {"kind": "topics", "term_id": Topic.objects.order_by("pk").first().pk}
+
+
+ACTIVITY_READ = signed_in(404, **ORG_A_MEMBERS)
+ACTIVITY_WRITE_GET = signed_in(404, lead_a=200, contributor_a=200, viewer_a=403)
+ACTIVITY_WRITE_POST = signed_in(404, lead_a=REDIRECT, contributor_a=REDIRECT, viewer_a=403)
+ACTIVITY_LEAD_GET = signed_in(404, lead_a=200, contributor_a=403, viewer_a=403)
+ACTIVITY_LEAD_POST = signed_in(404, lead_a=REDIRECT, contributor_a=403, viewer_a=403)
+
+ACTIVITY_RULES = [
+    Rule("activity_list", "GET", ACTIVITY_READ, kwargs=_org_a),
+    Rule("activity_new", "GET", ACTIVITY_WRITE_GET, kwargs=_org_a),
+    Rule("activity_new", "POST", ACTIVITY_WRITE_POST, kwargs=_org_a, data=_activity_form),
+    Rule("activity_detail", "GET", ACTIVITY_READ, kwargs=_act),
+    Rule("activity_detail", "GET", signed_in(404), kwargs=_org_b_act_under_a),
+    Rule("activity_edit", "GET", ACTIVITY_WRITE_GET, kwargs=_act),
+    Rule("activity_edit", "POST", ACTIVITY_WRITE_POST, kwargs=_act, data=_activity_form),
+    Rule("activity_edit", "POST", signed_in(404), kwargs=_org_b_act_under_a, data=_activity_form),
+    Rule("activity_close", "GET", ACTIVITY_WRITE_GET, kwargs=_act),
+    Rule("activity_close", "POST", ACTIVITY_WRITE_POST, kwargs=_act, data=_close_form),
+    Rule("activity_join", "POST", ACTIVITY_WRITE_POST, kwargs=_act, data=_other_act),
+    Rule("activity_unjoin", "POST", ACTIVITY_WRITE_POST, kwargs=_joined_act, data=_other_act),
+    Rule("activity_publish", "GET", ACTIVITY_LEAD_GET, kwargs=_closed_act),
+    Rule(
+        "activity_publish",
+        "POST",
+        ACTIVITY_LEAD_POST,
+        kwargs=_closed_act,
+        data=lambda c: {"asked": "What we asked", "heard": "What you said", "changed": "What we did"},
+    ),
+    Rule("activity_withdraw", "POST", ACTIVITY_LEAD_POST, kwargs=_published_act),
+    Rule("activity_terms", "GET", RUBRIC_ADMIN_GET, kwargs=lambda c: {"kind": "topics"}),
+    Rule("activity_terms", "GET", signed_in(404), kwargs=lambda c: {"kind": "nothing"}),
+    Rule(
+        "activity_terms",
+        "POST",
+        RUBRIC_ADMIN_POST,
+        kwargs=lambda c: {"kind": "communities"},
+        data=lambda c: {"name": "Armed forces veterans", "group": "other"},
+    ),
+    Rule("activity_term_retire", "POST", RUBRIC_ADMIN_POST, kwargs=_term, data=lambda c: {"retire": "yes"}),
+    Rule("you_said_we_did", "GET", public(200), kwargs=lambda c: {"code": _published_act(c)["code"]}),
+    Rule("you_said_we_did", "GET", public(404), kwargs=lambda c: {"code": "NOSUCHORG"}),
+    Rule("you_said_we_did_feed", "GET", public(200), kwargs=lambda c: {"code": _published_act(c)["code"]}),
+]
+RULES += ACTIVITY_RULES

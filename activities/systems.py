@@ -1,0 +1,31 @@
+"""Which organisations share a system with an organisation: the boundary of everything an
+organisation sees of others' activities.
+
+A system is an ICS's footprint: the ICS, its local authorities (one may sit in two systems) and
+its partners. Until organisations/ has its System model, an organisation's system is itself
+alone, so nothing is shared beyond it.
+"""
+
+from __future__ import annotations
+
+from assessments.models import Organisation
+
+
+def system_organisation_ids(organisation: Organisation) -> set[int]:
+    """The ids of every organisation in any system the organisation belongs to, its own too."""
+    return {organisation.pk}
+
+
+def system_organisations(organisation: Organisation):
+    return Organisation.objects.filter(pk__in=system_organisation_ids(organisation)).order_by("name")
+
+
+def system_places(organisation: Organisation):
+    """The local authority areas of the organisation's systems: the places its activities may name."""
+    return system_organisations(organisation).filter(type=Organisation.Type.LOCAL_AUTHORITY)
+
+
+def system_partners(organisation: Organisation):
+    """The organisations an activity of this organisation may name as partners: the others of its
+    systems."""
+    return system_organisations(organisation).exclude(pk=organisation.pk)

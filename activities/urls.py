@@ -1,0 +1,17 @@
+"""The activities register, under organisations/<code>/activities/ (engagement_portal/urls.py)."""
+
+from django.urls import path
+
+from activities import views
+
+urlpatterns = [
+    path("", views.activity_list, name="activity_list"),
+    path("new/", views.activity_new, name="activity_new"),
+    path("<int:activity_id>/", views.activity_detail, name="activity_detail"),
+    path("<int:activity_id>/edit/", views.activity_edit, name="activity_edit"),
+    path("<int:activity_id>/close/", views.activity_close, name="activity_close"),
+    path("<int:activity_id>/join/", views.activity_join, name="activity_join"),
+    path("<int:activity_id>/unjoin/", views.activity_unjoin, name="activity_unjoin"),
+    path("<int:activity_id>/publish/", views.activity_publish, name="activity_publish"),
+    path("<int:activity_id>/withdraw/", views.activity_withdraw, name="activity_withdraw"),
+]

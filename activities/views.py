@@ -1,0 +1,269 @@
+"""The activities register's pages, under /organisations/<code>/activities/ (the organisation the
+person works as), the rubric admins' lists under /activities/lists/, and the public "You said,
+we did" pages under /you-said-we-did/<code>/.
+
+Every object is fetched through activities/access.py (outside the system: 404; a partner's
+activity or a viewer's write: 403) and every write goes through activities/services.py.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from activities import access, overlaps, services
+from activities.forms import ActivityForm, CloseForm, PublishForm, TermForm
+from activities.models import Activity, Community, Publication, Topic
+from engagement_portal.lib.pagination import paginate
+
+PAGE_SIZE = 25
+
+
+def _detail_url(register: access.Register, activity: Activity) -> str:
+    return reverse("activity_detail", kwargs={"code": register.organisation.code, "activity_id": activity.pk})
+
+
+def _with_terms(activities):
+    return activities.select_related("organisation").prefetch_related("topics", "communities", "places")
+
+
+def _form_errors(form, invalid: services.ActivityInvalid) -> None:
+    for name, message in invalid.errors.items():
+        form.add_error(name if name in form.fields else None, message)
+
+
+# ---------------------------------------------------------------------------------------------
+# The organisation's register
+
+
+@require_GET
+def activity_list(request: HttpRequest, code: str) -> HttpResponse:
+    register = access.get_register(request.user, code)
+    activities = _with_terms(Activity.objects.filter(organisation=register.organisation))
+    status = request.GET.get("status", "")
+    if status in Activity.Status.values:
+        activities = activities.filter(status=status)
+    pages = paginate(request, activities.order_by("-period_start", "-pk"), PAGE_SIZE)
+    return render(
+        request,
+        "activities/list.html",
+        {
+            "register": register,
+            "organisation": register.organisation,
+            "status": status,
+            "statuses": Activity.Status.choices,
+            **pages,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def activity_new(request: HttpRequest, code: str) -> HttpResponse:
+    register = access.get_register_for_editor(request.user, code)
+    initial = {"contact_name": request.user.get_full_name(), "contact_email": request.user.email}
+    form = ActivityForm(request.POST or None, organisation=register.organisation, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = services.activity_create(
+                organisation=register.organisation, by=request.user, data=form.data_for_service()
+            )
+        except services.ActivityInvalid as invalid:
+            _form_errors(form, invalid)
+        else:
+            messages.success(request, f"“{activity.title}” has been recorded.")
+            return redirect(_detail_url(register, activity))
+    return render(
+        request,
+        "activities/form.html",
+        {"form": form, "register": register, "organisation": register.organisation, "activity": None},
+    )
+
+
+@require_GET
+def activity_detail(request: HttpRequest, code: str, activity_id: int) -> HttpResponse:
+    register, activity = access.get_activity(request.user, code, activity_id)
+    own = register.owns(activity)
+    found = overlaps.find(overlaps.Probe.of(activity), system_ids=register.system_ids())
+    joined = list(services.joined_with(activity))
+    joined_ids = {a.pk for a in joined}
+    return render(
+        request,
+        "activities/detail.html",
+        {
+            "register": register,
+            "organisation": register.organisation,
+            "activity": activity,
+            "own": own,
+            "can_edit": own and register.can_edit,
+            "is_lead": own and register.is_lead,
+            "overlaps": found,
+            "joined": joined,
+            "joined_ids": joined_ids,
+            "window": overlaps.WINDOW_DAYS,
+            "publication": Publication.objects.filter(activity=activity).first() if own else None,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def activity_edit(request: HttpRequest, code: str, activity_id: int) -> HttpResponse:
+    register, activity = access.get_activity_for_editor(request.user, code, activity_id)
+    form = ActivityForm(request.POST or None, organisation=register.organisation, activity=activity)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = services.activity_update(
+                activity=activity, by=request.user, data=form.data_for_service()
+            )
+        except services.ActivityInvalid as invalid:
+            _form_errors(form, invalid)
+        else:
+            messages.success(request, "Your changes have been saved.")
+            return redirect(_detail_url(register, activity))
+    return render(
+        request,
+        "activities/form.html",
+        {"form": form, "register": register, "organisation": register.organisation, "activity": activity},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def activity_close(request: HttpRequest, code: str, activity_id: int) -> HttpResponse:
+    register, activity = access.get_activity_for_editor(request.user, code, activity_id)
+    form = CloseForm(request.POST or None, activity=activity)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = services.activity_close(activity=activity, by=request.user, closing=form.closing())
+        except services.ActivityInvalid as invalid:
+            _form_errors(form, invalid)
+        else:
+            messages.success(request, f"“{activity.title}” has been closed.")
+            return redirect(_detail_url(register, activity))
+    return render(
+        request,
+        "activities/close.html",
+        {"form": form, "register": register, "organisation": register.organisation, "activity": activity},
+    )
+
+
+@require_POST
+def activity_join(request: HttpRequest, code: str, activity_id: int) -> HttpResponse:
+    register, activity = access.get_activity_for_editor(request.user, code, activity_id)
+    try:
+        other = access.visible_activities(register).get(pk=int(request.POST.get("other", "")))
+    except (ValueError, Activity.DoesNotExist):
+        raise Http404("No such activity") from None
+    try:
+        services.activity_join(activity=activity, other=other, by=request.user)
+    except services.ActivityInvalid as invalid:
+        messages.error(request, next(iter(invalid.errors.values())))
+    else:
+        messages.success(
+            request, f"“{activity.title}” is now joined with “{other.title}” ({other.organisation.name})."
+        )
+    return redirect(_detail_url(register, activity))
+
+
+@require_POST
+def activity_unjoin(request: HttpRequest, code: str, activity_id: int) -> HttpResponse:
+    register, activity = access.get_activity_for_editor(request.user, code, activity_id)
+    try:
+        other = access.visible_activities(register).get(pk=int(request.POST.get("other", "")))
+    except (ValueError, Activity.DoesNotExist):
+        raise Http404("No such activity") from None
+    services.activity_unjoin(activity=activity, other=other, by=request.user)
+    messages.success(request, f"“{activity.title}” is no longer joined with “{other.title}”.")
+    return redirect(_detail_url(register, activity))
+
+
+# ---------------------------------------------------------------------------------------------
+# "You said, we did": publishing (leads) and the public pages (no sign-in)
+
+
+@require_http_methods(["GET", "POST"])
+def activity_publish(request: HttpRequest, code: str, activity_id: int) -> HttpResponse:
+    register, activity = access.get_activity_for_lead(request.user, code, activity_id)
+    if activity.status != Activity.Status.CLOSED:
+        messages.error(request, "Close the activity, saying what changed, before publishing it.")
+        return redirect(_detail_url(register, activity))
+    form = PublishForm(request.POST or None, activity=activity)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_publish(activity=activity, by=request.user, words=form.words())
+        except services.ActivityInvalid as invalid:
+            _form_errors(form, invalid)
+        else:
+            messages.success(request, f"“{activity.title}” is published on your “You said, we did” page.")
+            return redirect(_detail_url(register, activity))
+    return render(
+        request,
+        "activities/publish.html",
+        {"form": form, "register": register, "organisation": register.organisation, "activity": activity},
+    )
+
+
+@require_POST
+def activity_withdraw(request: HttpRequest, code: str, activity_id: int) -> HttpResponse:
+    register, activity = access.get_activity_for_lead(request.user, code, activity_id)
+    services.activity_withdraw(activity=activity, by=request.user)
+    messages.success(request, f"“{activity.title}” has been withdrawn from your public page.")
+    return redirect(_detail_url(register, activity))
+
+
+# ---------------------------------------------------------------------------------------------
+# The controlled lists (rubric admins)
+
+LISTS = {"topics": Topic, "communities": Community}
+
+
+def _require_list_keeper(request: HttpRequest) -> None:
+    if not request.user.has_perm("assessments.edit_rubrics"):
+        raise PermissionDenied("Only rubric admins keep the lists of topics and communities")
+
+
+@require_http_methods(["GET", "POST"])
+def activity_terms(request: HttpRequest, kind: str) -> HttpResponse:
+    model = LISTS.get(kind)
+    if model is None:
+        raise Http404("No such list")
+    _require_list_keeper(request)
+    form = TermForm(request.POST or None, with_group=model is Community)
+    if request.method == "POST" and form.is_valid():
+        try:
+            term = services.term_add(
+                model=model,
+                name=form.cleaned_data["name"],
+                by=request.user,
+                group=form.cleaned_data.get("group", ""),
+            )
+        except services.ActivityInvalid as invalid:
+            _form_errors(form, invalid)
+        else:
+            messages.success(request, f"“{term.name}” has been added.")
+            return redirect("activity_terms", kind=kind)
+    return render(
+        request,
+        "activities/terms.html",
+        {
+            "form": form,
+            "kind": kind,
+            "terms": model.objects.order_by("retired", "position", "name"),
+            "model": model,
+        },
+    )
+
+
+@require_POST
+def activity_term_retire(request: HttpRequest, kind: str, term_id: int) -> HttpResponse:
+    model = LISTS.get(kind)
+    if model is None:
+        raise Http404("No such list")
+    _require_list_keeper(request)
+    term = get_object_or_404(model, pk=term_id)
+    retire = request.POST.get("retire") != "no"
+    services.term_retire(term=term, by=request.user, retired=retire)
+    messages.success(request, f"“{term.name}” has been {'retired' if retire else 'brought back'}.")
+    return redirect("activity_terms", kind=kind)

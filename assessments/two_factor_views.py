@@ -35,9 +35,18 @@ WRONG_CODE = "The code is not right. Enter the latest 6-digit code from your aut
 WRONG_RECOVERY_CODE = "That recovery code is not right, or it has been used already. Check it and try again."
 
 
+class CodeInput(forms.TextInput):
+    """Always empty: a code that was refused, or has expired in the meantime, is of no use again,
+    so the field is ready for the next one instead of holding the old one."""
+
+    def format_value(self, value) -> None:
+        return None
+
+
 class CodeForm(forms.Form):
     code = forms.CharField(
         label="Code",
+        widget=CodeInput,
         help_text="The code changes every 30 seconds.",
         error_messages={"required": "Enter the 6-digit code from your authenticator app"},
     )

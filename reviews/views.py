@@ -238,6 +238,7 @@ def _workspace_page(
     # template's loops (which looked up the organisation's code and cycle's slug every time).
     for p in ws.principles:
         p.url = _url("review_principle", assessment, number=p.number)
+        p.place = f"principle-{p.number}"
         for row in p.criteria:
             row.url = _url("review_criterion", assessment, criterion=row.code)
     return render(
@@ -257,6 +258,8 @@ def _workspace_page(
             "transitions": list(assessment.transitions.select_related("by")),
             "questions": _questions(assessment),
             "has_changes": ws.submission.number > 1,
+            # A score's confirmation is shown beside its principle, where the assessor lands.
+            "message_places": {p.place for p in ws.principles},
             **extra,
         },
         status=status,
@@ -385,8 +388,14 @@ def review_criterion(request: HttpRequest, code: str, cycle: str, criterion: str
             request, assessment, ws, principle, row, form=form,
             errors=[("score", m) for m in error.messages], status=400,
         )  # fmt: skip
-    messages.success(request, f"Score for {row.code} saved.")
-    return redirect(_url("review_workspace", assessment) + f"#principle-{principle.number}")
+    return _saved_at_principle(request, assessment, principle.number, f"Score for {row.code} saved.")
+
+
+def _saved_at_principle(request, assessment, number: int, message: str) -> HttpResponse:
+    """Back to the workspace at the principle, with the confirmation beside it, focused (the
+    page is long: a message at the top would be out of sight)."""
+    messages.success(request, message, extra_tags=f"principle-{number}")
+    return redirect(_url("review_workspace", assessment) + f"#principle-{number}-message")
 
 
 def _principle_page(request, assessment, ws, principle, *, form=None, errors=None, status=200, **extra):
@@ -448,8 +457,7 @@ def review_principle(request: HttpRequest, code: str, cycle: str, number: int) -
         return _principle_page(
             request, assessment, ws, principle, form=form, errors=[(field, error.messages[0])], status=400
         )
-    messages.success(request, f"Principle {number}'s score saved.")
-    return redirect(_url("review_workspace", assessment) + f"#principle-{number}")
+    return _saved_at_principle(request, assessment, number, f"Principle {number}'s score saved.")
 
 
 # ---------------------------------------------------------------------------------------------

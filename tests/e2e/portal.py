@@ -84,6 +84,59 @@ document.addEventListener("securitypolicyviolation", (event) => {
 });
 """
 
+# Enter in a form's field presses its first submit button (the browser's implicit submission).
+# In a form where people type or choose, with more than one button, that must never be a
+# destructive one: reported in axe's shape, like reflow.
+_DESTRUCTIVE_DEFAULT = r"""
+() => {
+  const destructive = /^(remove|delete|withdraw|retire|discard|turn off)\b/i
+  const nodes = []
+  for (const form of document.forms) {
+    const controls = [...form.elements]
+    const buttons = controls.filter((el) => el.type === "submit" || el.type === "image")
+    const fields = controls.filter(
+      (el) => ["INPUT", "SELECT", "TEXTAREA"].includes(el.tagName) &&
+        !["hidden", "submit", "image", "button", "reset"].includes(el.type)
+    )
+    if (buttons.length < 2 || fields.length === 0) continue
+    const first = buttons[0]
+    const label = (first.textContent || first.value || "").trim().replace(/\s+/g, " ")
+    if (destructive.test(label) || first.classList.contains("govuk-button--warning")) {
+      nodes.push({
+        target: "form" + (form.id ? "#" + form.id : "") + " button",
+        summary: `Enter in this form's fields would press "${label}"`,
+      })
+    }
+  }
+  if (!nodes.length) return null
+  return {
+    id: "destructive-default",
+    impact: "serious",
+    help: "A destructive button is the first submit button of a form with fields, so Enter presses it. " +
+      "Give it a form of its own, or put a hidden copy of the primary button first",
+    helpUrl: "https://html.spec.whatwg.org/multipage/form-control-infrastructure.html#implicit-submission",
+    nodes,
+  }
+}
+"""
+
+# Where focus is, and whether it is in view, as a person arriving on the page finds it.
+_FOCUS = """
+() => {
+  const el = document.activeElement
+  const rect = el.getBoundingClientRect()
+  return {
+    tag: el.tagName.toLowerCase(),
+    id: el.id,
+    classes: [...el.classList],
+    role: el.getAttribute("role"),
+    text: (el.innerText || el.value || "").trim().replace(/\\s+/g, " ").slice(0, 300),
+    in_view: rect.bottom > 0 && rect.top < window.innerHeight && rect.height > 0,
+    hash: location.hash,
+  }
+}
+"""
+
 # Two animation frames: long enough for a viewport change to reach layout and for GOV.UK
 # Frontend's media-query listeners (the service navigation's Menu button) to run.
 _SETTLE = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
@@ -127,6 +180,8 @@ class Portal:
     unchecked: list[str] = field(default_factory=list)
     csp_violations: list[str] = field(default_factory=list)
     verified: bool = False
+    # Where focus was when the last page checked had just loaded (see _FOCUS).
+    arrival: dict = field(default_factory=dict)
     _checked_through: int = 0
     _shots: int = 0
 
@@ -158,6 +213,16 @@ class Portal:
     def submit(self, button: str) -> None:
         """Press the form button with this label and check the page that comes back."""
         self.follow(self.page.get_by_role("button", name=button, exact=True))
+
+    def press(self, key: str) -> None:
+        """Press a key that loads a new page (Enter on a link or in a form), then check that page."""
+        with self.page.expect_navigation(wait_until="load"):
+            self.page.keyboard.press(key)
+        self.check_accessibility()
+
+    def focused(self) -> dict:
+        """Where focus is now (see _FOCUS)."""
+        return self.page.evaluate(_FOCUS)
 
     def sign_in(self, username: str, password: str | None = None, *, second_factor: bool = True) -> None:
         """Sign in through the real sign-in form, as a person would.
@@ -199,6 +264,10 @@ class Portal:
         (opening the menu, say); the navigation methods above already call it.
         """
         self.page.wait_for_load_state("load")
+        # Focus as the person finds it: after the browser has gone to the address's fragment,
+        # and before the checks below resize the window.
+        self.page.evaluate(_SETTLE)
+        self.arrival = self.page.evaluate(_FOCUS)
         new_loads = self.loads[self._checked_through :]
         # More than one load since the last check: the pages before the last went unchecked.
         self.unchecked.extend(new_loads[:-1])
@@ -209,6 +278,8 @@ class Portal:
             # Evaluated by the debugging protocol, so the page's CSP does not block it (a
             # <script> tag added to the page would be refused).
             self.page.evaluate(self.axe + "\n;undefined")
+        if (default := self.page.evaluate(_DESTRUCTIVE_DEFAULT)) is not None:
+            self.findings.append(Finding(url, self.width["width"], default))
         for size in (WIDE, NARROW):
             self.page.set_viewport_size(size)
             self.page.evaluate(_SETTLE)
@@ -236,8 +307,9 @@ class Portal:
             )
         if self.findings:
             problems.append(
-                f"{len(self.findings)} accessibility failure(s): axe-core's WCAG 2.2 A/AA rules, and "
-                "reflow at 320px. Fix the templates or static/scss; do not weaken the rules:\n"
+                f"{len(self.findings)} accessibility failure(s): axe-core's WCAG 2.2 A/AA rules, "
+                "reflow at 320px, and Enter pressing a destructive button. Fix the templates or "
+                "static/scss; do not weaken the rules:\n"
                 + "\n".join(finding.describe() for finding in self.findings)
             )
         if self.unchecked:

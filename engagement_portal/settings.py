@@ -374,8 +374,15 @@ FEEDBACK_EMAIL = env_str("FEEDBACK_EMAIL") or "engagement-portal-feedback@exampl
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"refusals_in_one_line": {"()": "engagement_portal.log_filters.RefusalsInOneLine"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["refusals_in_one_line"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL") or "INFO"},
-    # WeasyPrint reports each step of every PDF it lays out, page by page, at INFO.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own configuration gives the "django" logger a console handler of its own with
+        # debug on, and its records also reach the root's: every warning printed twice. Here
+        # they reach the root's handler only. (Its mail_admins handler is unused: no ADMINS.)
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # WeasyPrint reports each step of every PDF it lays out, page by page, at INFO.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }

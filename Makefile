@@ -7,13 +7,31 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test lint format frontend clamd bench clean audit-deps scan
+.PHONY: run setup check-system reset-demo test lint format frontend clamd bench clean audit-deps scan
 
 run: setup
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Everything before serving: dependencies, front-end build, database, demo data.
-setup: $(VENV)/.installed static/dist/.built
+setup: check-system $(VENV)/.installed static/dist/.built
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
+
+# WeasyPrint's system libraries and the PDF reports' font: names the apt packages missing.
+check-system:
+	@$(PYTHON) scripts/check_system.py
+
+# The demo data from nothing: deletes the SQLite database (SQLITE_PATH, or db.sqlite3) and the
+# demo's evidence files (var/evidence; a folder of your own in EVIDENCE_ROOT is left alone),
+# then migrates and seeds again. Stop `make run` first. Not for PostgreSQL (DATABASE_URL):
+# drop and create that database yourself, then `make setup`.
+reset-demo: $(VENV)/.installed static/dist/.built
+	@if [ -n "$$DATABASE_URL" ]; then \
+		echo "make reset-demo works on the SQLite database only. With DATABASE_URL set, drop and create that database, then run make setup." >&2; \
+		exit 1; \
+	fi
+	rm -f "$${SQLITE_PATH:-db.sqlite3}"
+	@if [ -z "$$EVIDENCE_ROOT" ]; then rm -rf var/evidence; fi
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
 

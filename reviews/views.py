@@ -24,6 +24,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from assessments.answers import score_label
 from assessments.models import Assessment, AssessmentCycle, Organisation, Submission
 from assessments.roles import is_assessor
 from engagement_portal.lib.pagination import paginate
@@ -236,9 +237,14 @@ def _workspace_page(
         raise Http404("No submission")
     # Each criterion's and principle's link, reversed here rather than by {% url %} in the
     # template's loops (which looked up the organisation's code and cycle's slug every time).
+    # A second assessor (anyone but the review's assessor) is led to each principle's moderation.
+    moderator = assessment.status == Assessment.Status.IN_REVIEW and review.assigned_to_id != request.user.pk
     for p in ws.principles:
         p.url = _url("review_principle", assessment, number=p.number)
         p.place = f"principle-{p.number}"
+        p.moderate_url = (
+            _url("review_moderate", assessment, number=p.number) if moderator and p.assessed else None
+        )
         for row in p.criteria:
             row.url = _url("review_criterion", assessment, criterion=row.code)
     return render(
@@ -330,7 +336,14 @@ def _criterion_page(request, assessment, ws, principle, row, *, form=None, error
             },
             "errors": errors or [],
             "score_errors": [message for field, message in errors or [] if field == "score"],
-            "levels": [("4", "4"), ("3", "3"), ("2", "2"), ("1", "1"), (NOT_EVIDENCED, "Not evidenced")],
+            # In the order, and with the names and descriptors, of the organisation's own page.
+            "levels": [
+                (str(level), score_label(level), dict(row.descriptors).get(level, ""))
+                for level in (1, 2, 3, 4)
+            ]
+            + [(NOT_EVIDENCED, "Not evidenced", "There is not enough evidence to score this criterion.")],
+            "position": ws.position(row.code),
+            "next_row": ws.after(row.code),
             "questions": [q for q in _questions(assessment) if q.criterion_code == row.code],
             **extra,
         },
@@ -388,6 +401,10 @@ def review_criterion(request: HttpRequest, code: str, cycle: str, criterion: str
             request, assessment, ws, principle, row, form=form,
             errors=[("score", m) for m in error.messages], status=400,
         )  # fmt: skip
+    following = ws.after(row.code) if request.POST.get("then") == "next" else None
+    if following is not None:
+        messages.success(request, f"Score for {row.code} saved.")
+        return redirect(_url("review_criterion", assessment, criterion=following.code))
     return _saved_at_principle(request, assessment, principle.number, f"Score for {row.code} saved.")
 
 
@@ -848,22 +865,60 @@ def review_export(request: HttpRequest, cycle: str, fmt: str) -> HttpResponse:
     return response
 
 
-@require_POST
+def _scorer_name(review: Review) -> str:
+    """Whose scores a second assessor moderates: the review's assessor (who started it, if it
+    was never assigned)."""
+    person = review.assigned_to or review.started_by
+    return _name(person) if person else "The first assessor"
+
+
+def _moderate_page(request, assessment, ws, principle, *, choice=None, reason="", errors=None, status=200):
+    review = ws.review
+    return render(
+        request,
+        "reviews/moderate.html",
+        {
+            "assessment": assessment,
+            "ws": ws,
+            "principle": principle,
+            "in_review": assessment.status == Assessment.Status.IN_REVIEW,
+            "scorer": _scorer_name(review),
+            "own_review": review.assigned_to_id is not None and review.assigned_to_id == request.user.pk,
+            "choice": choice if choice is not None else _moderation_choice(principle.moderation),
+            "reason": reason
+            if choice is not None
+            else (principle.moderation.reason if principle.moderation else ""),
+            "errors": errors or [],
+        },
+        status=status,
+    )
+
+
+def _moderation_choice(moderation) -> str:
+    if moderation is None:
+        return ""
+    return "agree" if moderation.agrees else str(moderation.moderated_score)
+
+
+@require_http_methods(["GET", "POST"])
 def review_moderate(request: HttpRequest, code: str, cycle: str, number: int) -> HttpResponse:
-    """A second assessor agrees with a principle's score or records a moderated score."""
+    """A second assessor's page for one principle: the first assessor's scores, named, and the
+    moderation (agree, or a moderated score with a reason)."""
     assessment = _assessment(request, code, cycle)
     ws = workspace.build(assessment, _review(assessment))
     principle = ws.principle(number) if ws else None
     if principle is None:
         raise Http404("No such principle")
+    if request.method == "GET":
+        return _moderate_page(request, assessment, ws, principle)
     choice = request.POST.get("moderation", "")
     reason = request.POST.get("reason", "")
-    extra = {"moderation_choice": choice, "moderation_reason": reason}
     if choice not in {"agree", "1", "2", "3", "4"}:
         message = "Choose whether you agree, or the moderated score"
-        return _principle_page(
-            request, assessment, ws, principle, errors=[("moderation", message)], status=400, **extra
-        )
+        return _moderate_page(
+            request, assessment, ws, principle, choice=choice, reason=reason,
+            errors=[("moderation", message)], status=400,
+        )  # fmt: skip
     try:
         services.moderate(
             assessment=assessment,
@@ -874,14 +929,9 @@ def review_moderate(request: HttpRequest, code: str, cycle: str, number: int) ->
             reason=reason,
         )
     except ValidationError as error:
-        return _principle_page(
-            request,
-            assessment,
-            ws,
-            principle,
-            errors=[("moderation", error.messages[0])],
-            status=400,
-            **extra,
-        )
-    messages.success(request, f"Moderation of principle {number} saved.")
-    return redirect(_url("review_principle", assessment, number=number))
+        field = "reason" if "reason" in error.messages[0] else "moderation"
+        return _moderate_page(
+            request, assessment, ws, principle, choice=choice, reason=reason,
+            errors=[(field, error.messages[0])], status=400,
+        )  # fmt: skip
+    return _saved_at_principle(request, assessment, number, f"Moderation of principle {number} saved.")

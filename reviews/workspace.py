@@ -142,6 +142,22 @@ class Workspace:
                     return p, c
         return None
 
+    @property
+    def criteria(self) -> list[CriterionRow]:
+        """Every criterion, in the order the pages list them."""
+        return [c for p in self.principles for c in p.criteria]
+
+    def position(self, code: str) -> tuple[int, int]:
+        """The criterion's place in the list, counted from 1, and how many there are."""
+        codes = [c.code for c in self.criteria]
+        return codes.index(code) + 1, len(codes)
+
+    def after(self, code: str) -> CriterionRow | None:
+        """The criterion after this one (across principles), or None after the last."""
+        rows = self.criteria
+        index = [c.code for c in rows].index(code)
+        return rows[index + 1] if index + 1 < len(rows) else None
+
     def principle(self, number: int) -> PrincipleRow | None:
         return next((p for p in self.principles if p.number == number), None)
 

@@ -73,3 +73,29 @@ def test_moderation_needs_scores_and_an_assessor(cast):
         services.moderate(
             assessment=assessment, principle_number=1, by=cast.lead_a, agrees=True, score=None, reason=""
         )
+
+
+def test_a_second_assessor_has_a_moderation_entry_naming_whose_scores_it_shows(client, cast):
+    assessment = _scored(cast)
+    cast.assessor.first_name, cast.assessor.last_name = "Laura", "Evans"
+    cast.assessor.save()
+    other = second_assessor()
+    url = reverse("review_moderate", kwargs=_kw(assessment, number=3))
+    workspace_url = reverse("review_workspace", kwargs=_kw(assessment))
+    # The review's own assessor is not offered it, and its page has no form for them.
+    client.force_login(cast.assessor)
+    assert f'href="{url}"' not in client.get(workspace_url).content.decode()
+    page = client.get(url).content.decode()
+    assert "You are this review's assessor" in page and 'name="moderation"' not in page
+    # A second assessor finds "Moderate principle 3" in the workspace.
+    client.force_login(other)
+    page = client.get(workspace_url).content.decode()
+    assert f'<a class="govuk-link" href="{url}">Moderate principle 3</a>' in page
+    page = client.get(url).content.decode()
+    assert "Moderate principle 3:" in page
+    assert "Laura Evans's scores" in page
+    assert "Assessor&#x27;s view of 3.1." in page  # the first assessor's rationale
+    assert 'name="moderation"' in page
+    assert client.post(url, {"moderation": "2", "reason": "Thin evidence"}).status_code == 302
+    page = client.get(workspace_url).content.decode()
+    assert "Moderated to 2 by Sam Second" in page

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from assessments.models import Assessment, Transition
 from reviews import services
@@ -165,7 +166,7 @@ def test_workspace_shows_the_latest_snapshot_not_live_rows(client, cast):
     code = codes(assessment)[0]
     page = client.get(reverse("review_criterion", kwargs=_kw(assessment, criterion=code))).content.decode()
     assert "Our evidence shows this." in page
-    assert "Level 4" in page and "Level 1" in page
+    assert "Level 4" in page and "Level 1" in page  # not in review yet: the descriptors, no radios
     assert "Evidence PR" in page and "Download board-minutes.txt" in page
     assert "People" in page or "Processes" in page
 
@@ -324,3 +325,60 @@ def test_cqc_notes_saved_and_never_on_organisation_pages(client, cast):
     ):
         page = client.get(reverse(name, kwargs=kwargs)).content.decode()
         assert secret not in page, name
+
+
+def test_score_radios_carry_level_names_in_the_organisations_order(client, cast):
+    assessment = in_review(helpers.submitted(cast), cast.assessor)
+    client.force_login(cast.assessor)
+    code = codes(assessment)[0]
+    page = client.get(reverse("review_criterion", kwargs=_kw(assessment, criterion=code))).content.decode()
+    labels = [
+        "1 – Significant shortfalls",
+        "2 – Some shortfalls",
+        "3 – Good standard",
+        "4 – Exceptional standard",
+        "Not evidenced</label>",
+    ]
+    form = page[page.index('name="score"') - 200 :]
+    positions = [form.index(label) for label in labels]
+    assert positions == sorted(positions)
+    # Each level's descriptor is read with its radio, as on the organisation's page.
+    descriptor = workspace(assessment).principles[0].criteria[0].descriptors[2][1]
+    assert f'id="score-3-hint" class="govuk-hint govuk-radios__hint app-text">{escape(descriptor)}' in page
+
+
+def test_save_and_go_to_the_next_criterion(client, cast):
+    assessment = in_review(helpers.submitted(cast), cast.assessor)
+    client.force_login(cast.assessor)
+    all_codes = codes(assessment)
+    # The last criterion of a principle leads to the first of the next principle.
+    ws = workspace(assessment)
+    last_of_first = ws.principles[0].criteria[-1].code
+    first_of_second = ws.principles[1].criteria[0].code
+    url = reverse("review_criterion", kwargs=_kw(assessment, criterion=last_of_first))
+    page = client.get(url).content.decode()
+    assert "Save and go to the next criterion" in page
+    assert f"Criterion {all_codes.index(last_of_first) + 1} of {len(all_codes)}" in page
+    response = client.post(url, {"score": "3", "rationale": "Seen", "version": "0", "then": "next"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "review_criterion", kwargs=_kw(assessment, criterion=first_of_second)
+    )
+    assert AssessorScore.objects.get(criterion_code=last_of_first).score == 3
+    # "Save score" goes back to the workspace, as before.
+    url = reverse("review_criterion", kwargs=_kw(assessment, criterion=first_of_second))
+    response = client.post(url, {"score": "2", "rationale": "Seen", "version": "0"})
+    assert response["Location"].startswith(reverse("review_workspace", kwargs=_kw(assessment)))
+    # The last criterion offers no next one.
+    url = reverse("review_criterion", kwargs=_kw(assessment, criterion=all_codes[-1]))
+    assert "Save and go to the next criterion" not in client.get(url).content.decode()
+    response = client.post(url, {"score": "4", "rationale": "Seen", "version": "0", "then": "next"})
+    assert response["Location"].startswith(reverse("review_workspace", kwargs=_kw(assessment)))
+
+
+def test_workspace_shows_criterion_titles(client, cast):
+    assessment = in_review(helpers.submitted(cast), cast.assessor)
+    client.force_login(cast.assessor)
+    row = workspace(assessment).principles[0].criteria[0]
+    page = client.get(reverse("review_workspace", kwargs=_kw(assessment))).content.decode()
+    assert f">{escape(row.code + ' ' + row.text)}</a>" in page

@@ -72,15 +72,21 @@ def test_an_assessment_from_submitted_to_assessed(portal, cast):
     portal.submit("Start review")
     assessment.refresh_from_db()
     for code in codes(assessment):
-        if code != "1.1":
+        if code not in {"1.1", "1.2"}:
             services.score_save(
                 assessment=assessment, criterion_code=code, by=cast.assessor, expected_version=0,
                 score=3, not_evidenced=False, rationale="Supported by the minutes.",
             )  # fmt: skip
     services.notes_save(assessment=assessment, by=cast.assessor, expected_version=0, notes=SECRET)
+    # Save and go to the next criterion: 1.1, then 1.2, without going back to the workspace.
     portal.goto(path("review_criterion", assessment, criterion="1.1"))
-    page.get_by_label("2", exact=True).check()
+    page.get_by_label("2 – Some shortfalls").check()
     page.get_by_label("Rationale").fill("The minutes show a plan, not yet the practice.")
+    portal.submit("Save and go to the next criterion")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("1.2")
+    expect(page.get_by_text("Score for 1.1 saved.")).to_be_visible()
+    page.get_by_label("3 – Good standard").check()
+    page.get_by_label("Rationale").fill("Named leads in the minutes.")
     portal.submit("Save score")
     expect(page.get_by_text("Differs by 1 level").first).to_be_visible()
     portal.follow(page.get_by_role("link", name="Write, share and finalise the outcome"))
@@ -102,10 +108,12 @@ def test_an_assessment_from_submitted_to_assessed(portal, cast):
 
     # A second assessor moderates principle 1.
     switch(portal, "assessor_two")
-    portal.goto(path("review_principle", assessment, number=1))
-    page.get_by_label(re.compile(r"^I agree with")).check()
+    portal.goto(path("review_workspace", assessment))
+    portal.follow(page.get_by_role("link", name="Moderate principle 1"))
+    expect(page.locator("#moderated-scores caption")).to_contain_text("'s scores")
+    page.get_by_label(re.compile(r"^Yes, I agree with")).check()
     portal.submit("Save moderation")
-    expect(page.locator("#moderation-state")).to_contain_text("agreed")
+    expect(page.locator("#moderation-1")).to_contain_text("Agreed by Sam Second")
 
     # The assessor responds and finalises.
     switch(portal, "assessor")

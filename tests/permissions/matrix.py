@@ -781,6 +781,9 @@ REVIEW_RULES += [
 REVIEW_RULES += [
     # Moderation is a second assessor's: the assessor the review is assigned to (who started it)
     # gets 403; another with the permission (the site admin here) moderates.
+    # The moderation page: every assessor reads it (the review's own assessor without a form).
+    Rule("review_moderate", "GET", REVIEW_GET, kwargs=lambda c: {**_rv_shared(c), "number": 1}),
+    Rule("review_moderate", "GET", REVIEW_DRAFT, kwargs=lambda c: {**_sa(c), "number": 1}),
     Rule(
         "review_moderate",
         "POST",

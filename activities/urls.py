@@ -7,6 +7,9 @@ from activities import views
 urlpatterns = [
     path("", views.activity_list, name="activity_list"),
     path("new/", views.activity_new, name="activity_new"),
+    path("system/", views.activity_system_list, name="activity_system_list"),
+    path("system/timeline/", views.activity_timeline, name="activity_timeline"),
+    path("system/export.<str:fmt>", views.activity_system_export, name="activity_system_export"),
     path("<int:activity_id>/", views.activity_detail, name="activity_detail"),
     path("<int:activity_id>/edit/", views.activity_edit, name="activity_edit"),
     path("<int:activity_id>/close/", views.activity_close, name="activity_close"),

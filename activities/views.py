@@ -13,10 +13,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from activities import access, overlaps, services
-from activities.forms import ActivityForm, CloseForm, PublishForm, TermForm
+from activities import access, exports, overlaps, services, timeline
+from activities.forms import ActivityForm, CloseForm, PublishForm, RegisterFilterForm, TermForm
 from activities.models import Activity, Community, Publication, Topic
 from engagement_portal.lib.pagination import paginate
 
@@ -177,6 +178,83 @@ def activity_unjoin(request: HttpRequest, code: str, activity_id: int) -> HttpRe
     services.activity_unjoin(activity=activity, other=other, by=request.user)
     messages.success(request, f"“{activity.title}” is no longer joined with “{other.title}”.")
     return redirect(_detail_url(register, activity))
+
+
+# ---------------------------------------------------------------------------------------------
+# The system's register: every organisation of the organisation's systems, the shared part only
+
+
+def _system_filtered(request: HttpRequest, register: access.Register):
+    form = RegisterFilterForm(request.GET, organisation=register.organisation)
+    return form, form.apply(access.visible_activities(register))
+
+
+@require_GET
+def activity_system_list(request: HttpRequest, code: str) -> HttpResponse:
+    register = access.get_register(request.user, code)
+    form, activities = _system_filtered(request, register)
+    pages = paginate(request, _with_terms(activities).order_by("-period_start", "-pk"), PAGE_SIZE)
+    return render(
+        request,
+        "activities/system_list.html",
+        {
+            "register": register,
+            "organisation": register.organisation,
+            "form": form,
+            "query": form.query_string(),
+            "filtering": bool(form.query_string()),
+            **pages,
+        },
+    )
+
+
+@require_GET
+def activity_timeline(request: HttpRequest, code: str) -> HttpResponse:
+    register = access.get_register(request.user, code)
+    form, activities = _system_filtered(request, register)
+    today = timezone.localdate()
+    first = timeline.parse_month(request.GET.get("from"), timeline.add_months(today, -2))
+    start, end = timeline.window(first)
+    activities = _with_terms(activities.filter(period_start__lte=end, period_end__gte=start)).order_by(
+        "period_start", "pk"
+    )
+    query = form.query_string()
+    return render(
+        request,
+        "activities/timeline.html",
+        {
+            "register": register,
+            "organisation": register.organisation,
+            "form": form,
+            "months": timeline.by_month(activities, first),
+            "earlier": timeline.add_months(first, -timeline.MONTHS).strftime("%Y-%m"),
+            "later": timeline.add_months(first, timeline.MONTHS).strftime("%Y-%m"),
+            "query": query,
+            "first": first,
+            "end": end,
+        },
+    )
+
+
+@require_GET
+def activity_system_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    register = access.get_register(request.user, code)
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404("No such format")
+    _, activities = _system_filtered(request, register)
+    rows = exports.system_rows(exports.ordered(activities))
+    name = f"engagement-activities-{register.organisation.code}-system"
+    if fmt == "csv":
+        response = HttpResponse(
+            exports.as_csv(exports.SYSTEM_HEADER, rows), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = HttpResponse(
+            exports.as_xlsx(exports.SYSTEM_HEADER, rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
 
 
 # ---------------------------------------------------------------------------------------------

@@ -914,6 +914,17 @@ ACTIVITY_RULES = [
     Rule("activity_list", "GET", ACTIVITY_READ, kwargs=_org_a),
     Rule("activity_new", "GET", ACTIVITY_WRITE_GET, kwargs=_org_a),
     Rule("activity_new", "POST", ACTIVITY_WRITE_POST, kwargs=_org_a, data=_activity_form),
+    Rule("activity_system_list", "GET", ACTIVITY_READ, kwargs=_org_a),
+    Rule("activity_timeline", "GET", ACTIVITY_READ, kwargs=_org_a),
+    Rule(
+        "activity_system_export", "GET", ACTIVITY_READ, kwargs=lambda c: {"code": c.org_a.code, "fmt": "csv"}
+    ),
+    Rule(
+        "activity_system_export", "GET", ACTIVITY_READ, kwargs=lambda c: {"code": c.org_a.code, "fmt": "xlsx"}
+    ),
+    Rule(
+        "activity_system_export", "GET", signed_in(404), kwargs=lambda c: {"code": c.org_a.code, "fmt": "pdf"}
+    ),
     Rule("activity_detail", "GET", ACTIVITY_READ, kwargs=_act),
     Rule("activity_detail", "GET", signed_in(404), kwargs=_org_b_act_under_a),
     Rule("activity_edit", "GET", ACTIVITY_WRITE_GET, kwargs=_act),

@@ -1,0 +1,82 @@
+"""The system's register as CSV and XLSX: the shared part of each activity only (never internal
+notes, who took part or what was heard), with spreadsheet formula injection neutralised
+(reviews.exports.neutralise: a text cell starting =, +, -, @, a tab or a carriage return is
+prefixed with a quote)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import Workbook
+
+from reviews.exports import neutralise
+
+SYSTEM_HEADER = [
+    "Lead organisation",
+    "Title",
+    "Start",
+    "End",
+    "Status",
+    "Topics",
+    "Communities",
+    "Places",
+    "Method",
+    "Level of influence",
+    "Contact name",
+    "Contact email",
+]
+
+
+def _names(related) -> str:
+    return "; ".join(sorted(term.name for term in related.all()))
+
+
+def system_rows(activities) -> list[list]:
+    rows = []
+    for a in activities:
+        rows.append(
+            [
+                a.organisation.name,
+                a.title,
+                a.period_start.isoformat(),
+                a.period_end.isoformat(),
+                a.get_status_display(),
+                _names(a.topics),
+                _names(a.communities),
+                _names(a.places),
+                a.get_method_display(),
+                a.get_influence_display(),
+                a.contact_name,
+                a.contact_email,
+            ]
+        )
+    return rows
+
+
+def as_csv(header: list[str], rows: list[list]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows([[neutralise(value) for value in row] for row in rows])
+    return buffer.getvalue()
+
+
+def as_xlsx(header: list[str], rows: list[list], *, title: str = "Activities") -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title
+    sheet.append(header)
+    for row in rows:
+        sheet.append([neutralise(value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def ordered(activities):
+    return (
+        activities.select_related("organisation")
+        .prefetch_related("topics", "communities", "places")
+        .order_by("period_start", "organisation__name", "pk")
+    )

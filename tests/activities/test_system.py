@@ -1,0 +1,98 @@
+"""The system's register: the list, the timeline and the exports, filtered; the shared part only
+(issue 17, part 2)."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from activities import timeline
+from tests.activities.helpers import community, make, topic
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(name, cast, **kwargs):
+    return reverse(name, kwargs={"code": cast.org_a.code, **kwargs})
+
+
+def test_the_system_list_filters_by_topic_community_and_status(client, cast):
+    make(cast.org_a, cast.lead_a, title="Crisis care", internal_notes="PRIVATE")
+    make(
+        cast.org_a,
+        cast.lead_a,
+        title="Maternity survey",
+        topic_ids={topic("Maternity and neonatal care").pk},
+        community_ids={community("Women and pregnant people").pk},
+        status="running",
+    )
+    client.force_login(cast.viewer_a)
+    page = client.get(_url("activity_system_list", cast)).content.decode()
+    assert "Crisis care" in page and "Maternity survey" in page and "PRIVATE" not in page
+    by_topic = client.get(_url("activity_system_list", cast), {"topic": topic().pk}).content.decode()
+    assert "Crisis care" in by_topic and "Maternity survey" not in by_topic
+    by_status = client.get(_url("activity_system_list", cast), {"status": "running"}).content.decode()
+    assert "Crisis care" not in by_status and "Maternity survey" in by_status
+    by_community = client.get(
+        _url("activity_system_list", cast), {"community": community("Women and pregnant people").pk}
+    ).content.decode()
+    assert "Crisis care" not in by_community and "Maternity survey" in by_community
+
+
+def test_another_organisations_activities_are_never_listed(client, cast):
+    make(cast.org_b, cast.lead_b, title="Brackenfield carers forum")
+    client.force_login(cast.lead_a)
+    for name, kwargs in (
+        ("activity_system_list", {}),
+        ("activity_timeline", {"": None}),
+        ("activity_system_export", {"fmt": "csv"}),
+    ):
+        kwargs = {k: v for k, v in kwargs.items() if k}
+        response = client.get(_url(name, cast, **kwargs), {"from": "2027-01"})
+        assert b"Brackenfield carers forum" not in response.content
+
+
+def test_the_exports_carry_the_shared_part_with_formulas_neutralised(client, cast):
+    make(cast.org_a, cast.lead_a, title="=HYPERLINK(1)", internal_notes="PRIVATE", what_heard="HEARD")
+    client.force_login(cast.lead_a)
+    response = client.get(_url("activity_system_export", cast, fmt="csv"))
+    assert response["Content-Disposition"].endswith('-system.csv"')
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:3] == ["Lead organisation", "Title", "Start"]
+    assert rows[1][1] == "'=HYPERLINK(1)"
+    assert rows[1][5] == "Mental health" and rows[1][6] == "Unpaid carers"
+    assert "PRIVATE" not in response.content.decode() and "HEARD" not in response.content.decode()
+    xlsx = client.get(_url("activity_system_export", cast, fmt="xlsx"))
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet.cell(row=2, column=2).value == "'=HYPERLINK(1)"
+    assert sheet.cell(row=2, column=1).value == cast.org_a.name
+
+
+def test_the_timeline_lists_an_activity_in_every_month_it_runs(client, cast):
+    make(
+        cast.org_a,
+        cast.lead_a,
+        title="Long listening exercise",
+        planned_start=datetime.date(2027, 2, 20),
+        planned_end=datetime.date(2027, 4, 2),
+    )
+    client.force_login(cast.lead_a)
+    page = client.get(_url("activity_timeline", cast), {"from": "2027-01"}).content.decode()
+    months = page.split('<h2 class="govuk-heading-m" id="month-')
+    assert "January 2027" in months[1] and "Long listening exercise" not in months[1]
+    for n in (2, 3, 4):
+        assert "Long listening exercise" in months[n]
+    assert "Long listening exercise" not in months[5]
+    assert "?from=2028-01" in page and "?from=2026-01" in page
+
+
+def test_months():
+    assert timeline.add_months(datetime.date(2026, 11, 1), 3) == datetime.date(2027, 2, 1)
+    assert timeline.parse_month("2027-13", datetime.date(2026, 5, 9)) == datetime.date(2026, 5, 1)
+    assert timeline.parse_month("junk", datetime.date(2026, 5, 9)) == datetime.date(2026, 5, 1)
+    assert timeline.parse_month("2027-03", datetime.date(2026, 5, 9)) == datetime.date(2027, 3, 1)

@@ -7,6 +7,7 @@ from activities import views
 urlpatterns = [
     path("", views.activity_list, name="activity_list"),
     path("new/", views.activity_new, name="activity_new"),
+    path("impact/", views.activity_impact, name="activity_impact"),
     path("system/", views.activity_system_list, name="activity_system_list"),
     path("system/timeline/", views.activity_timeline, name="activity_timeline"),
     path("system/export.<str:fmt>", views.activity_system_export, name="activity_system_export"),

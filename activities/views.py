@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from activities import access, exports, overlaps, services, timeline
+from activities import access, exports, impact, overlaps, services, timeline
 from activities.forms import ActivityForm, CloseForm, PublishForm, RegisterFilterForm, TermForm
 from activities.models import Activity, Community, Publication, Topic
 from engagement_portal.lib.pagination import paginate
@@ -255,6 +255,24 @@ def activity_system_export(request: HttpRequest, code: str, fmt: str) -> HttpRes
         )
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+@require_GET
+def activity_impact(request: HttpRequest, code: str) -> HttpResponse:
+    """The organisation's and its system's figures over the last 12 months."""
+    register = access.get_register(request.user, code)
+    today = timezone.localdate()
+    return render(
+        request,
+        "activities/impact.html",
+        {
+            "register": register,
+            "organisation": register.organisation,
+            "ours": impact.figures({register.organisation.pk}, today=today),
+            "system": impact.figures(register.system_ids(), today=today),
+            "system_size": len(register.system_ids()),
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -916,6 +916,7 @@ ACTIVITY_RULES = [
     Rule("activity_new", "POST", ACTIVITY_WRITE_POST, kwargs=_org_a, data=_activity_form),
     Rule("activity_system_list", "GET", ACTIVITY_READ, kwargs=_org_a),
     Rule("activity_timeline", "GET", ACTIVITY_READ, kwargs=_org_a),
+    Rule("activity_impact", "GET", ACTIVITY_READ, kwargs=_org_a),
     Rule(
         "activity_system_export", "GET", ACTIVITY_READ, kwargs=lambda c: {"code": c.org_a.code, "fmt": "csv"}
     ),

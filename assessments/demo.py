@@ -24,6 +24,7 @@ from django.core.files.storage import storages
 
 from assessments import services
 from assessments.models import Assessment, AssessmentCycle, CriterionResponse, Organisation
+from engagement_portal.lib.demo_clock import clock, moment
 from evidence.models import EvidenceFile, EvidenceItem
 from principles.services import current_version
 
@@ -118,10 +119,10 @@ def _library(place: str, healthwatch: str) -> list[DemoEvidence]:
             "You said you did not hear back after events. We now send a summary within six weeks.\n",
         ),
         DemoEvidence(
-            "Participant monitoring data 2025/26",
+            "Participant monitoring data, April 2025 to February 2026",
             K.MONITORING_DATA,
             C.PEOPLES_EXPERIENCE,
-            datetime.date(2026, 3, 31),
+            datetime.date(2026, 2, 27),
             "participant-monitoring-2025-26.csv",
             "group,share_of_participants,share_of_population\n"
             "aged 16 to 24,7,12\naged 65 and over,31,21\nBlack and minority ethnic,14,18\n"
@@ -208,6 +209,39 @@ def _stored(organisation: Organisation, by, demo: DemoEvidence) -> EvidenceFile:
     )
 
 
+# What each document shows, as a lead would note it when citing it: (where in the document, what
+# it shows), two for each document of the library, in the library's order.
+NOTES = [
+    [
+        ("Section 1", "Commits every partner to involve people while decisions can still change."),
+        ("Section 2", "Defines the five levels of involvement each engagement plan must state."),
+    ],
+    [
+        ("Item 6", "The board asks how the residents' panel changed the urgent care proposals."),
+        ("Item 7", "Healthwatch's chair challenges the board on feedback to participants."),
+    ],
+    [
+        ("Question 2", "54% of 409 respondents were told what happened as a result, up from 38%."),
+        ("Questions 3 and 4", "61% agree leaders listened; 77% say the venues and times suited them."),
+    ],
+    [
+        ("Paragraph 2", "An independent view: engagement now starts earlier on service changes."),
+        ("Paragraph 2, end", "Healthwatch finds feedback to participants still too slow in places."),
+    ],
+    [
+        ("Page 1", "Staff find the method-selection toolkit useful and ask for training for clinicians."),
+        ("Page 1, end", "Staff ask for a shared calendar so community groups are not asked twice."),
+    ],
+    [
+        ("Whole document", "Two changes made because of what people said, reported back to them."),
+        ("Second item", "Shows summaries now going back to participants within six weeks."),
+    ],
+    [
+        ("All rows", "Compared with the population, under 25s and ethnic minorities are under-represented."),
+        ("Rows 2, 4 and 5", "Older people, disabled people and carers take part in proportion or more."),
+    ],
+]
+
 # Which documents each principle's answers cite: at least two evidence categories per principle.
 CITED_BY_PRINCIPLE = {
     1: [0, 1, 4],
@@ -219,7 +253,6 @@ CITED_BY_PRINCIPLE = {
     7: [5, 4],
     8: [1, 3],
 }
-LOCATIONS = ["Section 3", "Item 6", "Question 2", "Whole document", "Paragraph 2", "Page 1", "All rows"]
 
 
 def _score(code: str, base: int) -> int | None:
@@ -231,9 +264,16 @@ def _score(code: str, base: int) -> int | None:
 
 
 def _fill(
-    assessment: Assessment, by, files: list[EvidenceFile], *, base: int, principles: set[int] | None
+    assessment: Assessment,
+    by,
+    files: list[EvidenceFile],
+    *,
+    base: int,
+    principles: set[int] | None,
+    pace: datetime.timedelta = datetime.timedelta(0),
 ) -> None:
-    """Answer (some of) the criteria through the services, citing the library's files."""
+    """Answer (some of) the criteria through the services, citing the library's files, one
+    criterion every `pace` on the demo clock."""
     place = assessment.organisation.name.split(" ")[0]
     responses = CriterionResponse.objects.filter(assessment=assessment).select_related(
         "criterion__principle", "assessment"
@@ -252,56 +292,86 @@ def _fill(
             not_evidenced=score is None,
             narrative=_narrative(code, response.criterion.text, score, place),
         )
+        clock.advance(pace)
         if score is None:
             continue
         picks = CITED_BY_PRINCIPLE[number]
         position = response.criterion.position
         for index in (picks[position % len(picks)], picks[(position + 1) % len(picks)]):
+            location, note = NOTES[index][(position + number) % 2]
             services.citation_add(
-                response=response,
-                by=by,
-                file_id=files[index].pk,
-                location=LOCATIONS[index],
-                note=f"Shows how criterion {code} works in practice.",
+                response=response, by=by, file_id=files[index].pk, location=location, note=note
             )
 
 
-def seed_assessments(organisations: dict[str, Organisation], people: dict[str, object]) -> list[str]:
-    """Create the demo cycles, libraries and assessments; return a line for each assessment."""
+def library(organisation: Organisation, lead) -> list[EvidenceFile]:
+    """The organisation's demo evidence library, each document uploaded a few days after its date."""
+    place = organisation.name.split(" ")[0]
+    files = []
+    for demo in _library(place, f"Healthwatch {place}"):
+        uploaded = demo.date + datetime.timedelta(days=4)
+        with clock.at(moment(uploaded.year, uploaded.month, uploaded.day, 11, 30)):
+            files.append(_stored(organisation, lead, demo))
+    return files
+
+
+def seed_assessment(
+    organisation: Organisation,
+    lead,
+    cycle: AssessmentCycle,
+    *,
+    base: int,
+    started: datetime.datetime,
+    answering: datetime.datetime,
+    pace: datetime.timedelta,
+    submitted: datetime.datetime | None = None,
+    principles: set[int] | None = None,
+) -> Assessment:
+    """One demo self-assessment, made once: started, answered from `answering` (a criterion every
+    `pace`), and submitted, each on its own date of the demo clock."""
+    existing = Assessment.objects.filter(organisation=organisation, cycle=cycle).first()
+    if existing is not None:
+        return existing
+    files = library(organisation, lead)
+    with clock.at(started):
+        assessment = services.assessment_start(
+            organisation=organisation, cycle=cycle, by=lead, check_dates=False
+        )
+    with clock.at(answering):
+        _fill(assessment, lead, files, base=base, principles=principles, pace=pace)
+    if submitted is not None:
+        with clock.at(submitted):
+            services.assessment_submit(
+                assessment=assessment, by=lead, declaration=True, acknowledged_warnings=True
+            )
+    assessment.refresh_from_db()
+    return assessment
+
+
+def seed_assessments(organisations: dict[str, Organisation], people: dict[str, object]) -> None:
+    """Create the demo cycles, libraries and the organisations' own assessments: Northmoor's
+    2025/26 submitted in March 2026, its 2026/27 half answered over the summer; Westvale's
+    2026/27 answered over the summer and submitted at the end of September."""
     cycles = {}
     for label, slug, opens, closes in CYCLES:
         cycles[slug], _ = AssessmentCycle.objects.get_or_create(
             slug=slug, defaults={"label": label, "opens_on": opens, "closes_on": closes}
         )
     if current_version() is None:
-        return ["No published rubric, so no demo assessments."]
-
-    plans = [
-        # (organisation code, lead, cycle slug, base level, principles answered (None = all), submit)
-        ("QZ1", "lead.northmoor", "2025-26", 2, None, True),
-        ("QZ1", "lead.northmoor", "2026-27", 3, {1, 2, 3, 4}, False),
-        ("QZ2", "lead.westvale", "2026-27", 3, None, True),
-    ]
-    libraries: dict[str, list[EvidenceFile]] = {}
-    lines = []
-    for code, lead_name, slug, base, principles, submit in plans:
-        organisation, lead, cycle = organisations[code], people[lead_name], cycles[slug]
-        if code not in libraries:
-            place = organisation.name.split(" ")[0]
-            libraries[code] = [
-                _stored(organisation, lead, demo) for demo in _library(place, f"Healthwatch {place}")
-            ]
-        existing = Assessment.objects.filter(organisation=organisation, cycle=cycle).first()
-        if existing is None:
-            assessment = services.assessment_start(
-                organisation=organisation, cycle=cycle, by=lead, check_dates=False
-            )
-            _fill(assessment, lead, libraries[code], base=base, principles=principles)
-            if submit:
-                services.assessment_submit(
-                    assessment=assessment, by=lead, declaration=True, acknowledged_warnings=True
-                )
-            existing = assessment
-        existing.refresh_from_db()
-        lines.append(f"{organisation.name}, {cycle.label}: {existing.get_status_display().lower()}")
-    return lines
+        return
+    days, hours = datetime.timedelta(days=1), datetime.timedelta(hours=1)
+    northmoor, westvale = organisations["QZ1"], organisations["QZ2"]
+    seed_assessment(
+        northmoor, people["lead.northmoor"], cycles["2025-26"], base=2,
+        started=moment(2025, 9, 15), answering=moment(2026, 3, 17, 9), pace=5 * hours,
+        submitted=moment(2026, 3, 27, 15, 20),
+    )  # fmt: skip
+    seed_assessment(
+        northmoor, people["lead.northmoor"], cycles["2026-27"], base=3, principles={1, 2, 3, 4},
+        started=moment(2026, 5, 11), answering=moment(2026, 6, 1, 9), pace=2 * days,
+    )  # fmt: skip
+    seed_assessment(
+        westvale, people["lead.westvale"], cycles["2026-27"], base=3,
+        started=moment(2026, 4, 20), answering=moment(2026, 6, 15, 9), pace=2 * days,
+        submitted=moment(2026, 9, 30, 16, 45),
+    )  # fmt: skip

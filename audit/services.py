@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import models
 from django.http import HttpRequest
+from django.utils import timezone
 
 from audit.actions import ACTIONS
 from audit.models import AuditEvent
@@ -57,7 +58,9 @@ def record(
     if actor is None and request is not None:
         user = getattr(request, "user", None)
         actor = user if user is not None and user.is_authenticated else None
-    event = AuditEvent(action=action, summary=summary[:500], detail=dict(detail or {}))
+    # The time read here, not by the field's default (bound to the function when the model was
+    # imported), so that seed_demo's clock (engagement_portal/lib/demo_clock.py) dates it too.
+    event = AuditEvent(action=action, summary=summary[:500], detail=dict(detail or {}), at=timezone.now())
     if actor is not None:
         event.actor_id = actor.pk
         event.actor_username = actor.get_username()

@@ -17,36 +17,62 @@ import hashlib
 from django.utils import timezone
 
 from assessments import demo as assessments_demo
-from assessments import services as sa_services
 from assessments.models import Assessment, AssessmentCycle
+from engagement_portal.lib.demo_clock import clock, moment
 from principles.services import current_version
 from reviews import services
 from reviews.workspace import build
 
-SUMMARY = (
-    "Engagement is well led and people's voices reach decisions in most places; the evidence is "
-    "thinner for seldom-heard groups and for showing what changed as a result."
-)
+# CQC's summary of each principle, from what the demo evidence shows: a strength, and a gap.
+FINDINGS = {
+    1: (
+        "named senior leads take engagement to the partnership board, which asks what changed",
+        "engagement leadership in the voluntary sector partners is not yet funded",
+    ),
+    2: (
+        "engagement plans state their purpose and what is open to change",
+        "participants are not always told what their views could change",
+    ),
+    3: (
+        "people's views changed the urgent care proposals, and the board recorded how",
+        "outside the largest programmes, the link from engagement to decisions is not recorded",
+    ),
+    4: (
+        "methods are chosen with a toolkit, to suit the question and the people asked",
+        "clinicians who run engagement events have not yet been trained",
+    ),
+    5: (
+        "participants are compared with the population for each engagement",
+        "young people and ethnic minority communities remain under-represented",
+    ),
+    6: (
+        "venues, times and formats suit most participants",
+        "engagement that is online only still leaves some people out",
+    ),
+    7: (
+        "'you said, we did' summaries go back to participants",
+        "feedback to participants is still slow in places",
+    ),
+    8: (
+        "the engagement network coordinates the partners' engagement every month",
+        "partners still ask the same community groups for their views more than once",
+    ),
+}
 
 
-def _submitted(organisation, lead, cycle, base: int) -> Assessment:
-    existing = Assessment.objects.filter(organisation=organisation, cycle=cycle).first()
-    if existing is not None:
-        return existing
-    place = organisation.name.split(" ")[0]
-    files = [
-        assessments_demo._stored(organisation, lead, demo)
-        for demo in assessments_demo._library(place, f"Healthwatch {place}")
-    ]
-    assessment = sa_services.assessment_start(
-        organisation=organisation, cycle=cycle, by=lead, check_dates=False
-    )
-    assessments_demo._fill(assessment, lead, files, base=base, principles=None)
-    sa_services.assessment_submit(
-        assessment=assessment, by=lead, declaration=True, acknowledged_warnings=True
-    )
-    assessment.refresh_from_db()
-    return assessment
+def _summary(number: int, score: int | None) -> str:
+    """CQC's summary of a principle, in keeping with its score."""
+    strength, gap = FINDINGS[number]
+    strength = strength[0].upper() + strength[1:]
+    if score is None:
+        return f"Not enough evidence to score this principle. {strength} in places, but {gap}."
+    if score >= 4:
+        return f"{strength}, consistently across the system; partners and residents confirm it."
+    if score == 3:
+        return f"{strength}. To improve: {gap}."
+    if score == 2:
+        return f"{strength} in the larger programmes only, and {gap}."
+    return f"Little evidence that this happens in practice: {gap}."
 
 
 def _assessor_score(code: str, self_score: int | None) -> int | None:
@@ -58,10 +84,12 @@ def _assessor_score(code: str, self_score: int | None) -> int | None:
 
 
 def _score(assessment: Assessment, assessor, principles: set[int] | None = None) -> None:
+    """Score (some of) the criteria, one every few hours of the demo clock."""
     ws = build(assessment, services.review_for(assessment))
     for p in ws.principles:
         if principles is not None and p.number not in principles:
             continue
+        strength, gap = FINDINGS[p.number]
         for c in p.criteria:
             if c.is_scored:
                 continue
@@ -74,11 +102,14 @@ def _score(assessment: Assessment, assessor, principles: set[int] | None = None)
                 score=score,
                 not_evidenced=score is None,
                 rationale=(
-                    "The cited minutes and survey results support this level."
+                    "No evidence was cited for this criterion."
+                    if score is None
+                    else f"The cited evidence supports the self-score: {strength}."
                     if score == c.self_score
-                    else "The evidence shows the plan, but not yet that it happened across the system."
+                    else f"A level below the self-score: the evidence shows the plan, but {gap}."
                 ),
             )
+            clock.advance(datetime.timedelta(hours=3))
 
 
 def _share(assessment: Assessment, assessor, deadline: datetime.date) -> None:
@@ -86,86 +117,119 @@ def _share(assessment: Assessment, assessor, deadline: datetime.date) -> None:
     services.outcome_share(
         assessment=assessment,
         by=assessor,
-        summaries={str(p.number): SUMMARY for p in ws.principles},
+        summaries={str(p.number): _summary(p.number, p.final) for p in ws.principles},
         fa_deadline=deadline,
     )
 
 
-def seed_reviews(organisations: dict, people: dict) -> list[str]:
+def _submitted(organisation, lead, cycle, **dates) -> Assessment:
+    return assessments_demo.seed_assessment(organisation, lead, cycle, **dates)
+
+
+def seed_reviews(organisations: dict, people: dict) -> None:
+    """Each step on its own date of the demo clock, months apart over the two cycles."""
     if current_version() is None:
-        return []
+        return
     cycles = {c.slug: c for c in AssessmentCycle.objects.filter(slug__in=["2025-26", "2026-27"])}
     if len(cycles) < 2:
-        return []
+        return
     assessor, second = people["assessor"], people["assessor2"]
-    today = timezone.localdate()
-    lines = []
+    days, hours = datetime.timedelta(days=1), datetime.timedelta(hours=1)
 
-    # Assessed.
+    # Assessed: reviewed in April 2026, finalised once the factual-accuracy deadline had passed.
     northmoor = Assessment.objects.filter(organisation=organisations["QZ1"], cycle=cycles["2025-26"]).first()
     if northmoor is not None and northmoor.status == Assessment.Status.SUBMITTED:
-        services.review_start(assessment=northmoor, by=assessor)
-        _score(northmoor, assessor)
-        services.moderate(
-            assessment=northmoor, principle_number=1, by=second, agrees=True, score=None, reason=""
-        )
-        _share(northmoor, assessor, today)
-        comment = services.fa_comment_add(
-            assessment=northmoor,
-            by=people["lead.northmoor"],
-            body="The outcome says the citizens' panel met twice; it met three times (minutes of 14 May).",
-            principle_number=2,
-        )
-        services.fa_respond(
-            comment=comment, by=assessor, response="Thank you: corrected in the final outcome."
-        )
-        services.outcome_finalise(
-            assessment=northmoor,
-            by=assessor,
-            reason="The lead confirmed by email that they have no further comments.",
-        )
+        with clock.at(moment(2026, 4, 7, 9, 30)):
+            services.review_start(assessment=northmoor, by=assessor)
+            _score(northmoor, assessor)
+        with clock.at(moment(2026, 4, 21, 14)):
+            services.moderate(
+                assessment=northmoor, principle_number=1, by=second, agrees=True, score=None, reason=""
+            )
+        with clock.at(moment(2026, 4, 28, 11)):
+            _share(northmoor, assessor, datetime.date(2026, 5, 19))
+        with clock.at(moment(2026, 5, 6, 16, 10)):
+            comment = services.fa_comment_add(
+                assessment=northmoor,
+                by=people["lead.northmoor"],
+                body="The outcome says the residents' panel met twice; it met three times "
+                "(minutes of 14 January).",
+                principle_number=2,
+            )
+        with clock.at(moment(2026, 5, 12, 10, 20)):
+            services.fa_respond(
+                comment=comment, by=assessor, response="Thank you: corrected in the final outcome."
+            )
+        with clock.at(moment(2026, 5, 27, 9, 45)):
+            services.outcome_finalise(assessment=northmoor, by=assessor)
 
-    # Draft outcome shared.
+    # Draft outcome shared in November, open for comments for three weeks.
     westvale = Assessment.objects.filter(organisation=organisations["QZ2"], cycle=cycles["2026-27"]).first()
     if westvale is not None and westvale.status == Assessment.Status.SUBMITTED:
-        services.review_start(assessment=westvale, by=assessor)
-        _score(westvale, assessor)
-        _share(westvale, assessor, today + datetime.timedelta(days=21))
+        with clock.at(moment(2026, 10, 13, 9)):
+            services.review_start(assessment=westvale, by=assessor)
+            _score(westvale, assessor)
+        with clock.at(moment(2026, 11, 20, 15)):
+            # Open for comments for three weeks from sharing, and at least a week from today.
+            shared = timezone.localdate()
+            deadline = max(shared + 21 * days, datetime.date.today() + 7 * days)
+            _share(westvale, assessor, deadline)
 
-    # In review, partly scored.
-    eastbrook = _submitted(organisations["E99000001"], people["lead.eastbrook"], cycles["2026-27"], 3)
+    # In review, partly scored, by the second assessor.
+    eastbrook = _submitted(
+        organisations["E99000001"], people["lead.eastbrook"], cycles["2026-27"], base=3,
+        started=moment(2026, 5, 5), answering=moment(2026, 7, 1, 9), pace=2 * days,
+        submitted=moment(2026, 10, 20, 12, 5),
+    )  # fmt: skip
     if eastbrook.status == Assessment.Status.SUBMITTED:
-        services.review_start(assessment=eastbrook, by=second)
-        _score(eastbrook, second, {1, 2, 3})
+        with clock.at(moment(2026, 11, 2, 9, 15)):
+            services.review_start(assessment=eastbrook, by=second)
+            _score(eastbrook, second, {1, 2, 3})
 
-    # Returned with questions.
-    harbourside = _submitted(organisations["E99000002"], people["lead.harbourside"], cycles["2026-27"], 2)
+    # Returned with questions in November.
+    harbourside = _submitted(
+        organisations["E99000002"], people["lead.harbourside"], cycles["2026-27"], base=2,
+        started=moment(2026, 5, 18), answering=moment(2026, 7, 20, 9), pace=2 * days,
+        submitted=moment(2026, 10, 27, 17, 30),
+    )  # fmt: skip
     if harbourside.status == Assessment.Status.SUBMITTED:
-        services.review_start(assessment=harbourside, by=assessor)
-        services.question_ask(
-            assessment=harbourside,
-            by=assessor,
-            criterion_code="1.1",
-            body="Which board papers show the engagement lead reporting to the board?",
-        )
-        services.question_ask(
-            assessment=harbourside,
-            by=assessor,
-            principle_number=3,
-            body="How did you reach people who do not use digital services?",
-        )
-        services.assessment_return_with_questions(assessment=harbourside, by=assessor)
+        with clock.at(moment(2026, 11, 9, 10)):
+            services.review_start(assessment=harbourside, by=assessor)
+            services.question_ask(
+                assessment=harbourside,
+                by=assessor,
+                criterion_code="1.1",
+                body="Which board papers show the engagement lead reporting to the board?",
+            )
+            clock.advance(26 * hours)
+            services.question_ask(
+                assessment=harbourside,
+                by=assessor,
+                principle_number=3,
+                body="How did you reach people who do not use digital services?",
+            )
+        with clock.at(moment(2026, 11, 12, 11, 30)):
+            services.assessment_return_with_questions(assessment=harbourside, by=assessor)
 
-    # Submitted, waiting.
-    _submitted(organisations["E99000001"], people["lead.eastbrook"], cycles["2025-26"], 2)
+    # Submitted in March 2026, still waiting in the queue.
+    _submitted(
+        organisations["E99000001"], people["lead.eastbrook"], cycles["2025-26"], base=2,
+        started=moment(2025, 10, 6), answering=moment(2026, 3, 17, 14), pace=5 * hours,
+        submitted=moment(2026, 3, 30, 16),
+    )  # fmt: skip
 
-    for assessment in (
-        Assessment.objects.filter(status__in=services.REVIEWABLE)
-        .select_related("organisation", "cycle")
-        .order_by("cycle__opens_on", "organisation__name")
+
+def summary_lines() -> list[str]:
+    """Every demo self-assessment and where it is now. Written once everything is seeded, so a
+    first run of seed_demo says the same as the next."""
+    if current_version() is None:
+        return ["No published rubric, so no demo self-assessments."]
+    lines = []
+    for assessment in Assessment.objects.select_related("organisation", "cycle").order_by(
+        "cycle__opens_on", "organisation__name"
     ):
         state = assessment.get_status_display().lower()
         if assessment.status == Assessment.Status.IN_REVIEW and services.shared_outcome(assessment):
             state = "in review, draft outcome shared"
-        lines.append(f"CQC review: {assessment.organisation.name}, {assessment.cycle.label}: {state}")
+        lines.append(f"{assessment.organisation.name}, {assessment.cycle.label}: {state}")
     return lines

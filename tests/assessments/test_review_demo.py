@@ -30,11 +30,11 @@ def test_seed_demo_adds_a_review_in_each_state_once(settings, capsys):
     )
     output = capsys.readouterr().out
     for line in (
-        "CQC review: Northmoor and Riverside ICS, 2025/26: assessed",
-        "CQC review: Westvale Integrated Care System, 2026/27: in review, draft outcome shared",
-        "CQC review: Eastbrook County Council, 2026/27: in review",
-        "CQC review: Harbourside City Council, 2026/27: returned with questions",
-        "CQC review: Eastbrook County Council, 2025/26: submitted",
+        "Northmoor and Riverside ICS, 2025/26: assessed",
+        "Westvale Integrated Care System, 2026/27: in review, draft outcome shared",
+        "Eastbrook County Council, 2026/27: in review",
+        "Harbourside City Council, 2026/27: returned with questions",
+        "Eastbrook County Council, 2025/26: submitted",
     ):
         assert line in output
     assert Outcome.objects.filter(final__isnull=False).count() == 1

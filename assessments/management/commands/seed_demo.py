@@ -22,7 +22,7 @@ from assessments import two_factor
 from assessments.demo import seed_assessments
 from assessments.models import Membership, Organisation
 from assessments.roles import CQC_ASSESSORS, RUBRIC_ADMINS
-from reviews.demo import seed_reviews
+from reviews.demo import seed_reviews, summary_lines
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 (printed on purpose: demo only)
 # The CQC demo people must use two-factor authentication, like real ones. Their authenticator
@@ -129,8 +129,8 @@ class Command(BaseCommand):
                     TOTPDevice.objects.create(
                         user=user, name=two_factor.AUTHENTICATOR_NAME, key=demo_totp_hex_key(), confirmed=True
                     )
-            assessments = seed_assessments(organisations, users)
-            assessments += seed_reviews(organisations, users)
+            seed_assessments(organisations, users)
+            seed_reviews(organisations, users)
 
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with any of these:"))
         self.stdout.write(f"\n  {'Username':<26}{'Password':<22}Role")
@@ -143,8 +143,8 @@ class Command(BaseCommand):
             "\n  (add it to any authenticator app as a time-based key), or print the current code with"
             "\n  DJANGO_DEBUG=1 .venv/bin/python manage.py demo_code"
         )
-        self.stdout.write("\n  Self-assessments:")
-        for line in assessments:
+        self.stdout.write("\n  Self-assessments, and where each is now:")
+        for line in summary_lines():
             self.stdout.write(f"  {line}")
         self.stdout.write("")
 

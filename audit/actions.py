@@ -44,6 +44,10 @@ ACTIONS: dict[str, str] = {
     "activity.imported": "Engagement activities imported",
     "activity.filed_as_evidence": "Engagement register filed as evidence",
     "activity.list_changed": "List of topics or communities changed",
+    # Surveys (voices/)
+    "survey.changed": "Survey changed",
+    "survey.transition": "Survey status changed",
+    "survey.filed": "Survey results filed as evidence",
     # Records management: legal holds, retention, backup and restore (records/)
     "organisation.legal_hold_set": "Legal hold set",
     "organisation.legal_hold_lifted": "Legal hold lifted",

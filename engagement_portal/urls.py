@@ -19,6 +19,7 @@ urlpatterns = [
     path("organisations/<str:code>/activities/", include("activities.urls")),
     path("activities/", include("activities.list_urls")),
     path("you-said-we-did/", include("activities.public_urls")),
+    path("", include("voices.urls")),
     path("admin/", admin.site.urls),
 ]
 

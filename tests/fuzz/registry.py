@@ -25,11 +25,16 @@ POSTER_OVERRIDES = {
     "password_change": "lead_a",
     "password_reset_confirm": "anonymous",
     "two_factor_setup": "lead_a",
+    # A survey's public answering page: anyone, signed in or not.
+    "survey_answer": "anonymous",
 }
 
 NOT_FUZZED = {
     "logout": "signing out takes no fields and writes only the session, which the snapshot ignores",
     "admin:*": "Django's own admin, for site admins only, not scoped to an organisation",
+    "survey_submit": "its only field is the signed state the answering pages built (any change to it is a "
+    "400, and every answer in it is checked again: tests/voices/test_answering.py); each post writes the "
+    "answering limit's keyed-hash row, which belongs to no organisation by design",
 }
 
 

@@ -813,6 +813,95 @@ AUDIT_RULES = [
 ]
 RULES += AUDIT_RULES
 
+# ---------------------------------------------------------------------------------------------
+# Surveys (voices/urls.py). An organisation's surveys are its members' working material: A's
+# members read them (viewers too), only A's leads start, change, open, close and replace links
+# (A's contributors and viewers get 403), and everyone else gets 404, CQC staff included (what
+# CQC sees is what the organisation files as evidence). The answering pages are public: the same
+# for everybody, signed in or not, found by the link's token alone.
+
+
+def _survey(cast, title: str, *, opened: bool):
+    from voices.models import Survey
+
+    existing = Survey.objects.filter(organisation=cast.org_a, title=title).first()
+    if existing:
+        return existing
+    from tests.voices.helpers import make_survey, open_survey
+
+    return (open_survey if opened else make_survey)(cast, title=title)
+
+
+def _survey_draft(cast) -> dict:
+    return {"code": cast.org_a.code, "survey_id": _survey(cast, "Matrix draft", opened=False).pk}
+
+
+def _survey_opened(cast) -> dict:
+    return {"code": cast.org_a.code, "survey_id": _survey(cast, "Matrix open", opened=True).pk}
+
+
+def _survey_token(cast) -> dict:
+    return {"token": _survey(cast, "Matrix open", opened=True).token}
+
+
+def _survey_edit_data(cast) -> dict:
+    from tests.voices.helpers import survey_form_data
+
+    return survey_form_data(_survey(cast, "Matrix draft", opened=False))
+
+
+def _survey_answer_data(cast) -> dict:
+    from voices import answering
+
+    survey = _survey(cast, "Matrix open", opened=True)
+    return {"state": answering.dump_state(survey, answering.new_state()), "go": "start"}
+
+
+def _survey_submit_data(cast) -> dict:
+    from tests.voices.helpers import complete_state
+
+    return {"state": complete_state(_survey(cast, "Matrix open", opened=True))}
+
+
+SURVEY_MEMBERS = signed_in(404, **ORG_A_MEMBERS)
+SURVEY_LEAD_GET = signed_in(404, lead_a=200, contributor_a=403, viewer_a=403)
+SURVEY_LEAD_POST = signed_in(404, lead_a=REDIRECT, contributor_a=403, viewer_a=403)
+
+SURVEY_RULES: list[Rule] = [
+    Rule("survey_list", "GET", SURVEY_MEMBERS, kwargs=_org_a),
+    Rule("survey_new", "GET", SURVEY_LEAD_GET, kwargs=_org_a),
+    Rule(
+        "survey_new",
+        "POST",
+        SURVEY_LEAD_POST,
+        kwargs=_org_a,
+        data=lambda c: {"audience": "staff", "cycle": _survey_cycle(c)},
+    ),
+    Rule("survey_detail", "GET", SURVEY_MEMBERS, kwargs=_survey_draft),
+    Rule("survey_detail", "GET", SURVEY_MEMBERS, kwargs=_survey_opened),
+    Rule("survey_edit", "GET", SURVEY_LEAD_GET, kwargs=_survey_draft),
+    Rule("survey_edit", "POST", SURVEY_LEAD_POST, kwargs=_survey_draft, data=_survey_edit_data),
+    Rule("survey_preview", "GET", SURVEY_MEMBERS, kwargs=_survey_draft),
+    Rule("survey_open", "POST", SURVEY_LEAD_POST, kwargs=_survey_draft),
+    Rule("survey_close", "POST", SURVEY_LEAD_POST, kwargs=_survey_opened),
+    Rule("survey_replace_link", "POST", SURVEY_LEAD_POST, kwargs=_survey_opened),
+    # The public pages: everybody alike.
+    Rule("survey_start", "GET", public(200), kwargs=_survey_token),
+    Rule("survey_start", "GET", public(404), kwargs=lambda c: {"token": "no-such-survey"}),
+    Rule("survey_answer", "POST", public(200), kwargs=_survey_token, data=_survey_answer_data),
+    Rule("survey_answer", "POST", public(404), kwargs=lambda c: {"token": "no-such-survey"}),
+    Rule("survey_submit", "POST", public(303), kwargs=_survey_token, data=_survey_submit_data),
+    Rule("survey_done", "GET", public(200), kwargs=_survey_token),
+]
+RULES += SURVEY_RULES
+
+
+def _survey_cycle(cast) -> int:
+    from tests.assessments.helpers import open_cycle
+
+    return open_cycle().pk
+
+
 # Namespaces whose URLs the completeness test accepts without a row each, and why.
 COVERED_ELSEWHERE = {"admin": "Django's admin checks is_staff on every view; see test_admin_urls"}
 

@@ -1,0 +1,184 @@
+"""An organisation's survey pages: the list, starting a survey, changing it, previewing it as a
+respondent sees it, opening, closing and replacing its link.
+
+Every survey is fetched through voices/access.py (another organisation's survey is a 404; a
+member who is not a lead gets 403 for changes) and every write goes through voices/services.py.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from principles.services import current_version
+from voices import access, answering, services
+from voices.forms import SurveyForm, SurveyStartForm, default_dates
+from voices.models import QuestionSet, Survey
+
+
+def survey_url(survey: Survey, name: str = "survey_detail") -> str:
+    return reverse(name, kwargs={"code": survey.organisation.code, "survey_id": survey.pk})
+
+
+def public_url(request: HttpRequest, survey: Survey) -> str:
+    return request.build_absolute_uri(reverse("survey_start", kwargs={"token": survey.token}))
+
+
+@require_GET
+def survey_list(request: HttpRequest, code: str) -> HttpResponse:
+    organisation, membership = access.organisation_for_member(request.user, code)
+    surveys = access.surveys_of(organisation).order_by("-created_at", "-pk")
+    return render(
+        request,
+        "voices/survey_list.html",
+        {"organisation": organisation, "surveys": surveys, "is_lead": membership.role == "lead"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def survey_new(request: HttpRequest, code: str) -> HttpResponse:
+    """Choose the audience and the cycle; the survey starts with every question of the current
+    rubric's set for that audience, and the set's introduction, ready to change."""
+    organisation = access.organisation_for_lead(request.user, code)
+    version = current_version()
+    sets = {qs.audience: qs for qs in QuestionSet.objects.filter(version=version)} if version else {}
+    form = SurveyStartForm(request.POST if request.method == "POST" else None)
+    form.fields["audience"].choices = [(a, qs.get_audience_display()) for a, qs in sets.items()]
+    if request.method == "POST" and form.is_valid():
+        question_set = sets[form.cleaned_data["audience"]]
+        opens, closes = default_dates(timezone.localdate())
+        survey = services.survey_create(
+            organisation=organisation,
+            cycle=form.cleaned_data["cycle"],
+            question_set=question_set,
+            questions=question_set.questions.all(),
+            details=services.SurveyDetails(
+                title=f"{question_set.title}: your views on how we involve people",
+                introduction=question_set.introduction,
+                easy_read_introduction="",
+                opens_on=opens,
+                closes_on=closes,
+                equality_monitoring=question_set.audience == "participants",
+            ),
+            by=request.user,
+        )
+        messages.success(request, "Survey created. Check its wording, questions and dates, then save it.")
+        return redirect(survey_url(survey, "survey_edit"))
+    return render(
+        request,
+        "voices/survey_new.html",
+        {"organisation": organisation, "form": form, "version": version},
+    )
+
+
+@require_GET
+def survey_detail(request: HttpRequest, code: str, survey_id: int) -> HttpResponse:
+    survey_access = access.get_survey_for_member(request.user, code, survey_id)
+    survey = survey_access.survey
+    questions = [sq.question for sq in survey.survey_questions.select_related("question")]
+    return render(
+        request,
+        "voices/survey_detail.html",
+        {
+            "organisation": survey.organisation,
+            "survey": survey,
+            "questions": questions,
+            "is_lead": survey_access.is_lead,
+            "public_url": public_url(request, survey),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def survey_edit(request: HttpRequest, code: str, survey_id: int) -> HttpResponse:
+    survey = access.get_survey_for_lead(request.user, code, survey_id).survey
+    if survey.status != Survey.Status.DRAFT:
+        return render(
+            request,
+            "voices/survey_refused.html",
+            {
+                "survey": survey,
+                "organisation": survey.organisation,
+                "message": "This survey has opened, so its "
+                "questions and wording cannot change: people have already been asked them.",
+            },
+            status=409,
+        )
+    questions = list(survey.question_set.questions.all())
+    form = SurveyForm(
+        request.POST if request.method == "POST" else None,
+        questions=questions,
+        initial=SurveyForm.initial_for(survey),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.survey_update(
+                survey=survey, questions=form.chosen_questions(), details=form.details(), by=request.user
+            )
+        except services.SurveyRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, "Survey saved.")
+            return redirect(survey_url(survey))
+    return render(
+        request,
+        "voices/survey_edit.html",
+        {"organisation": survey.organisation, "survey": survey, "form": form},
+    )
+
+
+@require_GET
+def survey_preview(request: HttpRequest, code: str, survey_id: int) -> HttpResponse:
+    """Every page as a respondent sees it, on one page, with nothing to send."""
+    survey = access.get_survey_for_member(request.user, code, survey_id).survey
+    steps = answering.steps_for(survey)
+    return render(
+        request,
+        "voices/survey_preview.html",
+        {
+            "organisation": survey.organisation,
+            "survey": survey,
+            "steps": [(f"Question {n} of {len(steps)}", step) for n, step in enumerate(steps, start=1)],
+            "question_count": len(steps),
+            "free_text_max": answering.FREE_TEXT_MAX,
+        },
+    )
+
+
+def _transition(request: HttpRequest, code: str, survey_id: int, action, done: str) -> HttpResponse:
+    survey = access.get_survey_for_lead(request.user, code, survey_id).survey
+    try:
+        action(survey=survey, by=request.user)
+    except services.SurveyRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, done)
+    return redirect(survey_url(survey))
+
+
+@require_POST
+def survey_open(request: HttpRequest, code: str, survey_id: int) -> HttpResponse:
+    return _transition(request, code, survey_id, services.survey_open, "The survey is open. Share its link.")
+
+
+@require_POST
+def survey_close(request: HttpRequest, code: str, survey_id: int) -> HttpResponse:
+    return _transition(
+        request, code, survey_id, services.survey_close, "The survey is closed. Its link no longer works."
+    )
+
+
+@require_POST
+def survey_replace_link(request: HttpRequest, code: str, survey_id: int) -> HttpResponse:
+    return _transition(
+        request,
+        code,
+        survey_id,
+        services.survey_replace_link,
+        "The survey has a new link. The old one no longer works.",
+    )

@@ -33,7 +33,9 @@ def portal(request: HttpRequest) -> dict:
             navigation.append(
                 (reverse("activity_list", kwargs={"code": membership.organisation.code}), "Engagement")
             )
-            navigation.append((reverse("survey_list", kwargs={"code": membership.organisation.code}), "Surveys"))
+            navigation.append(
+                (reverse("survey_list", kwargs={"code": membership.organisation.code}), "Surveys")
+            )
             if membership.role == Membership.Role.LEAD:
                 navigation.append(
                     (

@@ -341,13 +341,13 @@ def _conflict(request, access, answers, answer, current, score, not_evidenced) -
     return _criterion_page(request, access, answers, answer, form, conflict=conflict, status=409)
 
 
-def _library(organisation, query: str) -> tuple[list[EvidenceItem], int]:
-    """The organisation's items that have a clean revision to cite, newest first, each with
-    that revision (the latest clean one) annotated. Two queries, whatever the library's size."""
+def _citable_items(organisation):
+    """The organisation's items that have a clean revision to cite, each with that revision (the
+    latest clean one) annotated."""
     latest = EvidenceFile.objects.filter(
         item=OuterRef("pk"), scan_status=EvidenceFile.ScanStatus.CLEAN
     ).order_by("-revision")
-    items = (
+    return (
         EvidenceItem.objects.filter(organisation=organisation, deleted_at__isnull=True)
         .filter(Exists(latest))
         .annotate(
@@ -356,8 +356,31 @@ def _library(organisation, query: str) -> tuple[list[EvidenceItem], int]:
             file_name=Subquery(latest.values("original_name")[:1]),
             file_uploaded_at=Subquery(latest.values("uploaded_at")[:1]),
         )
-        .order_by("-evidence_date", "-created_at", "-pk")
     )
+
+
+def _chosen(organisation, file_id: str) -> tuple[EvidenceItem | None, EvidenceFile | None]:
+    """The document the page was opened with (`?file=`: just uploaded, or chosen on its item
+    page): its citable item, or, when it has no revision that passed the virus scan yet, the
+    file, so the page can say why it is not offered. Another organisation's file is ignored."""
+    if not file_id.isdigit():
+        return None, None
+    file = (
+        EvidenceFile.objects.filter(
+            pk=int(file_id), item__organisation=organisation, item__deleted_at__isnull=True
+        )
+        .select_related("item")
+        .first()
+    )
+    if file is None:
+        return None, None
+    item = _citable_items(organisation).filter(pk=file.item_id).first()
+    return (item, None) if item is not None else (None, file)
+
+
+def _library(organisation, query: str) -> tuple[list[EvidenceItem], int]:
+    """The organisation's citable items, newest first. Two queries, whatever the library's size."""
+    items = _citable_items(organisation).order_by("-evidence_date", "-created_at", "-pk")
     if query:
         items = items.filter(title__icontains=query)
     return list(items[:LIBRARY_PAGE_SIZE]), items.count()
@@ -385,7 +408,14 @@ def citation_add(request: HttpRequest, code: str, cycle: str, criterion: str) ->
     answer = _find(answers, criterion)
     query = request.GET.get("q", "").strip()[:200]
     library, total = _library(assessment.organisation, query)
-    form = CitationForm(request.POST if request.method == "POST" else None, choices=_library_choices(library))
+    chosen, waiting = _chosen(assessment.organisation, request.GET.get("file", ""))
+    if chosen is not None:
+        library = [chosen, *(item for item in library if item.pk != chosen.pk)]
+    form = CitationForm(
+        request.POST if request.method == "POST" else None,
+        choices=_library_choices(library),
+        initial={"file": str(chosen.file_id)} if chosen is not None else None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.citation_add(
@@ -419,6 +449,8 @@ def citation_add(request: HttpRequest, code: str, cycle: str, criterion: str) ->
             "criterion": answer.criterion,
             "form": form,
             "query": query,
+            "chosen": chosen,
+            "waiting": waiting,
             "shown": len(library),
             "total": total,
             "page_size": LIBRARY_PAGE_SIZE,

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
-from assessments import forms, report_views, two_factor_views, views
+from assessments import evidence_citing, forms, report_views, two_factor_views, views
 from assessments import self_assessment_views as sa
 
 # Django's form views treat PUT as POST; nothing here needs more than GET and POST.
@@ -44,6 +44,11 @@ urlpatterns = [
         "<int:citation_id>/remove/",
         sa.citation_remove,
         name="citation_remove",
+    ),
+    path(
+        "organisations/<str:code>/assessments/<slug:cycle>/evidence/<int:item_id>/cite/",
+        evidence_citing.evidence_cite_criterion,
+        name="evidence_cite_criterion",
     ),
     path(
         "organisations/<str:code>/assessments/<slug:cycle>/check/",

@@ -353,6 +353,9 @@ SURVEY_ADDRESS_LIMIT = env_int("SURVEY_ADDRESS_LIMIT", default=60)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
+# File inputs drawn as GOV.UK's file upload component (the pack only converts Django's
+# ClearableFileInput; evidence uploads use FileInput and a multiple-file FileInput).
+CRISPY_CLASS_CONVERTERS = {"fileinput": "govuk-file-upload", "multiplefileinput": "govuk-file-upload"}
 # The template pack's markup matches this GOV.UK Frontend release (package.json pins it).
 CRISPY_GDS_FRONTEND_VERSION = "5.8.0"
 

@@ -148,11 +148,11 @@ class UploadForm(ItemDetailsForm):
     evidence.services.evidence_upload)."""
 
     files = FilesField(
-        label="Files",
+        label="Files to upload",
         error_messages={"required": "Choose at least one file to upload"},
     )
 
-    field_order = ["title", "description", "kind", "category", "evidence_date", "files"]
+    field_order = ["files", "title", "description", "kind", "category", "evidence_date"]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -162,13 +162,21 @@ class UploadForm(ItemDetailsForm):
             "this title, if you give one)."
         )
         self.fields["files"].help_text = (
-            f"{ALLOWED_TYPES} files. Each file must be smaller than "
-            f"{file_size(settings.EVIDENCE_MAX_FILE_BYTES)}. You can choose up to "
-            f"{settings.EVIDENCE_MAX_FILES_PER_UPLOAD} files at a time."
+            f"Up to {settings.EVIDENCE_MAX_FILES_PER_UPLOAD} files at a time, each smaller than "
+            f"{file_size(settings.EVIDENCE_MAX_FILE_BYTES)}: {ALLOWED_TYPES}."
         )
         self.helper = FormHelper()
         self.helper.attrs = {"enctype": "multipart/form-data", "novalidate": ""}
-        self.helper.layout = Layout(*self.details_layout(), Field("files"), submit_button("Upload"))
+        self.helper.layout = Layout(Field("files"), *self.details_layout(), submit_button("Upload"))
+
+    def add_error(self, field, error) -> None:
+        super().add_error(field, error)
+        # The GOV.UK pack marks a FileInput's errors, not those of this multiple-file input.
+        if "files" in self.errors:
+            widget = self.fields["files"].widget
+            classes = widget.attrs.get("class", "").split()
+            if "govuk-file-upload--error" not in classes:
+                widget.attrs["class"] = " ".join([*classes, "govuk-file-upload--error"])
 
     def clean(self) -> dict:
         data = super().clean()
@@ -224,7 +232,7 @@ class RevisionForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = (
-            f"{ALLOWED_TYPES} files, smaller than {file_size(settings.EVIDENCE_MAX_FILE_BYTES)}. "
+            f"Smaller than {file_size(settings.EVIDENCE_MAX_FILE_BYTES)}: {ALLOWED_TYPES}. "
             "Earlier revisions are kept, and anything that cited them still shows them."
         )
         self.helper = FormHelper()

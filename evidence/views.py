@@ -7,16 +7,19 @@ a read-only person's write is a 403) and every write goes through evidence/servi
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from engagement_portal.lib.pagination import paginate
-from evidence import access, search, services
+from evidence import access, citing, search, services
 from evidence.forms import SORTS, ItemEditForm, LibraryFilterForm, RevisionForm, UploadForm
 from evidence.models import Citation, EvidenceItem
 from evidence.uploads import EvidenceUploadHandler
@@ -111,9 +114,33 @@ def evidence_upload(request: HttpRequest, code: str) -> HttpResponse:
     return _evidence_upload(request, library)
 
 
+def _return_to(request: HttpRequest, organisation) -> str:
+    """Where to go after the upload, when the upload page was opened from another page of the
+    organisation's (citing evidence: "Upload a new document"), or "". Only a path on this site
+    under the organisation's own pages, so the parameter cannot send anyone elsewhere."""
+    value = request.GET.get("return_to", "")
+    if not value or not url_has_allowed_host_and_scheme(value, allowed_hosts=None):
+        return ""
+    path = urlsplit(value).path
+    ours = f"/organisations/{organisation.code}/"
+    if not path.startswith(ours) or path.startswith(f"{ours}evidence/"):
+        return ""
+    try:
+        resolve(path)
+    except Resolver404:
+        return ""
+    return path
+
+
+def _with_file(url: str, file) -> str:
+    """The page to return to, with the uploaded (or already held) file chosen."""
+    return f"{url}?{urlencode({'file': file.pk})}"
+
+
 @csrf_protect
 def _evidence_upload(request: HttpRequest, library: access.Library) -> HttpResponse:
     organisation = library.organisation
+    return_to = _return_to(request, organisation)
     form = UploadForm(request.POST or None, request.FILES or None)
     outcomes: list[services.UploadOutcome] = []
     if request.method == "POST" and form.is_valid():
@@ -127,6 +154,14 @@ def _evidence_upload(request: HttpRequest, library: access.Library) -> HttpRespo
         for outcome in outcomes:
             if outcome.problem:
                 form.add_error("files", f"{outcome.name}: {outcome.problem}")
+        held = [outcome.existing for outcome in outcomes if outcome.existing]
+        if return_to and not form.errors and (stored or held):
+            # Back to citing evidence, with the new document (or the copy already held) chosen.
+            if stored:
+                messages.success(request, f"“{stored[0].item.title}” has been uploaded.")
+            else:
+                messages.success(request, f"You already have this file, as “{held[0].item.title}”.")
+            return redirect(_with_file(return_to, (stored or held)[0]))
         if len(stored) == len(outcomes):
             if len(stored) == 1:
                 messages.success(request, f"“{stored[0].item.title}” has been uploaded.")
@@ -140,6 +175,7 @@ def _evidence_upload(request: HttpRequest, library: access.Library) -> HttpRespo
             "form": form,
             "library": library,
             "organisation": organisation,
+            "return_to": return_to,
             "stored": [outcome for outcome in outcomes if outcome.stored],
             "held": [outcome for outcome in outcomes if outcome.existing],
             "files_not_uploaded": request.method == "POST" and not outcomes and bool(request.FILES),
@@ -202,6 +238,7 @@ def evidence_item(request: HttpRequest, code: str, item_id: int) -> HttpResponse
             "files": files,
             "citations": citations,
             "deletion_refusal": services.deletion_refusal(item) if library.can_edit else "",
+            "cite_offers": citing.offers_for(library.organisation, item) if library.can_edit else [],
         },
     )
 

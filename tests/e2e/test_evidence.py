@@ -138,3 +138,71 @@ def test_a_contributor_adds_a_revision(portal, cast):
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Revision 2 of “Engagement strategy”")
     expect(page.locator(".govuk-summary-card__title")).to_have_text(["Revision 2 (latest)", "Revision 1"])
     expect(main(portal)).to_contain_text("strategy-2026.docx")
+
+
+def test_citing_from_an_item_and_uploading_from_the_citation_page(portal, cast):
+    """Issue 13, items 6 and 21, with axe on every page: an item cited in the self-assessment
+    through "Cite this in the 2026/27 self-assessment"; a new document uploaded from the
+    citation page and back there, chosen; and the conflict page of "Change details"."""
+    from tests.assessments.helpers import start
+
+    assessment = start(cast)
+    statement = stored_file(
+        cast.org_a, cast.lead_a, title="Healthwatch statement on engagement", content=b"%PDF- statement"
+    )
+    portal.sign_in("contributor_a")
+    page = portal.page
+    portal.goto(f"/organisations/QA1/evidence/{statement.item_id}/")
+    portal.follow(page.get_by_role("button", name="Cite this in the 2026/27 self-assessment"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cite this in the 2026/27 self-assessment")
+    portal.submit("Continue")
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Choose the criterion this evidence supports"
+    )
+    page.get_by_label("Which criterion does it support?").select_option("1.2")
+    portal.submit("Continue")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cite evidence from your library")
+    expect(page.get_by_label("Healthwatch statement on engagement")).to_be_checked()
+
+    # Not in the library yet: upload it from here, and come back with it chosen.
+    portal.follow(page.get_by_role("link", name="Upload a new document"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Upload evidence")
+    expect(main(portal)).to_contain_text("you will go back to citing evidence")
+    page.get_by_label("Files to upload").set_input_files(
+        {"name": "panel-notes.pdf", "mimeType": "application/pdf", "buffer": crafted.pdf()}
+    )
+    page.get_by_label("Title").fill("Citizens' panel notes, March 2026")
+    page.get_by_label("Kind of evidence").select_option("interview_notes")
+    page.get_by_label("People's experience", exact=True).check()
+    portal.submit("Upload")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cite evidence from your library")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("has been uploaded")
+    expect(page.get_by_label("Citizens' panel notes, March 2026")).to_be_checked()
+    # Had its virus scan not finished yet, the page says so, and offers it once it has.
+    uploaded = EvidenceFile.objects.filter(original_name="panel-notes.pdf")
+    uploaded.update(scan_status="pending")
+    portal.goto(page.url.removeprefix(portal.base_url))
+    expect(main(portal)).to_contain_text("cannot be cited until its virus scan has passed")
+    expect(page.get_by_label("Citizens' panel notes, March 2026")).to_have_count(0)
+    uploaded.update(scan_status="clean")
+    portal.follow(page.get_by_role("link", name="Refresh this page"))
+    expect(page.get_by_label("Citizens' panel notes, March 2026")).to_be_checked()
+    page.get_by_label("Where in the document").fill("Page 2")
+    page.get_by_label("What it shows").fill("The panel asked for named leads.")
+    portal.submit("Cite this evidence")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("1.2")
+    assert (
+        assessment.responses.get(criterion__code="1.2").citations.get().file.original_name
+        == "panel-notes.pdf"
+    )
+
+    # Two people changing an item's details: the second sees both versions.
+    portal.goto(f"/organisations/QA1/evidence/{statement.item_id}/edit/")
+    EvidenceItem.objects.filter(pk=statement.item_id).update(
+        title="Healthwatch Alderley statement", version=2, updated_by=cast.lead_a
+    )
+    page.get_by_label("Description (optional)").fill("Their view of our engagement.")
+    portal.submit("Save changes")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Your changes were not saved")
+    expect(page.locator("#their-title")).to_have_text("Healthwatch Alderley statement")
+    expect(page.get_by_label("Description (optional)")).to_have_value("Their view of our engagement.")

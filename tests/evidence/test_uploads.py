@@ -461,3 +461,22 @@ def test_a_file_name_with_nothing_left_after_cleaning_is_refused_plainly(contrib
     assert "Choose at least one file to upload" in error_summary(response)
     assert_details_kept(response)
     assert not EvidenceFile.objects.exists()
+
+
+def test_the_upload_pages_use_the_govuk_file_upload_component_with_limits_in_plain_figures(contributor, cast):
+    """Issue 13, item 6: GOV.UK's file upload, first on the page, and "50 MB", not "50.0 MB"."""
+    html = page(contributor.get(upload_url(cast)))
+    file_input = re.search(r'<input type="file" name="files"[^>]*>', html).group(0)
+    assert 'class="govuk-file-upload"' in file_input and "multiple" in file_input
+    assert html.index('id="id_files"') < html.index('id="id_title"')
+    assert "Up to 10 files at a time, each smaller than 50\xa0MB" in html
+    assert "50.0" not in html
+
+    refused = page(post(contributor, cast, f("minutes.exe", crafted.EXE)))
+    file_input = re.search(r'<input type="file" name="files"[^>]*>', refused).group(0)
+    assert 'class="govuk-file-upload govuk-file-upload--error"' in file_input
+
+    item = stored_file(cast.org_a, cast.lead_a).item
+    revision = page(contributor.get(revision_url(cast, item)))
+    assert re.search(r'<input type="file" name="file"[^>]*class="govuk-file-upload"', revision)
+    assert "Smaller than 50\xa0MB" in revision

@@ -502,6 +502,14 @@ def _sa_cite(cast) -> dict:
     return {"file": _sa_file(cast).pk, "location": "Page 2", "note": "Names the leads."}
 
 
+def _sa_library_item(cast) -> dict:
+    return {**_sa(cast), "item_id": _sa_file(cast).item_id}
+
+
+def _sa_criterion_choice(cast) -> dict:
+    return {"criterion": "1.1"}
+
+
 SA_MEMBERS = signed_in(404, **ORG_A_MEMBERS)
 SA_EDITORS_GET = signed_in(404, lead_a=200, contributor_a=200, viewer_a=403)
 SA_EDITORS_POST = signed_in(404, lead_a=REDIRECT, contributor_a=REDIRECT, viewer_a=403)
@@ -516,6 +524,10 @@ SELF_ASSESSMENT_RULES: list[Rule] = [
     Rule("assessment_criterion", "POST", SA_EDITORS_POST, kwargs=_sa_criterion, data=_sa_answer),
     Rule("citation_add", "GET", SA_EDITORS_GET, kwargs=_sa_criterion),
     Rule("citation_add", "POST", SA_EDITORS_POST, kwargs=_sa_criterion, data=_sa_cite),
+    Rule("evidence_cite_criterion", "GET", SA_EDITORS_GET, kwargs=_sa_library_item),
+    Rule(
+        "evidence_cite_criterion", "POST", SA_EDITORS_POST, kwargs=_sa_library_item, data=_sa_criterion_choice
+    ),
     Rule("citation_remove", "GET", SA_EDITORS_GET, kwargs=_sa_citation),
     Rule("citation_remove", "POST", SA_EDITORS_POST, kwargs=_sa_citation),
     Rule("assessment_check", "GET", SA_MEMBERS, kwargs=_sa),

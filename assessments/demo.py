@@ -24,7 +24,7 @@ from django.core.files.storage import storages
 
 from assessments import services
 from assessments.models import Assessment, AssessmentCycle, CriterionResponse, Organisation
-from engagement_portal.lib.demo_clock import clock, moment
+from engagement_portal.lib.demo_clock import clock, moment, office_hours
 from evidence.models import EvidenceFile, EvidenceItem
 from principles.services import current_version
 
@@ -310,7 +310,7 @@ def library(organisation: Organisation, lead) -> list[EvidenceFile]:
     files = []
     for demo in _library(place, f"Healthwatch {place}"):
         uploaded = demo.date + datetime.timedelta(days=4)
-        with clock.at(moment(uploaded.year, uploaded.month, uploaded.day, 11, 30)):
+        with clock.at(office_hours(moment(uploaded.year, uploaded.month, uploaded.day, 11, 30))):
             files.append(_stored(organisation, lead, demo))
     return files
 
@@ -359,11 +359,11 @@ def seed_assessments(organisations: dict[str, Organisation], people: dict[str, o
         )
     if current_version() is None:
         return
-    days, hours = datetime.timedelta(days=1), datetime.timedelta(hours=1)
+    days, minutes = datetime.timedelta(days=1), datetime.timedelta(minutes=1)
     northmoor, westvale = organisations["QZ1"], organisations["QZ2"]
     seed_assessment(
         northmoor, people["lead.northmoor"], cycles["2025-26"], base=2,
-        started=moment(2025, 9, 15), answering=moment(2026, 3, 17, 9), pace=5 * hours,
+        started=moment(2025, 9, 15), answering=moment(2026, 3, 17, 9), pace=90 * minutes,
         submitted=moment(2026, 3, 27, 15, 20),
     )  # fmt: skip
     seed_assessment(

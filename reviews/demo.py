@@ -84,7 +84,7 @@ def _assessor_score(code: str, self_score: int | None) -> int | None:
 
 
 def _score(assessment: Assessment, assessor, principles: set[int] | None = None) -> None:
-    """Score (some of) the criteria, one every few hours of the demo clock."""
+    """Score (some of) the criteria, one an hour on the demo clock."""
     ws = build(assessment, services.review_for(assessment))
     for p in ws.principles:
         if principles is not None and p.number not in principles:
@@ -109,7 +109,7 @@ def _score(assessment: Assessment, assessor, principles: set[int] | None = None)
                     else f"A level below the self-score: the evidence shows the plan, but {gap}."
                 ),
             )
-            clock.advance(datetime.timedelta(hours=3))
+            clock.advance(datetime.timedelta(hours=1))
 
 
 def _share(assessment: Assessment, assessor, deadline: datetime.date) -> None:
@@ -135,6 +135,7 @@ def seed_reviews(organisations: dict, people: dict) -> None:
         return
     assessor, second = people["assessor"], people["assessor2"]
     days, hours = datetime.timedelta(days=1), datetime.timedelta(hours=1)
+    minutes = datetime.timedelta(minutes=1)
 
     # Assessed: reviewed in April 2026, finalised once the factual-accuracy deadline had passed.
     northmoor = Assessment.objects.filter(organisation=organisations["QZ1"], cycle=cycles["2025-26"]).first()
@@ -214,7 +215,7 @@ def seed_reviews(organisations: dict, people: dict) -> None:
     # Submitted in March 2026, still waiting in the queue.
     _submitted(
         organisations["E99000001"], people["lead.eastbrook"], cycles["2025-26"], base=2,
-        started=moment(2025, 10, 6), answering=moment(2026, 3, 17, 14), pace=5 * hours,
+        started=moment(2025, 10, 6), answering=moment(2026, 3, 17, 14), pace=90 * minutes,
         submitted=moment(2026, 3, 30, 16),
     )  # fmt: skip
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from assessments.models import Assessment, CriterionResponse, Submission, Transition
 from audit.models import AuditEvent
 from evidence.models import Citation, EvidenceFile
-from reviews.models import Outcome
+from reviews.models import Outcome, ReviewEvent
 from reviews.workspace import build
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +66,13 @@ def test_dates_are_spread_over_the_cycles_and_all_in_the_past(seeded):
         )
         assert moments == sorted(moments)
         assert len({timezone.localdate(m) for m in moments}) == len(moments)
+    # In office hours, on working days.
+    for at in [
+        *Transition.objects.values_list("at", flat=True),
+        *ReviewEvent.objects.values_list("at", flat=True),
+    ]:
+        local = timezone.localtime(at)
+        assert local.weekday() < 5 and datetime.time(9) <= local.time() <= datetime.time(17, 31), local
     uploads = {timezone.localdate(f.uploaded_at) for f in EvidenceFile.objects.all()}
     assert len(uploads) >= 7
     final = Outcome.objects.get(final__isnull=False)

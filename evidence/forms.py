@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 
+from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
@@ -77,6 +78,18 @@ def clean_date_parts(field: DateInputField) -> None:
         part.validators[0].message = "Enter the date as numbers, for example 12 3 2026"
 
 
+def category_choices() -> list[Choice]:
+    """The evidence categories, each with what it covers from the published rubric ("Healthwatch,
+    VCSE, other statutory bodies, OSC"), so a newcomer can tell them apart."""
+    version = current_version()
+    described = (
+        dict(version.evidence_categories.values_list("code", "description")) if version is not None else {}
+    )
+    return [
+        Choice(code, label, hint=described.get(code) or None) for code, label in EvidenceItem.Category.choices
+    ]
+
+
 class ItemDetailsForm(forms.Form):
     """What people type about an item: shared by the upload form and the edit form."""
 
@@ -114,6 +127,7 @@ class ItemDetailsForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["category"].choices = category_choices()
         self.fields["evidence_date"] = evidence_date_field(
             "Date of the evidence (optional)",
             "The date of the meeting, report or survey, not today’s date. For example, 12 3 2026",

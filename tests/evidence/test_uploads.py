@@ -480,3 +480,12 @@ def test_the_upload_pages_use_the_govuk_file_upload_component_with_limits_in_pla
     revision = page(contributor.get(revision_url(cast, item)))
     assert re.search(r'<input type="file" name="file"[^>]*class="govuk-file-upload"', revision)
     assert "Smaller than 50\xa0MB" in revision
+
+
+def test_each_evidence_category_says_what_it_covers(contributor, cast):
+    """From the published rubric, so a newcomer can tell "Processes" from "Outcomes"."""
+    html = page(contributor.get(upload_url(cast)))
+    assert re.search(
+        r'Feedback from partners\s*</label>\s*<div[^>]*class="govuk-hint[^"]*"[^>]*>\s*Healthwatch, VCSE',
+        html,
+    )

@@ -471,3 +471,17 @@ class TermForm(forms.Form):
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(*layout)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Spreadsheet",
+        help_text="A CSV or Excel (XLSX) file with the columns of an exported register.",
+        error_messages={"required": "Choose a CSV or Excel file", "empty": "The file is empty"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.attrs = {"enctype": "multipart/form-data", "novalidate": ""}
+        self.helper.layout = Layout(Field("file"), submit_button("Check the file"))

@@ -208,3 +208,19 @@ class Publication(models.Model):
     @property
     def is_live(self) -> bool:
         return self.withdrawn_at is None
+
+
+class RegisterImport(models.Model):
+    """A spreadsheet whose every row passed the checks, waiting for its importer to confirm the
+    preview. Nothing is in the register until then (services.register_import_confirm)."""
+
+    organisation = models.ForeignKey("assessments.Organisation", on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    rows = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Import of {self.file_name}"

@@ -10,6 +10,7 @@ outside the system) is refused with `ActivityInvalid`, naming each field, and no
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
@@ -17,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from activities import overlaps
-from activities.models import Activity, Community, Join, OverlapFound, Publication, Topic
+from activities.models import Activity, Community, Join, OverlapFound, Publication, RegisterImport, Topic
 from activities.systems import system_organisation_ids, system_partners, system_places
 from assessments.models import Membership, Organisation
 from audit.services import record
@@ -453,3 +454,60 @@ def term_retire(*, term: Topic | Community, by, retired: bool) -> None:
         obj=term,
         detail={"object": term.name, "change": change},
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Importing a register from a spreadsheet (activities/spreadsheets.py reads and checks it)
+
+
+@transaction.atomic
+def register_import_prepare(*, organisation: Organisation, by, file_name: str, rows: list[dict], data: bytes):
+    """Keep a checked spreadsheet's rows for the preview. Imports nothing."""
+    _require_editor(by, organisation)
+    return RegisterImport.objects.create(
+        organisation=organisation,
+        created_by=by,
+        file_name=file_name[:255],
+        sha256=hashlib.sha256(data).hexdigest(),
+        rows=rows,
+    )
+
+
+@transaction.atomic
+def register_import_confirm(*, batch: RegisterImport, by, to_data) -> list[Activity]:
+    """Import every row of a previewed spreadsheet, or none: a row that no longer passes (the
+    register changed since the preview) rolls the whole import back."""
+    batch = RegisterImport.objects.select_for_update().get(pk=batch.pk)
+    _require_editor(by, batch.organisation)
+    if batch.imported_at is not None or batch.created_by_id != by.pk:
+        raise ActivityInvalid({"file": "This import has already been done"})
+    done = []
+    for number, row in enumerate(batch.rows, start=1):
+        try:
+            if row["reference"]:
+                activity = Activity.objects.get(pk=row["reference"], organisation=batch.organisation)
+                done.append(activity_update(activity=activity, by=by, data=to_data(row)))
+            else:
+                done.append(
+                    activity_create(
+                        organisation=batch.organisation, by=by, data=to_data(row), source="import"
+                    )
+                )
+        except (ActivityInvalid, Activity.DoesNotExist) as problem:
+            raise ActivityInvalid(
+                {
+                    "file": f"Activity {number} of the file no longer passes the checks ({problem}): "
+                    "nothing was imported"
+                }
+            ) from None
+    batch.imported_at = timezone.now()
+    batch.save(update_fields=["imported_at"])
+    record(
+        "activity.imported",
+        f"Imported {len(done)} activities from {batch.file_name}",
+        actor=by,
+        organisation=batch.organisation,
+        obj=batch,
+        detail={"object": batch.file_name, "rows": len(done), "sha256": batch.sha256},
+    )
+    return done

@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from activities import access, exports, impact, overlaps, services, timeline
-from activities.forms import ActivityForm, CloseForm, PublishForm, RegisterFilterForm, TermForm
-from activities.models import Activity, Community, Publication, Topic
+from activities import access, exports, impact, overlaps, services, spreadsheets, timeline
+from activities.forms import ActivityForm, CloseForm, ImportForm, PublishForm, RegisterFilterForm, TermForm
+from activities.models import Activity, Community, Publication, RegisterImport, Topic
 from engagement_portal.lib.pagination import paginate
 
 PAGE_SIZE = 25
@@ -271,6 +271,113 @@ def activity_impact(request: HttpRequest, code: str) -> HttpResponse:
             "ours": impact.figures({register.organisation.pk}, today=today),
             "system": impact.figures(register.system_ids(), today=today),
             "system_size": len(register.system_ids()),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The organisation's register as a spreadsheet: export, and import with a preview
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@require_GET
+def activity_register_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    register = access.get_register(request.user, code)
+    if fmt == "csv":
+        response = HttpResponse(
+            spreadsheets.export_csv(register.organisation), content_type="text/csv; charset=utf-8"
+        )
+    elif fmt == "xlsx":
+        response = HttpResponse(spreadsheets.export_xlsx(register.organisation), content_type=XLSX)
+    else:
+        raise Http404("No such format")
+    response["Content-Disposition"] = (
+        f'attachment; filename="engagement-register-{register.organisation.code}.{fmt}"'
+    )
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def activity_import(request: HttpRequest, code: str) -> HttpResponse:
+    register = access.get_register_for_editor(request.user, code)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > spreadsheets.MAX_BYTES:
+                raise spreadsheets.FileRefused(
+                    f"The file must be smaller than {spreadsheets.MAX_BYTES // (1024 * 1024)} MB"
+                )
+            data = upload.read()
+            parsed = spreadsheets.parse(upload.name or "", data, register.organisation)
+        except spreadsheets.FileRefused as refused:
+            form.add_error("file", refused.message)
+        else:
+            if parsed.problems:
+                problems = parsed.problems
+                form.add_error(
+                    "file",
+                    f"The file has {len(problems)} problem{'s' if len(problems) != 1 else ''}: "
+                    "nothing was imported. Correct them and choose the file again",
+                )
+            else:
+                batch = services.register_import_prepare(
+                    organisation=register.organisation,
+                    by=request.user,
+                    file_name=upload.name or "",
+                    rows=parsed.rows,
+                    data=data,
+                )
+                return redirect("activity_import_preview", code=register.organisation.code, batch_id=batch.pk)
+    return render(
+        request,
+        "activities/import.html",
+        {
+            "form": form,
+            "register": register,
+            "organisation": register.organisation,
+            "problems": problems[:500],
+            "more_problems": max(0, len(problems) - 500),
+            "max_rows": spreadsheets.MAX_ROWS,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def activity_import_preview(request: HttpRequest, code: str, batch_id: int) -> HttpResponse:
+    register = access.get_register_for_editor(request.user, code)
+    batch = get_object_or_404(
+        RegisterImport,
+        pk=batch_id,
+        organisation=register.organisation,
+        created_by=request.user,
+        imported_at__isnull=True,
+    )
+    error = ""
+    if request.method == "POST":
+        try:
+            done = services.register_import_confirm(
+                batch=batch, by=request.user, to_data=spreadsheets.to_data
+            )
+        except services.ActivityInvalid as invalid:
+            error = next(iter(invalid.errors.values()))
+        else:
+            messages.success(request, f"{len(done)} activit{'y' if len(done) == 1 else 'ies'} imported.")
+            return redirect("activity_list", code=register.organisation.code)
+    new = sum(1 for row in batch.rows if not row["reference"])
+    return render(
+        request,
+        "activities/import_preview.html",
+        {
+            "register": register,
+            "organisation": register.organisation,
+            "batch": batch,
+            "rows": batch.rows,
+            "new": new,
+            "updated": len(batch.rows) - new,
+            "error": error,
         },
     )
 

@@ -1005,6 +1005,45 @@ def _term(cast) -> dict:
     return {"kind": "topics", "term_id": Topic.objects.order_by("pk").first().pk}
 
 
+def _import_file(cast) -> dict:
+    from activities.spreadsheets import HEADER
+
+    row = {h: "" for h in HEADER}
+    row.update(
+        {
+            "Lead organisation code": cast.org_a.code,
+            "Title": "Imported",
+            "Question or purpose": "Why",
+            "Topics": "Mental health",
+            "Communities": "Unpaid carers",
+            "Method": "Survey",
+            "Level of influence": "Consult",
+            "Planned start": "2027-01-01",
+            "Planned end": "2027-01-31",
+            "Status": "Planned",
+            "Contact name": "Sam",
+            "Contact email": "sam@example.org",
+        }
+    )
+    lines = [",".join(HEADER), ",".join(row[h] for h in HEADER)]
+    return {"file": SimpleUploadedFile("register.csv", ("\n".join(lines) + "\n").encode())}
+
+
+def _import_batch(cast) -> dict:
+    from activities import services
+    from activities.models import RegisterImport
+    from activities.spreadsheets import parse
+
+    batch = RegisterImport.objects.filter(organisation=cast.org_a).first()
+    if batch is None:
+        content = _import_file(cast)["file"].read()
+        parsed = parse("register.csv", content, cast.org_a)
+        batch = services.register_import_prepare(
+            organisation=cast.org_a, by=cast.lead_a, file_name="register.csv", rows=parsed.rows, data=content
+        )
+    return {"code": cast.org_a.code, "batch_id": batch.pk}
+
+
 ACTIVITY_READ = signed_in(404, **ORG_A_MEMBERS)
 ACTIVITY_WRITE_GET = signed_in(404, lead_a=200, contributor_a=200, viewer_a=403)
 ACTIVITY_WRITE_POST = signed_in(404, lead_a=REDIRECT, contributor_a=REDIRECT, viewer_a=403)
@@ -1018,6 +1057,31 @@ ACTIVITY_RULES = [
     Rule("activity_system_list", "GET", ACTIVITY_READ, kwargs=_org_a),
     Rule("activity_timeline", "GET", ACTIVITY_READ, kwargs=_org_a),
     Rule("activity_impact", "GET", ACTIVITY_READ, kwargs=_org_a),
+    Rule(
+        "activity_register_export",
+        "GET",
+        ACTIVITY_READ,
+        kwargs=lambda c: {"code": c.org_a.code, "fmt": "csv"},
+    ),
+    Rule(
+        "activity_register_export",
+        "GET",
+        ACTIVITY_READ,
+        kwargs=lambda c: {"code": c.org_a.code, "fmt": "xlsx"},
+    ),
+    Rule(
+        "activity_register_export",
+        "GET",
+        signed_in(404),
+        kwargs=lambda c: {"code": c.org_a.code, "fmt": "ods"},
+    ),
+    Rule("activity_import", "GET", ACTIVITY_WRITE_GET, kwargs=_org_a),
+    Rule("activity_import", "POST", ACTIVITY_WRITE_POST, kwargs=_org_a, data=_import_file),
+    # A checked import waits for its importer only: anyone else of A gets 404 (viewers 403).
+    Rule("activity_import_preview", "GET", signed_in(404, lead_a=200, viewer_a=403), kwargs=_import_batch),
+    Rule(
+        "activity_import_preview", "POST", signed_in(404, lead_a=REDIRECT, viewer_a=403), kwargs=_import_batch
+    ),
     Rule(
         "activity_system_export", "GET", ACTIVITY_READ, kwargs=lambda c: {"code": c.org_a.code, "fmt": "csv"}
     ),

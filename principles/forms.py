@@ -55,14 +55,26 @@ class LabelField(forms.CharField):
 
 class NewDraftForm(forms.Form):
     label = LabelField(label="Label", help_text="A short name that says which version this is, such as 2027.")
+    title = forms.CharField(
+        label="Title",
+        help_text="What people will see the version called. Leave it empty to have one suggested "
+        "from the label.",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "Title must be 200 characters or fewer"},
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.text("label", field_width=10, spellcheck="false", autocomplete="off"),
+            Field.text("title"),
             submit_button("Make the draft"),
         )
+
+    def clean_title(self) -> str:
+        return self.cleaned_data["title"].strip()
 
     def clean_label(self) -> str:
         label = self.cleaned_data["label"].strip()

@@ -96,9 +96,21 @@ def _require_draft(version: RubricVersion) -> None:
 
 
 @transaction.atomic
-def rubric_new_draft(*, source: RubricVersion, label: str, by) -> RubricVersion:
-    """A draft that copies every word and the scoring rule of `source`."""
+def suggested_title(source: RubricVersion, label: str) -> str:
+    """A new draft's title suggested from its label: the source's title with the source's label
+    replaced ("Public engagement rubric 2026" -> "Public engagement rubric 2027"), or the label
+    added to it when the title does not name its label."""
+    if source.label and source.label in source.title:
+        return source.title.replace(source.label, label)[:200]
+    return f"{source.title} {label}"[:200]
+
+
+def rubric_new_draft(*, source: RubricVersion, label: str, by, title: str | None = None) -> RubricVersion:
+    """A draft that copies every word and the scoring rule of `source`, under its own title
+    (suggested from the label when none is given: a draft must never keep the old version's
+    title, or two versions would read the same)."""
     data = version_to_dict(source)
+    data["title"] = (title or "").strip() or suggested_title(source, label)
     draft = create_version(data, models=MODELS, label=label, based_on=source, created_by=by)
     _record(draft, by, "Version", "created", "", f"Copied from {source.label}")
     return draft

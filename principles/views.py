@@ -293,16 +293,29 @@ def version_new(request: HttpRequest) -> HttpResponse:
     _require_rubric_admin(request.user)
     source = services.current_version()
     form = NewDraftForm(request.POST if request.method == "POST" else None)
+    suggested = False
     if request.method == "POST" and source is not None and form.is_valid():
-        label = form.cleaned_data["label"]
-        try:
-            draft = services.rubric_new_draft(source=source, label=label, by=request.user)
-        except IntegrityError:  # someone took the label since the form checked it
-            form.add_error("label", f"A version called {label} already exists")
+        label, title = form.cleaned_data["label"], form.cleaned_data["title"]
+        if not title:
+            # Ask for the title before making the draft, suggesting one from the label, so a
+            # new version never silently keeps the old version's title.
+            data = request.POST.copy()
+            data["title"] = services.suggested_title(source, label)
+            form = NewDraftForm(data)
+            suggested = True
         else:
-            messages.success(request, f"Draft {draft.label} made from version {source.label}.")
-            return redirect("rubric_version", label=draft.label)
-    return render(request, "principles/version_new.html", {"form": form, "source": source})
+            try:
+                draft = services.rubric_new_draft(source=source, label=label, title=title, by=request.user)
+            except IntegrityError:  # someone took the label since the form checked it
+                form.add_error("label", f"A version called {label} already exists")
+            else:
+                messages.success(
+                    request, f"Draft {draft.label}, “{draft.title}”, made from version {source.label}."
+                )
+                return redirect("rubric_version", label=draft.label)
+    return render(
+        request, "principles/version_new.html", {"form": form, "source": source, "suggested": suggested}
+    )
 
 
 @require_http_methods(["GET", "POST"])

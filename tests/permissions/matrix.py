@@ -217,7 +217,12 @@ RULES: list[Rule] = [
     # The rubric: rubric admins' pages about published versions (others may read them: 403).
     Rule("rubric_version_history", "GET", RUBRIC_ADMIN_GET, kwargs=_published),
     Rule("rubric_version_new", "GET", RUBRIC_ADMIN_GET),
-    Rule("rubric_version_new", "POST", RUBRIC_ADMIN_POST, data=lambda c: {"label": "2027"}),
+    Rule(
+        "rubric_version_new",
+        "POST",
+        RUBRIC_ADMIN_POST,
+        data=lambda c: {"label": "2027", "title": "Public engagement rubric 2027"},
+    ),
     Rule("rubric_import", "GET", RUBRIC_ADMIN_GET),
     Rule("rubric_import", "POST", RUBRIC_ADMIN_POST, data=_rubric_file),
     Rule("rubric_version_retire", "GET", RUBRIC_ADMIN_GET, kwargs=_published),

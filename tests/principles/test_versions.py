@@ -70,10 +70,12 @@ def test_the_content_hash_proves_the_wording(published):
 def test_a_new_draft_copies_every_word_and_the_scoring_rule(published, draft):
     original, copy = version_to_dict(published), version_to_dict(draft)
     assert copy["label"] == "2027" and draft.status == "draft" and draft.based_on == published
-    assert {k: v for k, v in copy.items() if k != "label"} == {
-        k: v for k, v in original.items() if k != "label"
+    # Every word but the title, which is the new version's own (suggested from its label).
+    assert copy["title"] == "Public engagement rubric 2027"
+    assert {k: v for k, v in copy.items() if k not in {"label", "title"}} == {
+        k: v for k, v in original.items() if k not in {"label", "title"}
     }
-    assert content_hash(copy) == published.content_hash
+    assert content_hash({**copy, "title": original["title"]}) == published.content_hash
 
 
 # --- The model layer refuses every change to a frozen version -----------------------------------

@@ -184,10 +184,20 @@ def test_a_rubric_admin_drafts_edits_and_publishes_a_new_version_which_then_cann
     form = client.get("/rubric/versions/new/")
     assert form.status_code == 200
     assert "copy of every word of the current version, 2026" in text_of(form)
-    response = client.post("/rubric/versions/new/", {"label": "2027"}, follow=True)
+    # The label alone: the page asks for the title, suggesting one from the label, and makes
+    # nothing yet.
+    asked = client.post("/rubric/versions/new/", {"label": "2027"})
+    assert asked.status_code == 200
+    assert not RubricVersion.objects.filter(label="2027").exists()
+    assert "We have suggested a title from the label" in text_of(asked)
+    assert 'value="Public engagement rubric 2027"' in asked.content.decode()
+    response = client.post(
+        "/rubric/versions/new/", {"label": "2027", "title": "Public engagement rubric 2027"}, follow=True
+    )
     assert response.redirect_chain == [("/rubric/versions/2027/", 302)]
-    assert "Draft 2027 made from version 2026." in text_of(response)
+    assert "Draft 2027, “Public engagement rubric 2027”, made from version 2026." in text_of(response)
     draft = RubricVersion.objects.get(label="2027")
+    assert draft.title == "Public engagement rubric 2027"
     assert draft.is_draft and draft.based_on.label == "2026"
     assert draft.principles.count() == 8
     assert Criterion.objects.filter(principle__version=draft).count() == 33
@@ -278,7 +288,7 @@ def test_a_rubric_admin_drafts_edits_and_publishes_a_new_version_which_then_cann
         assert client.post(url, data).status_code == 403, url
     draft.refresh_from_db()
     assert level_text(draft, "1.1", 3) == new_text
-    assert draft.title == "Public engagement rubric 2026"
+    assert draft.title == "Public engagement rubric 2027"
     assert codes_of(draft, 1) == ["1.1", "1.2", "1.3", "1.4"]
     assert RubricChange.objects.filter(version=draft).count() == changes
 
@@ -311,6 +321,19 @@ def test_the_criterion_form_refuses_an_empty_descriptor_and_keeps_what_was_typed
     criterion.refresh_from_db()
     assert criterion.text == "Named senior ownership and accountability for engagement across partners"
     assert level_text(draft, "1.1", 3) == LEVEL_3_OF_1_1
+
+
+def test_a_new_drafts_title_is_suggested_from_its_label_never_kept_from_the_old_version(cast):
+    source = services.current_version()
+    assert source.title == "Public engagement rubric 2026"
+    assert services.suggested_title(source, "2027") == "Public engagement rubric 2027"
+    assert make_draft(cast, "2027").title == "Public engagement rubric 2027"
+    named = services.rubric_new_draft(
+        source=source, label="2028", title="  Our own title ", by=cast.rubric_admin
+    )
+    assert named.title == "Our own title"
+    source.title = "Public engagement rubric"
+    assert services.suggested_title(source, "2029") == "Public engagement rubric 2029"
 
 
 def test_a_new_draft_needs_an_unused_label(client, cast):
@@ -414,10 +437,10 @@ def test_a_principle_and_the_title_are_edited_and_recorded(client, cast):
     )
     assert response.status_code == 302
     assert draft.principles.get(number=2).statement == "A clear purpose lets public input change things"
-    response = client.post("/rubric/versions/2027/edit/", {"title": "Public engagement rubric 2027"})
+    response = client.post("/rubric/versions/2027/edit/", {"title": "Public engagement rubric 2027 (draft)"})
     assert response.status_code == 302
     draft.refresh_from_db()
-    assert draft.title == "Public engagement rubric 2027"
+    assert draft.title == "Public engagement rubric 2027 (draft)"
     fields = set(RubricChange.objects.filter(version=draft).values_list("subject", "field"))
     assert {("Principle 2", "statement"), ("Version", "title")} <= fields
     response = client.post("/rubric/versions/2027/edit/", {"title": ""})
@@ -533,7 +556,8 @@ def test_the_comparison_marks_a_changed_word_and_lists_an_added_criterion(client
 
 
 def test_comparing_a_version_with_an_unchanged_copy_says_no_changes(client, cast):
-    make_draft(cast)
+    source = services.current_version()
+    services.rubric_new_draft(source=source, label="2027", title=source.title, by=cast.rubric_admin)
     client.force_login(cast.rubric_admin)
     response = client.get("/rubric/compare/?from=2026&to=2027")
     assert "No changes." in text_of(response)
@@ -657,7 +681,10 @@ def test_site_administration_shows_every_version_read_only_drafts_included(clien
     assert 'href="/admin/principles/principle/add/"' not in page(client.get("/admin/"))
     draft.refresh_from_db()
     published.refresh_from_db()
-    assert draft.title == published.title == "Public engagement rubric 2026"
+    assert (draft.title, published.title) == (
+        "Public engagement rubric 2027",
+        "Public engagement rubric 2026",
+    )
     assert draft.principles.get(number=1).title == "Strong leadership"
     assert draft.principles.count() == 8 and criterion_in(draft, "1.1").text
     assert RubricChange.objects.filter(version=draft).count() == 1  # only "created"

@@ -20,7 +20,15 @@ from assessments.models import Assessment, CriterionResponse
 from evidence.models import Citation, EvidenceItem
 from principles import cache as rubric_cache
 from principles.models import Criterion, LevelDescriptor, Principle, RubricVersion
-from principles.scoring import OverallResult, PrincipleResult, ScoringRule, overall_result, principle_result
+from principles.scoring import (
+    OverallResult,
+    PrincipleResult,
+    ScoringRule,
+    format_percentage,
+    indicative_note,
+    overall_result,
+    principle_results,
+)
 
 LEVEL_NAMES = dict(LevelDescriptor.Level.choices)
 CATEGORY_NAMES = dict(EvidenceItem.Category.choices)
@@ -145,6 +153,18 @@ class AssessmentAnswers:
         return sum(len(p.criteria) for p in self.principles)
 
     @property
+    def unscored_principles(self) -> list[int]:
+        """The principles with no score by the scoring rule, by number."""
+        return [p.principle.number for p in self.principles if p.result.score is None]
+
+    @property
+    def overall_note(self) -> str | None:
+        """Why the overall rating is indicative, or None when it is a full rating."""
+        if not self.overall.indicative:
+            return None
+        return indicative_note(self.unscored_principles, len(self.principles))
+
+    @property
     def completed_principles(self) -> int:
         return sum(1 for p in self.principles if p.progress == Progress.COMPLETED)
 
@@ -249,12 +269,19 @@ def load(assessment: Assessment, *, with_previous: bool = True) -> AssessmentAns
 
     previous = previous_assessment(assessment) if with_previous else None
     previous_answers: dict[str, tuple[int | None, bool, int]] = {}
+    previous_categories: dict[int, set[str]] = defaultdict(set)
     reworded: set[str] = set()
     if previous is not None:
         for code, number, score, not_evidenced in CriterionResponse.objects.filter(
             assessment=previous
         ).values_list("criterion__code", "criterion__principle__number", "score", "not_evidenced"):
             previous_answers[code] = (score, not_evidenced, number)
+        for number, category in (
+            Citation.objects.filter(response__assessment=previous)
+            .values_list("response__criterion__principle__number", "file__item__category")
+            .distinct()
+        ):
+            previous_categories[number].add(category)
         if previous.rubric_version_id != version.pk:
             now, then = _wording(version), _wording(previous.rubric_version)
             reworded = {code for code in now if code in then and now[code] != then[code]}
@@ -278,34 +305,36 @@ def load(assessment: Assessment, *, with_previous: bool = True) -> AssessmentAns
                 answer.new_since_previous = True
         by_principle[criterion.principle_id].append(answer)
 
-    rows = []
-    for principle in principles:
-        answers = by_principle.get(principle.pk, [])
-        if not answers:
-            continue
-        result = principle_result(
-            [a.response.score for a in answers],
-            evidence_categories=set().union(*(a.categories for a in answers)),
-            rule=rule,
-        )
-        rows.append(PrincipleAnswers(principle=principle, criteria=answers, result=result))
-    overall = overall_result([p.result.score for p in rows], rule=rule)
+    grouped = [(p, by_principle[p.pk]) for p in principles if by_principle.get(p.pk)]
+    results, overall = principle_results(
+        [
+            ([a.response.score for a in answers], set().union(*(a.categories for a in answers)))
+            for _, answers in grouped
+        ],
+        rule=rule,
+    )
+    rows = [
+        PrincipleAnswers(principle=principle, criteria=answers, result=result)
+        for (principle, answers), result in zip(grouped, results, strict=True)
+    ]
+    if overall is None:
+        overall = overall_result([None], rule=rule)
 
     previous_overall = None
     if previous is not None and previous_answers:
+        # The previous cycle's scores by the same rule (its own version's thresholds), evidence
+        # categories included, so they compare with this cycle's.
         previous_rule = ScoringRule.from_dict(previous.rubric_version.scoring_rule)
         scores_by_number: dict[int, list[int | None]] = defaultdict(list)
         for score, _, number in previous_answers.values():
             scores_by_number[number].append(score)
-        previous_scores = {
-            number: principle_result(scores, rule=previous_rule).score
-            for number, scores in scores_by_number.items()
-        }
+        numbers = sorted(scores_by_number)
+        previous_results, previous_overall = principle_results(
+            [(scores_by_number[n], previous_categories.get(n, set())) for n in numbers], rule=previous_rule
+        )
+        previous_scores = {n: r.score for n, r in zip(numbers, previous_results, strict=True)}
         for row in rows:
             row.previous_score = previous_scores.get(row.principle.number)
-        previous_overall = overall_result(
-            [previous_scores[n] for n in sorted(previous_scores)], rule=previous_rule
-        )
     return AssessmentAnswers(
         assessment=assessment,
         rule=rule,
@@ -314,3 +343,59 @@ def load(assessment: Assessment, *, with_previous: bool = True) -> AssessmentAns
         previous=previous,
         previous_overall=previous_overall,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Scores of a submission, from its frozen snapshot
+
+
+@dataclass
+class SnapshotScores:
+    """A submission's self-assessed scores, worked out again from its snapshot's criterion
+    scores and cited evidence categories by the pinned version's scoring rule.
+
+    A snapshot also stores the scores as they were calculated when it was submitted, but those
+    are never shown: submissions made before the sufficiency rule was kept gave a score to
+    principles the rule leaves without one. The criteria and citations are what CQC received,
+    and the rule is the rubric version's, so this is the score that submission earns."""
+
+    principles: dict[int, PrincipleResult]
+    overall: OverallResult | None
+
+    def principle(self, number: int) -> PrincipleResult | None:
+        return self.principles.get(number)
+
+    @property
+    def percentage(self) -> str | None:
+        if self.overall is None or self.overall.percentage is None:
+            return None
+        return format_percentage(self.overall.percentage)
+
+    @property
+    def unscored(self) -> list[int]:
+        """The principles with no score, by number."""
+        return [n for n, r in self.principles.items() if r.score is None]
+
+    @property
+    def overall_note(self) -> str | None:
+        """Why the overall rating is indicative, or None when it is a full rating."""
+        if self.overall is None or not self.overall.indicative:
+            return None
+        return indicative_note(self.unscored, len(self.principles))
+
+
+def snapshot_scores(snapshot: dict, rule: ScoringRule) -> SnapshotScores:
+    numbers, inputs = [], []
+    for p in snapshot.get("principles", []):
+        criteria = p.get("criteria", [])
+        if not criteria:
+            continue
+        numbers.append(p["number"])
+        inputs.append(
+            (
+                [None if c.get("not_evidenced") else c.get("score") for c in criteria],
+                {x.get("category") for c in criteria for x in c.get("citations", []) if x.get("category")},
+            )
+        )
+    results, overall = principle_results(inputs, rule=rule)
+    return SnapshotScores(dict(zip(numbers, results, strict=True)), overall)

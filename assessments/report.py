@@ -37,16 +37,17 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from assessments import services
-from assessments.answers import score_label
+from assessments.answers import score_label, snapshot_scores
 from assessments.models import Assessment, RenderedReport, Submission
 from engagement_portal.lib.hashing import json_sha256
 from engagement_portal.lib.pdf import RenderedPdf, render_pdf
 from evidence.models import EvidenceItem
-from principles.models import LevelDescriptor
+from principles.models import LevelDescriptor, RubricVersion
+from principles.scoring import DEFAULT_RULE, NOT_ENOUGH_EVIDENCE, ScoringRule
 
 logger = logging.getLogger(__name__)
 
-REPORT_VERSION = "7"
+REPORT_VERSION = "8"
 TEMPLATE = "pdf/report.html"
 # Stored reports share the private evidence storage (local disk or S3), in a folder of their own.
 STORAGE_PREFIX = "reports/"
@@ -175,14 +176,14 @@ class ChartBar:
 
     @property
     def text(self) -> str:
-        value = f"{self.score} of 4" if self.score else "No score"
+        value = f"{self.score} of 4" if self.score else NOT_ENOUGH_EVIDENCE
         if self.is_cqc:
             return f"CQC: {value}"
         return f"Self-assessed: {value}" if self.paired else value
 
     @property
     def described(self) -> str:
-        value = f"{self.score} of 4" if self.score else "no score"
+        value = f"{self.score} of 4" if self.score else NOT_ENOUGH_EVIDENCE.lower()
         return f"CQC {value}" if self.is_cqc else value
 
 
@@ -208,7 +209,8 @@ class Chart:
 
     Each principle's name is above its bar, and each bar's score is written as words at its end,
     so the chart reads the same in greyscale (or to someone who cannot tell colours apart); a
-    principle with no score gets a hatched outline bar and the words "No score". Once CQC has
+    principle with no score gets a hatched outline bar and the words "Not enough evidence to
+    score". Once CQC has
     finalised, each principle has a second, black bar for CQC's score, labelled "CQC: 2 of 4",
     and the pair is named "Principle 1" at its left (the names are in the table above it)."""
 
@@ -247,6 +249,7 @@ class ReportData:
     chart: Chart
     outcome: OutcomeSection | None = None
     criteria_count: int = field(default=0)
+    overall_note: str = ""  # why the self-assessed rating is indicative
 
     @property
     def title(self) -> str:
@@ -294,6 +297,13 @@ def _descriptors(rubric_label: str) -> dict[tuple[str, int], str]:
             criterion__principle__version__label=rubric_label
         ).values_list("criterion__code", "level", "text")
     }
+
+
+def _rule(rubric_label: str) -> ScoringRule:
+    """The pinned rubric version's scoring rule (one query): a snapshot's scores are worked out
+    again from its criteria by it, never read from what the snapshot stored."""
+    stored = RubricVersion.objects.filter(label=rubric_label).values_list("scoring_rule", flat=True).first()
+    return ScoringRule.from_dict(stored) if stored is not None else DEFAULT_RULE
 
 
 def _chart(principles: list[PrincipleSection], *, with_cqc: bool = False) -> Chart:
@@ -359,6 +369,7 @@ def build_report(
 
     `outcome` is CQC's finalised outcome, for the submission CQC assessed (see `outcome_for`)."""
     descriptors = _descriptors(snapshot["rubric"]["label"])
+    scores = snapshot_scores(snapshot, _rule(snapshot["rubric"]["label"]))
     entries: dict[tuple, EvidenceEntry] = {}
     principles = []
     for p in snapshot.get("principles", []):
@@ -398,20 +409,20 @@ def build_report(
                     assessor_label=outcome.criteria.get(c["code"], "") if outcome else "",
                 )
             )
-        assessed = p.get("self_assessed", {})
+        result = scores.principle(p["number"])
         principles.append(
             PrincipleSection(
                 number=p["number"],
                 title=p["title"],
-                score=assessed.get("score"),
-                percentage=assessed.get("percentage"),
-                shortfalls=list(assessed.get("shortfalls", [])),
+                score=result.score if result else None,
+                percentage=result.percentage_label if result else None,
+                shortfalls=list(result.shortfalls) if result else [],
                 criteria=criteria,
                 assessor_score=outcome.scores.get(p["number"]) if outcome else None,
                 assessor_summary=outcome.summaries.get(p["number"], "") if outcome else "",
             )
         )
-    overall = snapshot.get("self_assessed", {})
+    overall = scores.overall
     return ReportData(
         is_draft=is_draft,
         organisation=snapshot["organisation"]["name"],
@@ -426,9 +437,10 @@ def build_report(
         submitted_by="" if is_draft else snapshot.get("submitted_by", {}).get("name", ""),
         sha256=sha256,
         generated_at=generated_at or timezone.now(),
-        rating=overall.get("rating"),
-        percentage=overall.get("percentage"),
-        indicative=bool(overall.get("indicative")),
+        rating=overall.rating if overall else None,
+        percentage=scores.percentage,
+        indicative=bool(overall and overall.indicative),
+        overall_note=scores.overall_note or "",
         reply=snapshot.get("reply", ""),
         principles=principles,
         evidence=list(entries.values()),

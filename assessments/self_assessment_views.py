@@ -612,6 +612,7 @@ def submission_detail(request: HttpRequest, code: str, cycle: str, number: int) 
     assessment = get_assessment_for_submission_reader(request.user, code, cycle)
     submission = get_object_or_404(assessment.submissions.select_related("submitted_by"), number=number)
     just_submitted = request.session.pop(JUST_SUBMITTED, None) == submission.pk
+    scores = answers_module.snapshot_scores(submission.snapshot, assessment.rubric_version.rule())
     return render(
         request,
         "assessments/submission_detail.html",
@@ -619,7 +620,8 @@ def submission_detail(request: HttpRequest, code: str, cycle: str, number: int) 
             "assessment": assessment,
             "submission": submission,
             "snapshot": submission.snapshot,
-            "principles": _snapshot_principles(submission.snapshot),
+            "scores": scores,
+            "principles": _snapshot_principles(submission.snapshot, scores),
             "check": services.submission_check(submission),
             "just_submitted": just_submitted,
             "is_member": membership_for(request.user, assessment.organisation) is not None,
@@ -627,9 +629,10 @@ def submission_detail(request: HttpRequest, code: str, cycle: str, number: int) 
     )
 
 
-def _snapshot_principles(snapshot: dict) -> list[dict]:
-    """The snapshot's principles with the words a page needs (level and category names) added
-    to a copy: the stored snapshot is never touched."""
+def _snapshot_principles(snapshot: dict, scores: answers_module.SnapshotScores) -> list[dict]:
+    """The snapshot's principles with the words a page needs (level and category names) and
+    each principle's result by the scoring rule added to a copy: the stored snapshot is never
+    touched."""
     categories = dict(EvidenceItem.Category.choices)
     principles = []
     for principle in snapshot.get("principles", []):
@@ -641,5 +644,7 @@ def _snapshot_principles(snapshot: dict) -> list[dict]:
             ]
             label = answers_module.score_label(criterion.get("score"), criterion.get("not_evidenced", False))
             criteria.append({**criterion, "label": label, "citations": citations})
-        principles.append({**principle, "criteria": criteria})
+        principles.append(
+            {**principle, "criteria": criteria, "result": scores.principle(principle["number"])}
+        )
     return principles

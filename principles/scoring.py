@@ -36,20 +36,25 @@ __all__ = [
     "LOWEST_POSSIBLE_PERCENTAGE",
     "MAX_SCORE",
     "MIN_SCORE",
+    "NOT_ENOUGH_EVIDENCE",
     "Band",
     "OverallResult",
     "PrincipleResult",
     "ScoringRule",
     "band_position",
     "format_percentage",
+    "indicative_note",
     "overall_result",
     "principle_result",
+    "principle_results",
     "rule_in_words",
     "share_as_percent",
 ]
 
 MIN_SCORE = 1
 MAX_SCORE = 4
+# What every page shows in place of a principle score when the sufficiency rules are not met.
+NOT_ENOUGH_EVIDENCE = "Not enough evidence to score"
 # Every scored item scores at least 1 of 4, so no percentage computed here is below 25.
 LOWEST_POSSIBLE_PERCENTAGE = Fraction(100 * MIN_SCORE, MAX_SCORE)
 
@@ -375,10 +380,12 @@ def rule_in_words(rule: ScoringRule) -> list[str]:
 class PrincipleResult:
     """The calculated result for one principle.
 
-    * ``percentage``: exact, or ``None`` when no criterion is scored.
-    * ``score``: 1 to 4 from the bands, or ``None`` when no criterion is scored. This is the
-      *calculated* score; an assessor's one-level override with a rationale is stored
-      elsewhere.
+    * ``percentage``: exact, or ``None`` when the principle has no score.
+    * ``score``: 1 to 4 from the bands, or ``None`` when the principle has no score: when the
+      sufficiency rules are not met (section 6.4), which includes nothing being scored. A
+      principle without a score shows ``NOT_ENOUGH_EVIDENCE`` and its ``shortfalls``, and
+      does not count towards the overall rating. This is the *calculated* score; an
+      assessor's one-level override with a rationale is stored elsewhere.
     * ``points`` / ``max_points``: the sum of the scored criteria and 4 times their number
       (so a page can show "13 of 20").
     * ``criteria`` / ``scored``: how many criteria there are and how many are scored.
@@ -397,6 +404,15 @@ class PrincipleResult:
     evidence_categories: int | None
     sufficient: bool
     shortfalls: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        """The score as every page shows it: "3 of 4", or "Not enough evidence to score"."""
+        return f"{self.score} of {MAX_SCORE}" if self.score is not None else NOT_ENOUGH_EVIDENCE
+
+    @property
+    def percentage_label(self) -> str | None:
+        return format_percentage(self.percentage) if self.percentage is not None else None
 
 
 @dataclass(frozen=True)
@@ -445,10 +461,11 @@ def principle_result(
     evidence-category check, for example in a preview before evidence is attached.
 
     Not-evidenced criteria are left out of the denominator, so they neither help nor hurt the
-    score; instead the principle is flagged insufficient when fewer than
-    ``rule.min_scored_fraction`` of its criteria are scored, since a score built on a few
-    criteria does not describe the whole principle. The result is still calculated so people
-    can see where they stand.
+    score. But a score built on a few criteria, or on one kind of evidence, does not describe
+    the whole principle: when fewer than ``rule.min_scored_fraction`` of its criteria are
+    scored, or the evidence comes from fewer than ``rule.min_evidence_categories`` categories,
+    the principle has NO score and NO percentage (section 6.4), only the shortfalls saying why.
+    Every page shows principle scores from here, so none can show a score the rule withholds.
     """
     scores = _check_scores(criterion_scores, "criterion")
     if not scores:
@@ -473,6 +490,8 @@ def principle_result(
         if category_count < rule.min_evidence_categories:
             shortfalls.append(_category_shortfall(category_count, rule.min_evidence_categories))
 
+    if shortfalls:
+        percentage = score = None
     return PrincipleResult(
         percentage=percentage,
         score=score,
@@ -484,6 +503,23 @@ def principle_result(
         sufficient=not shortfalls,
         shortfalls=tuple(shortfalls),
     )
+
+
+def principle_results(
+    principles: Sequence[tuple[Sequence[int | None], Collection[str]]], *, rule: ScoringRule = DEFAULT_RULE
+) -> tuple[list[PrincipleResult], OverallResult | None]:
+    """Every principle's result and the overall result, in one call: what every page that shows
+    scores uses, so that a principle without a score never counts towards the rating.
+
+    ``principles`` gives, in principle order, each principle's criterion scores (``None`` = not
+    evidenced or not answered) and the categories of the evidence cited for its criteria. The
+    overall result is ``None`` when there are no principles."""
+    results = [
+        principle_result(scores, evidence_categories=categories, rule=rule)
+        for scores, categories in principles
+    ]
+    overall = overall_result([r.score for r in results], rule=rule) if results else None
+    return results, overall
 
 
 def overall_result(
@@ -539,6 +575,23 @@ def overall_result(
         principles=len(scores),
         scored=len(present),
         limiter_notes=tuple(notes),
+    )
+
+
+def indicative_note(unscored: Sequence[int], principles: int) -> str:
+    """Why an overall rating is indicative, naming the principles without a score:
+    "Indicative: principles 2 and 5 have no score (not enough evidence), so the rating is
+    worked out from the other 6 principles." ``unscored`` are principle numbers."""
+    if not unscored:
+        return f"Indicative: an overall rating needs all {principles} principles scored."
+    if len(unscored) >= principles:
+        return "No rating: no principle has a score yet."
+    others = principles - len(unscored)
+    has = "has no score" if len(unscored) == 1 else "have no score"
+    return (
+        f"Indicative: {_principles(list(unscored))} {has} (not enough evidence), so the rating is "
+        f"worked out from the other {others} principle{'' if others == 1 else 's'} and does not count "
+        "as a full rating."
     )
 
 

@@ -14,6 +14,7 @@ import io
 from openpyxl import Workbook
 
 from assessments.models import Assessment
+from principles.scoring import NOT_ENOUGH_EVIDENCE
 from reviews import services
 from reviews.models import Review
 from reviews.workspace import build
@@ -43,6 +44,18 @@ def neutralise(value):
     return value
 
 
+def _rating(overall) -> str:
+    """A rating as the pages show it: "Good", "Good (indicative)" while a principle has no
+    score by the scoring rule, or "" when there is none."""
+    if overall is None or overall.rating is None:
+        return ""
+    return f"{overall.rating} (indicative)" if overall.indicative else overall.rating
+
+
+def _principle_score(score: int | None, not_enough_evidence: bool):
+    return score if score is not None else (NOT_ENOUGH_EVIDENCE if not_enough_evidence else "")
+
+
 def rows(cycle) -> list[list]:
     assessments = (
         Assessment.objects.filter(cycle=cycle, status__in=services.REVIEWABLE)
@@ -56,8 +69,8 @@ def rows(cycle) -> list[list]:
         if ws is None:
             continue
         org = assessment.organisation
-        self_rating = ws.submission.snapshot.get("self_assessed", {}).get("rating") or ""
-        rating = ws.overall.rating if ws.overall and not ws.unscored else ""
+        self_rating = _rating(ws.self_scores.overall)
+        rating = _rating(ws.overall) if not ws.unscored else ""
         for p in ws.principles:
             for c in p.criteria:
                 out.append(
@@ -72,8 +85,8 @@ def rows(cycle) -> list[list]:
                         c.code,
                         c.self_label,
                         c.assessor_label,
-                        p.self_score if p.self_score is not None else "",
-                        p.final if p.final is not None else "",
+                        _principle_score(p.self_score, p.self_result is not None),
+                        _principle_score(p.final, p.not_enough_evidence),
                         self_rating,
                         rating,
                     ]

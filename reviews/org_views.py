@@ -98,7 +98,8 @@ def assessment_outcome(request: HttpRequest, code: str, cycle: str) -> HttpRespo
         {
             "assessment": assessment,
             "outcome": outcome,
-            "data": outcome.final if final else outcome.draft,
+            "data": services.outcome_shown(outcome.final if final else outcome.draft, assessment),
+            "for_organisation": True,
             "final": final,
             "open_for_comments": open_for_comments,
             "can_comment": open_for_comments and access.membership.can_edit,

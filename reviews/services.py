@@ -11,11 +11,13 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from assessments import answers as answers_module
 from assessments.models import Assessment
 from assessments.roles import is_assessor
 from assessments.services import transition_record
 from audit.services import record
 from engagement_portal.dates import govuk_date
+from principles.scoring import NOT_ENOUGH_EVIDENCE
 from reviews.models import (
     AssessorScore,
     Clarification,
@@ -380,6 +382,36 @@ def sent_questions(assessment: Assessment):
 # Draft outcome, factual accuracy and finalising
 
 
+def outcome_shown(data: dict | None, assessment: Assessment) -> dict | None:
+    """An outcome's frozen JSON as the pages show it, on a copy: the organisation's self-assessed
+    principle scores worked out again from the assessed (latest) submission's snapshot by the
+    scoring rule, since outcomes frozen before the sufficiency rule was kept carry the scores
+    that submission stored, and each principle's scores in words."""
+    if not data:
+        return data
+    submission = assessment.submissions.order_by("-number").only("snapshot").first()
+    scores = (
+        answers_module.snapshot_scores(submission.snapshot, assessment.rubric_version.rule())
+        if submission is not None
+        else None
+    )
+    principles = []
+    for p in data.get("principles", []):
+        result = scores.principle(p.get("number")) if scores else None
+        self_score = result.score if result else p.get("self_score")
+        principles.append(
+            {
+                **p,
+                "self_score": self_score,
+                "self_label": result.label if result else (f"{self_score} of 4" if self_score else "None"),
+                "score_label": f"{p['score']} of 4"
+                if p.get("score")
+                else (NOT_ENOUGH_EVIDENCE if p.get("not_enough_evidence") else "No score"),
+            }
+        )
+    return {**data, "principles": principles}
+
+
 def outcome_data(ws, summaries: dict[str, str]) -> dict:
     """What the organisation is shown: scores, the rating and the summaries. Never CQC's notes
     or rationales."""
@@ -391,11 +423,14 @@ def outcome_data(ws, summaries: dict[str, str]) -> dict:
         "percentage": format_percentage(overall.percentage)
         if overall and overall.percentage is not None
         else None,
+        # Some principle has no score (not enough evidence): the rating is not a full one.
+        "indicative": bool(overall and overall.indicative),
         "principles": [
             {
                 "number": p.number,
                 "title": p.title,
                 "score": p.final,
+                "not_enough_evidence": p.not_enough_evidence,
                 "self_score": p.self_score,
                 "summary": summaries.get(str(p.number), ""),
                 "criteria": [
@@ -579,6 +614,10 @@ def moderate(
     principle = ws.principle(principle_number)
     if principle is None:
         raise ValidationError("No such principle.")
+    if principle.not_enough_evidence:
+        raise ValidationError(
+            "This principle has not enough evidence to score, so it has no score to moderate."
+        )
     if principle.assessed is None:
         raise ValidationError("Score every criterion of this principle before it is moderated.")
     reason = reason.strip()

@@ -622,6 +622,7 @@ def _outcome_page(request, assessment, *, form=None, errors=None, status=200, **
             "assessment": assessment,
             "ws": ws,
             "outcome": outcome,
+            "final_shown": services.outcome_shown(outcome.final, assessment) if outcome else None,
             "comments": list(outcome.comments.select_related("author", "responded_by")) if outcome else [],
             "principles": [(p, form["summaries"].get(str(p.number), "")) for p in ws.principles],
             "form": form,
@@ -749,6 +750,14 @@ def _cycle(request: HttpRequest, cycle: str) -> AssessmentCycle:
     return found
 
 
+def _calibration_score(score: int | None, judged: bool) -> str:
+    """A calibration cell's half: the score, "no score" when the scoring rule left the principle
+    without one (not enough evidence), or a dash when it is not scored yet."""
+    if score is not None:
+        return str(score)
+    return "no score" if judged else "–"
+
+
 class _Calibration:
     """The calibration table's figures, worked out only when the page's cached fragment is
     missing (first read of `numbers`, `rows` or `distribution`)."""
@@ -786,7 +795,12 @@ class _Calibration:
             (
                 a,
                 [
-                    {"self_score": principles[n].self_score, "final": principles[n].final}
+                    {
+                        "self": _calibration_score(
+                            principles[n].self_score, principles[n].self_result is not None
+                        ),
+                        "final": _calibration_score(principles[n].final, principles[n].not_enough_evidence),
+                    }
                     if n in principles
                     else None
                     for n, _ in self.numbers
@@ -799,9 +813,17 @@ class _Calibration:
     def distribution(self) -> list:
         distribution = []
         for number, title in self.numbers:
-            finals = [principles[number].final for _, principles in self._table[0] if number in principles]
+            rows = [principles[number] for _, principles in self._table[0] if number in principles]
+            finals = [p.final for p in rows]
+            not_enough = sum(1 for p in rows if p.not_enough_evidence)
             distribution.append(
-                (number, title, [finals.count(score) for score in (1, 2, 3, 4)], finals.count(None))
+                (
+                    number,
+                    title,
+                    [finals.count(score) for score in (1, 2, 3, 4)],
+                    not_enough,
+                    finals.count(None) - not_enough,
+                )
             )
         return distribution
 

@@ -12,7 +12,13 @@ from assessments import answers as answers_module
 from assessments.models import Assessment, Submission
 from evidence.models import EvidenceFile, EvidenceItem
 from principles import cache as rubric_cache
-from principles.scoring import format_percentage, overall_result, principle_result
+from principles.scoring import (
+    NOT_ENOUGH_EVIDENCE,
+    format_percentage,
+    indicative_note,
+    overall_result,
+    principle_result,
+)
 from reviews.models import AssessorScore, PrincipleDecision, PrincipleModeration, Review
 
 
@@ -68,6 +74,8 @@ class PrincipleRow:
     decision: PrincipleDecision | None
     rule: Any
     moderation: Any = None
+    # The organisation's own principle result, worked out again from the snapshot by the rule.
+    self_result: Any = None
     result: Any = field(init=False)
 
     def __post_init__(self) -> None:
@@ -89,6 +97,23 @@ class PrincipleRow:
     @property
     def calculated(self) -> int | None:
         return self.result.score if self.result is not None and not self.unscored else None
+
+    @property
+    def not_enough_evidence(self) -> bool:
+        """Every criterion is scored, but the sufficiency rule leaves the principle without a
+        score (too few criteria scored rather than not evidenced, or evidence from too few
+        categories): it has no score to override or moderate, and no place in the rating."""
+        return not self.unscored and self.result is not None and self.result.score is None
+
+    @property
+    def calculated_label(self) -> str:
+        if self.unscored:
+            return "Not every criterion is scored yet"
+        return self.result.label if self.result is not None else NOT_ENOUGH_EVIDENCE
+
+    @property
+    def self_label(self) -> str:
+        return self.self_result.label if self.self_result is not None else "None"
 
     @property
     def percentage(self) -> str | None:
@@ -124,10 +149,24 @@ class Workspace:
     submission: Submission
     principles: list[PrincipleRow]
     overall: Any
+    # The organisation's self-assessed scores, from the snapshot by the rule.
+    self_scores: Any = None
 
     @property
     def unscored(self) -> list[CriterionRow]:
         return [c for p in self.principles for c in p.unscored]
+
+    @property
+    def principles_without_score(self) -> list[int]:
+        """Fully scored principles the sufficiency rule leaves without a score, by number."""
+        return [p.number for p in self.principles if p.not_enough_evidence]
+
+    @property
+    def overall_note(self) -> str | None:
+        """Why the assessor's rating is indicative once every criterion is scored, or None."""
+        if self.overall is None or self.unscored or not self.overall.indicative:
+            return None
+        return indicative_note(self.principles_without_score, len(self.principles))
 
     @property
     def overall_percentage(self) -> str | None:
@@ -223,7 +262,6 @@ def _digest(snapshot: dict) -> dict:
             {
                 "number": p["number"],
                 "title": p["title"],
-                "self_assessed": {"score": (p.get("self_assessed") or {}).get("score")},
                 "criteria": [
                     {
                         "code": c["code"],
@@ -312,6 +350,7 @@ def _assemble(assessment, review, submission, snapshot, scores, decisions, moder
     texts, descriptors = wording.texts, wording.descriptors
     kinds = dict(EvidenceItem.Kind.choices)
     categories = dict(EvidenceItem.Category.choices)
+    self_scores = answers_module.snapshot_scores(snapshot, rule)
     principles = []
     for p in snapshot.get("principles", []):
         rows = []
@@ -342,12 +381,14 @@ def _assemble(assessment, review, submission, snapshot, scores, decisions, moder
                     assessor=scores.get(c["code"]),
                 )
             )
+        self_result = self_scores.principle(p["number"])
         principles.append(
             PrincipleRow(
                 number=p["number"],
                 title=p["title"],
                 criteria=rows,
-                self_score=(p.get("self_assessed") or {}).get("score"),
+                self_score=self_result.score if self_result else None,
+                self_result=self_result,
                 categories=[u for u in used if u],
                 decision=decisions.get(p["number"]),
                 rule=rule,
@@ -356,4 +397,4 @@ def _assemble(assessment, review, submission, snapshot, scores, decisions, moder
         )
     finals = [p.final for p in principles]
     overall = overall_result(finals, rule=rule) if principles and any(f is not None for f in finals) else None
-    return Workspace(assessment, review, submission, principles, overall)
+    return Workspace(assessment, review, submission, principles, overall, self_scores)

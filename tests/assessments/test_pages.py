@@ -111,17 +111,29 @@ def test_the_overview_shows_each_principles_status_and_the_self_assessed_scores(
         "3. Engagement shapes planning and decisions 0 of 5 criteria answered. "
         "0 pieces of evidence cited. Not started" in page
     )
-    # Principle 1: 12/16 = 75% -> 3. Principle 2: one criterion scored, so short of 3 of 4.
+    # Principle 1: 12/16 = 75% -> 3. Principle 2: one criterion scored, so short of 3 of 4:
+    # not enough evidence to score, and it does not count towards the rating.
     assert "1. Strong leadership 3 of 4" in page
-    assert "Only 1 of 4 criteria is scored; at least 3 are needed." in page
-    # Overall: (3 + 2) / 8 = 62.5% -> Requires improvement, indicative with 6 principles unscored.
-    assert "Overall rating Requires improvement (62.5%), indicative" in page
-    assert "The rating is indicative until every principle has a score." in page
+    assert (
+        "2. Clear purpose Only 1 of 4 criteria is scored; at least 3 are needed. "
+        "Evidence comes from 0 evidence categories" not in page
+    )
+    assert (
+        "2. Clear purpose Only 1 of 4 criteria is scored; at least 3 are needed. "
+        "No evidence category is recorded; at least 2 are needed. Not enough evidence to score" in page
+    )
+    # Overall: principle 1 alone, 3 of 4 = 75% -> Good, indicative (principle 2's 2 of 4 would
+    # have made it (3 + 2) / 8 = 62.5%, Requires improvement).
+    assert "Overall rating Good (75.0%), indicative" in page
+    assert "Indicative: principle 2 has no score (not enough evidence)" not in page  # 7 lack one
+    assert "Indicative: principles 2, 3, 4, 5, 6, 7 and 8 have no score (not enough evidence)" in page
 
 
 def test_the_overview_shows_the_earlier_cycles_scores_and_notes_reworded_criteria(client, cast):
     earlier = start_in_past_cycle(cast, earlier_cycle())
     answer_all(earlier, 2)
+    # The earlier cycle's scores follow the same sufficiency rule, evidence categories included.
+    cite_everywhere(earlier, cast.lead_a)
     submit(earlier, cast.lead_a)
     # A new rubric version rewords criterion 1.1 before this cycle's assessment starts.
     draft = rubric_services.rubric_new_draft(

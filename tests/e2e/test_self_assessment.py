@@ -119,6 +119,9 @@ def test_a_lead_answers_every_criterion_cites_evidence_checks_and_submits(portal
     expect(page.get_by_role("main")).not_to_contain_text("not answered yet")
     expect(page.get_by_role("heading", name="Warnings")).to_be_visible()
     expect(page.get_by_role("main")).to_contain_text("Principle 2 cites no evidence.")
+    # Principle 2 cites no evidence, so the scoring rule leaves it without a score.
+    expect(page.locator("#principle-2-score")).to_contain_text("Not enough evidence to score")
+    expect(page.locator("#overall-note")).to_contain_text("principles 2, 3")
     portal.submit("Submit to CQC")
     expect(page).to_have_title(re.compile(r"^Error: "))
     expect(page.locator(".govuk-error-summary")).to_contain_text("Confirm that you have read the warnings")

@@ -14,12 +14,15 @@ from hypothesis import strategies as st
 
 from principles.scoring import (
     DEFAULT_RULE,
+    NOT_ENOUGH_EVIDENCE,
     Band,
     ScoringRule,
     band_position,
     format_percentage,
+    indicative_note,
     overall_result,
     principle_result,
+    principle_results,
 )
 
 STRICTER_RULE = ScoringRule(stricter_limiters=True)
@@ -203,10 +206,10 @@ def test_banding_refuses_a_percentage_outside_0_to_100(percentage):
 
 
 def test_not_evidenced_criteria_are_left_out_of_the_denominator():
-    result = principle_result([4, None, 3, None, 4])
+    result = principle_result([4, None, 3, 4])
     assert result.percentage == Fraction(11 * 100, 12)
-    assert (result.points, result.max_points, result.criteria, result.scored) == (11, 12, 5, 3)
-    assert result.score == 4  # 91.7%, where counting N/E as 0 would give 55%
+    assert (result.points, result.max_points, result.criteria, result.scored) == (11, 12, 4, 3)
+    assert result.score == 4  # 91.7%, where counting N/E as 0 would give 68.75%
 
 
 def test_a_principle_with_nothing_scored_has_no_percentage_or_score():
@@ -223,11 +226,51 @@ def test_three_of_four_criteria_scored_is_enough():
     assert result.shortfalls == ()
 
 
-def test_two_of_four_criteria_scored_is_not_enough_but_still_shows_a_score():
+def test_two_of_four_criteria_scored_is_not_enough_and_gives_no_score():
+    # Section 6.4: a principle that fails the sufficiency rule has no score at all (the old
+    # behaviour showed "2 of 4" beside the shortfall, and counted it towards the rating).
     result = principle_result([3, None, None, 2])
     assert not result.sufficient
     assert result.shortfalls == ("Only 2 of 4 criteria are scored; at least 3 are needed.",)
-    assert result.score == 2  # 62.5%: shown so people see where they stand
+    assert result.score is None
+    assert result.percentage is None
+    assert result.label == NOT_ENOUGH_EVIDENCE == "Not enough evidence to score"
+    assert (result.points, result.max_points, result.scored) == (5, 8, 2)
+
+
+def test_evidence_from_one_category_gives_no_score():
+    result = principle_result([4, 4, 4, 4], evidence_categories=["PE"])
+    assert result.score is None and result.percentage is None
+    assert result.label == NOT_ENOUGH_EVIDENCE
+
+
+def test_a_sufficient_principle_is_labelled_with_its_score():
+    result = principle_result([3, 3, 3, 2], evidence_categories=["PE", "OC"])
+    assert result.label == "3 of 4"
+    assert result.percentage_label == "68.8%"
+
+
+def test_a_principle_without_a_score_does_not_count_towards_the_overall_rating():
+    # Principle 2 has two of four criteria scored (both 1s): it has no score, so the rating is
+    # worked out from the other seven, 4s, and is indicative.
+    evidence = ["PE", "OC"]
+    inputs = [([4, 4, 4, 4], evidence)] * 8
+    inputs[1] = ([1, None, None, 1], evidence)
+    results, overall = principle_results(inputs)
+    assert [r.score for r in results] == [4, None, 4, 4, 4, 4, 4, 4]
+    assert overall.rating == "Outstanding"
+    assert (overall.points, overall.max_points, overall.scored) == (28, 28, 7)
+    assert overall.indicative
+    assert indicative_note([2], 8) == (
+        "Indicative: principle 2 has no score (not enough evidence), so the rating is worked out "
+        "from the other 7 principles and does not count as a full rating."
+    )
+    assert indicative_note([2, 5], 8).startswith("Indicative: principles 2 and 5 have no score")
+    assert indicative_note(list(range(1, 9)), 8) == "No rating: no principle has a score yet."
+
+
+def test_principle_results_of_no_principles_have_no_overall_result():
+    assert principle_results([]) == ([], None)
 
 
 def test_the_scored_share_rounds_the_number_needed_up():
@@ -678,15 +721,21 @@ def a_raise(draw, elements=criterion_score, min_size=1, max_size=12):
 def test_raising_a_criterion_score_never_lowers_the_principle_score(pair):
     scores, raised = pair
     before, after = principle_result(scores), principle_result(raised)
-    assert after.percentage > before.percentage
-    assert after.score >= before.score
     assert after.sufficient == before.sufficient  # N/E did not change
+    if before.sufficient:
+        assert after.percentage > before.percentage
+        assert after.score >= before.score
+    else:
+        assert before.score is None and after.score is None
 
 
 @given(a_raise(), rules())
 def test_raising_a_criterion_score_never_lowers_the_principle_score_under_any_rule(pair, rule):
     scores, raised = pair
-    assert principle_result(raised, rule=rule).score >= principle_result(scores, rule=rule).score
+    before, after = principle_result(scores, rule=rule), principle_result(raised, rule=rule)
+    assert (after.score is None) == (before.score is None)  # sufficiency does not depend on levels
+    if before.score is not None:
+        assert after.score >= before.score
 
 
 @pytest.mark.parametrize("rule", [DEFAULT_RULE, STRICTER_RULE], ids=["limiters off", "limiters on"])
@@ -717,11 +766,12 @@ def test_raising_a_principle_score_never_lowers_the_rating_under_any_rule(pair, 
 @given(st.lists(criterion_score, min_size=1, max_size=20), st.lists(st.sampled_from(CATEGORIES)))
 def test_principle_results_stay_within_bounds(scores, categories):
     result = principle_result(scores, evidence_categories=categories)
-    if result.scored:
+    if result.sufficient:
         assert 25 <= result.percentage <= 100
         assert result.score in {1, 2, 3, 4}
     else:
         assert result.percentage is None and result.score is None
+        assert result.label == NOT_ENOUGH_EVIDENCE
     assert result.sufficient == (
         Fraction(result.scored, result.criteria) >= Fraction(3, 4) and len(set(categories)) >= 2
     )

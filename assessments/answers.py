@@ -14,8 +14,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from django.db.models import Count
-
 from assessments.models import Assessment, CriterionResponse
 from evidence.models import Citation, EvidenceItem
 from principles import cache as rubric_cache
@@ -69,12 +67,29 @@ class PreviousAnswer:
         return score_label(self.score, self.not_evidenced)
 
 
+@dataclass(frozen=True)
+class CitedDocument:
+    """A document an answer cites, as check your answers lists it."""
+
+    item_id: int
+    title: str
+    category: str
+    revision: int
+    location: str
+
+    @property
+    def category_name(self) -> str:
+        return CATEGORY_NAMES.get(self.category, self.category)
+
+
 @dataclass
 class CriterionAnswer:
     criterion: Criterion
     response: CriterionResponse
     citations: int = 0
     categories: set[str] = field(default_factory=set)
+    # The documents cited, in the order they were cited.
+    cited: list[CitedDocument] = field(default_factory=list)
     previous: PreviousAnswer | None = None
     # True when there is a previous assessment but it had no criterion with this code.
     new_since_previous: bool = False
@@ -86,6 +101,11 @@ class CriterionAnswer:
     @property
     def label(self) -> str:
         return score_label(self.response.score, self.response.not_evidenced)
+
+    @property
+    def needs_reasoning(self) -> bool:
+        """A level with no narrative: a score needs its reasoning ("not evidenced" needs none)."""
+        return self.response.score is not None and not self.response.narrative.strip()
 
 
 @dataclass
@@ -187,6 +207,14 @@ class AssessmentAnswers:
         """Blocking: every criterion needs a score or "not evidenced" before submitting."""
         return [c for c in self.criteria if not c.is_answered]
 
+    def unreasoned(self) -> list[CriterionAnswer]:
+        """Blocking: every score needs its reasoning (a narrative) before submitting."""
+        return [c for c in self.criteria if c.needs_reasoning]
+
+    def uncited(self) -> list[CriterionAnswer]:
+        """Not blocking: criteria that cite no evidence, listed for the lead to see."""
+        return [c for c in self.criteria if not c.citations]
+
     def warnings(self) -> list[CheckWarning]:
         """Not blocking, but the lead must acknowledge them: claims CQC will look hard at."""
         warnings = []
@@ -258,14 +286,22 @@ def load(assessment: Assessment, *, with_previous: bool = True) -> AssessmentAns
     }
     counts: dict[int, int] = defaultdict(int)
     categories: dict[int, set[str]] = defaultdict(set)
-    for response_id, category, n in (
+    cited: dict[int, list[CitedDocument]] = defaultdict(list)
+    for response_id, category, item_id, title, revision, location in (
         Citation.objects.filter(response__assessment=assessment)
-        .values_list("response_id", "file__item__category")
-        .annotate(n=Count("pk"))
-        .order_by()
+        .values_list(
+            "response_id",
+            "file__item__category",
+            "file__item_id",
+            "file__item__title",
+            "file__revision",
+            "location",
+        )
+        .order_by("response_id", "pk")
     ):
-        counts[response_id] += n
+        counts[response_id] += 1
         categories[response_id].add(category)
+        cited[response_id].append(CitedDocument(item_id, title, category, revision, location))
 
     previous = previous_assessment(assessment) if with_previous else None
     previous_answers: dict[str, tuple[int | None, bool, int]] = {}
@@ -296,6 +332,7 @@ def load(assessment: Assessment, *, with_previous: bool = True) -> AssessmentAns
             response=response,
             citations=counts.get(response.pk, 0),
             categories=categories.get(response.pk, set()),
+            cited=cited.get(response.pk, []),
         )
         if previous is not None:
             if criterion.code in previous_answers:

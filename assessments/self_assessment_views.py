@@ -507,6 +507,7 @@ def _check_page(
             assessment.transitions.filter(to_status=Assessment.Status.RETURNED).select_related("by").last()
         )
     unanswered = answers.unanswered()
+    unreasoned = answers.unreasoned()
     warnings = answers.warnings()
     if form is None and access.can_submit:
         form = SubmitForm(returned=returned is not None, warnings=bool(warnings))
@@ -518,6 +519,8 @@ def _check_page(
             "assessment": assessment,
             "answers": answers,
             "unanswered": unanswered,
+            "unreasoned": unreasoned,
+            "uncited": answers.uncited(),
             "warnings": warnings,
             "returned": returned,
             "form": form,
@@ -543,10 +546,14 @@ def assessment_submit(request: HttpRequest, code: str, cycle: str) -> HttpRespon
     answers = answers_module.load(assessment, with_previous=False)
     returned = assessment.status == Assessment.Status.RETURNED
     form = SubmitForm(request.POST, returned=returned, warnings=bool(answers.warnings()))
-    if answers.unanswered():
+    if answers.unanswered() or answers.unreasoned():
         form.is_valid()
-        codes = answers_module.and_list([c.criterion.code for c in answers.unanswered()])
-        form.add_error(None, f"Answer every criterion before you submit. Not answered yet: {codes}")
+        if answers.unanswered():
+            codes = answers_module.and_list([c.criterion.code for c in answers.unanswered()])
+            form.add_error(None, f"Answer every criterion before you submit. Not answered yet: {codes}")
+        if answers.unreasoned():
+            codes = answers_module.and_list([c.criterion.code for c in answers.unreasoned()])
+            form.add_error(None, f"A score needs its reasoning. Give the evidence and reasoning for: {codes}")
         return _check_page(request, access, form, answers=answers)
     if not form.is_valid():
         return _check_page(request, access, form, answers=answers)

@@ -419,6 +419,10 @@ def assessment_submit(
     if unanswered:
         codes = answers_module.and_list([c.criterion.code for c in unanswered])
         problems.append(f"Answer every criterion before you submit. Not answered yet: {codes}")
+    unreasoned = loaded.unreasoned()
+    if unreasoned:
+        codes = answers_module.and_list([c.criterion.code for c in unreasoned])
+        problems.append(f"A score needs its reasoning. Give the evidence and reasoning for: {codes}")
     if loaded.warnings() and not acknowledged_warnings:
         problems.append("Confirm that you have read the warnings and want to submit anyway")
     if problems:

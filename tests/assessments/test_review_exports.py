@@ -50,20 +50,34 @@ def test_csv_export_one_row_per_organisation_and_criterion(client, cast):
     Organisation.objects.filter(pk=cast.org_a.pk).update(name='=HYPERLINK("http://evil","x")')
     client.force_login(cast.assessor)
     response = client.get(reverse("review_export_csv", kwargs={"cycle": assessment.cycle.slug}))
-    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    assert response.status_code == 200 and response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
-    text = response.content.decode()
+    # UTF-8 with a byte-order mark, so that Excel reads the dash in "3 - Good standard" as written.
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    text = response.content.decode("utf-8-sig")
     assert SECRET not in text
-    rows = list(csv.reader(io.StringIO(text)))
+    assert text.split("\r\n")[0].startswith("Organisation code,Organisation,")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
     assert rows[0] == HEADER
     count = assessment.responses.count()
     assert len(rows) == count + 1
     first = dict(zip(HEADER, rows[1], strict=True))
     assert first["Organisation"].startswith("'=")
-    assert first["Assessor's score"] == "Score 2" or "2" in first["Assessor's score"]
-    assert first["Self-assessed score"]
-    assert first["Assessor's principle score"] == "2"
-    assert first["Assessor's rating"]
+    # Each score in words, and beside it as a number.
+    assert (first["Self-assessed score"], first["Self-assessed score (1-4)"]) == ("3 – Good standard", "3")
+    assert (first["Assessor's score"], first["Assessor's score (1-4)"]) == ("2 – Some shortfalls", "2")
+    assert (first["Assessor's principle score"], first["Assessor's principle score (1-4)"]) == ("2 of 4", "2")
+    assert (first["Self-assessed principle score"], first["Self-assessed principle score (1-4)"]) == (
+        "3 of 4",
+        "3",
+    )
+    assert (first["Self-assessed rating"], first["Self-assessed rating (%)"]) == ("Good", "75.0")
+    assert (first["Assessor's rating"], first["Assessor's rating (%)"]) == ("Requires improvement", "50.0")
+    assert (first["Principle"], first["Principle title"], first["Criterion"]) == (
+        "1",
+        "Strong leadership",
+        "1.1",
+    )
 
 
 def test_xlsx_export_reads_back_with_formulas_neutralised(client, cast):
@@ -83,6 +97,28 @@ def test_xlsx_export_reads_back_with_formulas_neutralised(client, cast):
             assert cell.data_type != "f"
             assert not (isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@")))
     assert all(SECRET not in str(v) for row in values for v in row)
+    # Opens as a spreadsheet should: a frozen, bold header row, a filter on every column,
+    # columns as wide as their contents, and numbers stored as numbers.
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:U{len(values)}"
+    assert all(cell.font.bold for cell in sheet[1])
+    widths = {letter: sheet.column_dimensions[letter].width for letter in "ABCDEFGHIJKLMNOPQRSTU"}
+    assert all(8 <= width <= 60 for width in widths.values()), widths
+    assert widths["B"] >= len("'@SUM(1+1)") and widths["H"] >= len("Strong leadership")
+    named = dict(zip(HEADER, values[1], strict=True))
+    for column in (
+        "Principle",
+        "Self-assessed score (1-4)",
+        "Assessor's score (1-4)",
+        "Self-assessed principle score (1-4)",
+        "Assessor's principle score (1-4)",
+    ):
+        assert isinstance(named[column], int), column
+    assert named["Assessor's score (1-4)"] == 2 and named["Self-assessed score"] == "3 – Good standard"
+    assert named["Self-assessed rating (%)"] == 75.0 and named["Assessor's rating (%)"] == 50.0
+    cells = dict(zip(HEADER, sheet[2], strict=True))
+    assert cells["Assessor's score (1-4)"].data_type == "n"
+    assert cells["Assessor's rating (%)"].number_format == "0.0"
 
 
 def test_exports_and_calibration_are_for_assessors_only(client, cast):

@@ -190,7 +190,10 @@ def test_calibration_and_the_exports_give_principle_2_no_score(client, cast):
     by_code = {row[header.index("Criterion")]: dict(zip(header, row, strict=True)) for row in rows[1:]}
     assert by_code["2.1"]["Self-assessed principle score"] == NOT_ENOUGH_EVIDENCE
     assert by_code["2.1"]["Assessor's principle score"] == NOT_ENOUGH_EVIDENCE
-    assert by_code["1.1"]["Self-assessed principle score"] == "3"
+    assert by_code["2.1"]["Self-assessed principle score (1-4)"] == ""
+    assert by_code["1.1"]["Self-assessed principle score"] == "3 of 4"
+    assert by_code["1.1"]["Self-assessed principle score (1-4)"] == "3"
+    assert by_code["1.1"]["Self-assessed rating (%)"] == "75.0"
     assert by_code["1.1"]["Self-assessed rating"] == "Good (indicative)"
     assert by_code["1.1"]["Assessor's rating"] == "Good (indicative)"
     assert set(HEADER) <= set(header)

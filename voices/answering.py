@@ -41,6 +41,7 @@ class Step:
     question_id: int | None
     # The choice after which GOV.UK's "or" divider goes ("Don't know", "Prefer not to say").
     divider_before: str = ""
+    criteria: tuple[str, ...] = ()
 
     @property
     def is_monitoring(self) -> bool:
@@ -78,6 +79,7 @@ def _question_step(question: Question) -> Step:
         required=question.required and kind != "free_text",
         question_id=question.pk,
         divider_before=divider,
+        criteria=tuple(question.criteria),
     )
 
 

@@ -25,4 +25,19 @@ urlpatterns = [
         views.survey_replace_link,
         name="survey_replace_link",
     ),
+    path(
+        "organisations/<str:code>/surveys/<int:survey_id>/results/",
+        views.survey_results,
+        name="survey_results",
+    ),
+    path(
+        "organisations/<str:code>/surveys/<int:survey_id>/population/",
+        views.survey_population,
+        name="survey_population",
+    ),
+    path(
+        "organisations/<str:code>/surveys/<int:survey_id>/free-text/",
+        views.survey_free_text,
+        name="survey_free_text",
+    ),
 ]

@@ -8,16 +8,17 @@ member who is not a lead gets 403 for changes) and every write goes through voic
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from principles.services import current_version
-from voices import access, answering, services
-from voices.forms import SurveyForm, SurveyStartForm, default_dates
-from voices.models import QuestionSet, Survey
+from voices import access, answering, results, services
+from voices.choices import MONITORING, MONITORING_BY_KEY
+from voices.forms import FreeTextReviewForm, PopulationForm, SurveyForm, SurveyStartForm, default_dates
+from voices.models import FreeTextAnswer, QuestionSet, Survey
 
 
 def survey_url(survey: Survey, name: str = "survey_detail") -> str:
@@ -181,4 +182,93 @@ def survey_replace_link(request: HttpRequest, code: str, survey_id: int) -> Http
         survey_id,
         services.survey_replace_link,
         "The survey has a new link. The old one no longer works.",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Results
+
+
+@require_GET
+def survey_results(request: HttpRequest, code: str, survey_id: int) -> HttpResponse:
+    survey_access = access.get_survey_for_member(request.user, code, survey_id)
+    survey = survey_access.survey
+    built = results.build(survey)
+    dimension = request.GET.get("by", "")
+    breakdowns = []
+    if built.shown and survey.equality_monitoring and dimension in MONITORING_BY_KEY:
+        breakdowns = results.breakdown(survey, built, dimension)
+    return render(
+        request,
+        "voices/survey_results.html",
+        {
+            "organisation": survey.organisation,
+            "survey": survey,
+            "results": built,
+            "is_lead": survey_access.is_lead,
+            "dimensions": [(m.key, m.label) for m in MONITORING] if survey.equality_monitoring else [],
+            "dimension": dimension if breakdowns else "",
+            "breakdowns": breakdowns,
+            "waiting": sum(group.waiting for group in built.free_text),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def survey_population(request: HttpRequest, code: str, survey_id: int) -> HttpResponse:
+    survey = access.get_survey_for_lead(request.user, code, survey_id).survey
+    initial = {f"{share.key}__{share.value}": share.percent for share in survey.population.all()}
+    form = PopulationForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.population_save(survey=survey, shares=form.shares(), by=request.user)
+        messages.success(request, "Population profile saved.")
+        return redirect(survey_url(survey, "survey_results"))
+    groups = [(label, [form[name] for name in names]) for _key, label, names in form.groups]
+    return render(
+        request,
+        "voices/survey_population.html",
+        {"organisation": survey.organisation, "survey": survey, "form": form, "groups": groups},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def survey_free_text(request: HttpRequest, code: str, survey_id: int) -> HttpResponse:
+    """The lead reads each free-text answer and decides: include, include with personal details
+    removed, or leave out. Nothing of an answer leaves this page until they have."""
+    survey = access.get_survey_for_lead(request.user, code, survey_id).survey
+    answers = FreeTextAnswer.objects.filter(survey=survey).select_related("question").order_by("review", "pk")
+    pending = [a for a in answers if a.review == FreeTextAnswer.Review.PENDING]
+    current = pending[0] if pending else None
+    chosen = request.GET.get("answer") or request.POST.get("answer")
+    if chosen and chosen.isdigit():
+        current = next((a for a in answers if a.pk == int(chosen)), current)
+    form = FreeTextReviewForm(
+        request.POST if request.method == "POST" else None,
+        initial={
+            "review": current.review if current and current.review != "pending" else None,
+            "redacted_text": current.redacted_text if current else "",
+        },
+    )
+    if request.method == "POST":
+        if current is None:
+            raise Http404("No such answer")
+        if form.is_valid():
+            services.free_text_review(
+                answer=current,
+                review=form.cleaned_data["review"],
+                redacted_text=form.cleaned_data["redacted_text"],
+                by=request.user,
+            )
+            return redirect(survey_url(survey, "survey_free_text"))
+    return render(
+        request,
+        "voices/survey_free_text.html",
+        {
+            "organisation": survey.organisation,
+            "survey": survey,
+            "current": current,
+            "form": form,
+            "answers": answers,
+            "pending_count": len(pending),
+        },
     )

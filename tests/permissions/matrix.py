@@ -857,6 +857,16 @@ def _survey_opened(cast) -> dict:
     return {"code": cast.org_a.code, "survey_id": _survey(cast, "Matrix open", opened=True).pk}
 
 
+def _survey_with_text(cast) -> dict:
+    """An open survey with one free-text answer waiting for review."""
+    from tests.voices.helpers import add_responses
+
+    survey = _survey(cast, "Matrix open", opened=True)
+    if not survey.free_text.exists():
+        add_responses(survey, [{}], free_text="It went well.")
+    return {"code": cast.org_a.code, "survey_id": survey.pk}
+
+
 def _survey_token(cast) -> dict:
     return {"token": _survey(cast, "Matrix open", opened=True).token}
 
@@ -902,6 +912,23 @@ SURVEY_RULES: list[Rule] = [
     Rule("survey_open", "POST", SURVEY_LEAD_POST, kwargs=_survey_draft),
     Rule("survey_close", "POST", SURVEY_LEAD_POST, kwargs=_survey_opened),
     Rule("survey_replace_link", "POST", SURVEY_LEAD_POST, kwargs=_survey_opened),
+    Rule("survey_results", "GET", SURVEY_MEMBERS, kwargs=_survey_opened),
+    Rule("survey_population", "GET", SURVEY_LEAD_GET, kwargs=_survey_opened),
+    Rule(
+        "survey_population",
+        "POST",
+        SURVEY_LEAD_POST,
+        kwargs=_survey_opened,
+        data=lambda c: {"eq_sex__female": "51", "eq_sex__male": "49"},
+    ),
+    Rule("survey_free_text", "GET", SURVEY_LEAD_GET, kwargs=_survey_with_text),
+    Rule(
+        "survey_free_text",
+        "POST",
+        SURVEY_LEAD_POST,
+        kwargs=_survey_with_text,
+        data=lambda c: {"review": "include", "redacted_text": ""},
+    ),
     # The public pages: everybody alike.
     Rule("survey_start", "GET", public(200), kwargs=_survey_token),
     Rule("survey_start", "GET", public(404), kwargs=lambda c: {"token": "no-such-survey"}),

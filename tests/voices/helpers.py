@@ -110,3 +110,21 @@ def survey_form_data(survey: Survey, **changes) -> dict:
     }
     data.update(changes)
     return data
+
+
+def add_responses(survey: Survey, rows: list[dict], *, free_text: str = "") -> None:
+    """Store responses straight through the service: each row maps step keys to answers (a
+    string, or a list for "choose any"); free text, if given, goes with every response."""
+    from voices import answering, services
+
+    steps = answering.steps_for(survey)
+    free = next((s.question_id for s in steps if s.kind == "free_text"), None)
+    for n, row in enumerate(rows):
+        counted = {key: value if isinstance(value, list) else [value] for key, value in row.items()}
+        services.response_store(
+            survey=survey,
+            submission_token=f"seed-{survey.pk}-{n}-{Survey.objects.get(pk=survey.pk).response_count}",
+            answers=services.Answers(
+                counted=counted, free_text={free: free_text} if free and free_text else {}
+            ),
+        )

@@ -1,0 +1,332 @@
+"""A survey's results: counts and percentages per question, the respondents' profile beside the
+population's, and breakdowns by an equality group, every count counted by SQL and every table
+passed through voices/disclosure.py before anyone sees it.
+
+Nothing here returns a hidden count: a hidden cell carries no number at all, so no template,
+chart or export can show one by mistake.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count
+
+from voices import answering, disclosure
+from voices.choices import MONITORING_BY_KEY, NOT_ANSWERED
+from voices.models import Answer, FreeTextAnswer, PopulationShare, Response, Survey
+
+CHART_WIDTH = 640
+LABEL_WIDTH = 250
+BAR_HEIGHT = 22
+ROW_GAP = 10
+
+
+@dataclass(frozen=True)
+class Cell:
+    label: str
+    value: str  # the stored answer ("agree", "not_answered")
+    count: int | None  # None when hidden
+    percent: int | None  # of everyone who answered the survey; None when the count is hidden
+    population: Decimal | None = None
+
+    @property
+    def hidden(self) -> bool:
+        return self.count is None
+
+
+@dataclass
+class Chart:
+    width: int
+    height: int
+    bars: list[dict]
+    description: str
+
+
+@dataclass
+class Table:
+    key: str
+    text: str
+    kind: str  # "single" or "multiple"
+    criteria: list[str]
+    cells: list[Cell]
+    total: int | None
+    chart: Chart | None = None
+
+
+@dataclass
+class FreeTextGroup:
+    key: str
+    text: str
+    answers: list[str] = field(default_factory=list)
+    waiting: int = 0
+
+
+@dataclass
+class Results:
+    survey: Survey
+    threshold: int
+    respondents: int
+    shown: bool
+    questions: list[Table]
+    profile: list[Table]
+    free_text: list[FreeTextGroup]
+
+
+def _percent(count: int, total: int) -> int:
+    return round(100 * count / total) if total else 0
+
+
+def _chart(table: Table) -> Chart:
+    shown = [cell for cell in table.cells if not cell.hidden]
+    most = max((cell.count for cell in shown), default=0) or 1
+    plot = CHART_WIDTH - LABEL_WIDTH - 60
+    bars = []
+    y = 0
+    for cell in table.cells:
+        width = round(plot * cell.count / most) if cell.count else 0
+        bars.append(
+            {
+                "label": cell.label,
+                "y": y,
+                "text_y": y + BAR_HEIGHT - 6,
+                "width": width,
+                "label_x": LABEL_WIDTH + width + 6,
+                "text": "not shown" if cell.hidden else f"{cell.count} ({cell.percent}%)",
+                "hidden": cell.hidden,
+            }
+        )
+        y += BAR_HEIGHT + ROW_GAP
+    described = "; ".join(
+        f"{cell.label}: {'not shown' if cell.hidden else f'{cell.count}, {cell.percent}%'}"
+        for cell in table.cells
+    )
+    return Chart(
+        width=CHART_WIDTH,
+        height=max(y, BAR_HEIGHT),
+        bars=bars,
+        description=f"Bar chart of the answers to “{table.text}”. {described}.",
+    )
+
+
+def _single_table(step, counts: dict[str, int], respondents: int, threshold: int, *, with_not_answered: bool):
+    values = [(value, words) for value, words, _ in step.choices]
+    row = {value: counts.get(value, 0) for value, _ in values}
+    answered = sum(row.values())
+    if with_not_answered or answered < respondents:
+        values.append(NOT_ANSWERED)
+        row[NOT_ANSWERED[0]] = respondents - answered
+    row_counts = {**row, "__total__": respondents}
+    hidden = disclosure.suppress(row_counts, [disclosure.Line("__total__", tuple(row))], threshold)
+    cells = [
+        Cell(
+            label=words,
+            value=value,
+            count=None if value in hidden else row[value],
+            percent=None if value in hidden else _percent(row[value], respondents),
+        )
+        for value, words in values
+    ]
+    return cells, hidden
+
+
+def _multiple_table(step, counts: dict[str, int], respondents: int, threshold: int) -> list[Cell]:
+    cells = []
+    for value, words, _ in step.choices:
+        n = counts.get(value, 0)
+        hide = disclosure.binary(n, respondents, threshold)
+        cells.append(
+            Cell(
+                label=words,
+                value=value,
+                count=None if hide else n,
+                percent=None if hide else _percent(n, respondents),
+            )
+        )
+    return cells
+
+
+def counts_by_key(survey: Survey) -> dict[str, dict[str, int]]:
+    """Every counted answer of the survey, counted in one query: key -> value -> people."""
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    rows = Answer.objects.filter(survey=survey).values_list("key", "value").annotate(n=Count("id")).order_by()
+    for key, value, n in rows:
+        counts[key][value] = n
+    return counts
+
+
+def build(survey: Survey, *, include_free_text: bool = True) -> Results:
+    threshold = max(survey.suppression_threshold, 5)
+    respondents = Response.objects.filter(survey=survey).count()
+    steps = answering.steps_for(survey)
+    shown = respondents >= threshold
+    questions: list[Table] = []
+    profile: list[Table] = []
+    free_text: list[FreeTextGroup] = []
+    if shown:
+        counts = counts_by_key(survey)
+        population = {
+            (share.key, share.value): share.percent for share in PopulationShare.objects.filter(survey=survey)
+        }
+        for step in steps:
+            if step.kind == "free_text":
+                continue
+            if step.kind == "multiple":
+                cells = _multiple_table(step, counts.get(step.key, {}), respondents, threshold)
+                total = respondents
+            else:
+                cells, _ = _single_table(
+                    step,
+                    counts.get(step.key, {}),
+                    respondents,
+                    threshold,
+                    with_not_answered=step.is_monitoring,
+                )
+                total = respondents
+            if step.is_monitoring:
+                cells = [
+                    Cell(c.label, c.value, c.count, c.percent, population.get((step.key, c.value)))
+                    for c in cells
+                ]
+            table = Table(
+                key=step.key,
+                text=step.text if not step.is_monitoring else MONITORING_BY_KEY[step.key].label,
+                kind=step.kind,
+                criteria=list(step.criteria),
+                cells=cells,
+                total=total,
+            )
+            table.chart = _chart(table)
+            (profile if step.is_monitoring else questions).append(table)
+    if include_free_text:
+        free_text = _free_text(survey, steps)
+    return Results(
+        survey=survey,
+        threshold=threshold,
+        respondents=respondents,
+        shown=shown,
+        questions=questions,
+        profile=profile,
+        free_text=free_text,
+    )
+
+
+def _free_text(survey: Survey, steps) -> list[FreeTextGroup]:
+    """Free text that has been reviewed and included (redacted where the lead said so); how many
+    answers still wait for review."""
+    groups = {
+        step.question_id: FreeTextGroup(key=step.key, text=step.text)
+        for step in steps
+        if step.kind == "free_text"
+    }
+    rows = (
+        FreeTextAnswer.objects.filter(survey=survey)
+        .values_list("question_id", "review", "text", "redacted_text")
+        .order_by("question_id", "pk")
+    )
+    for question_id, review, text, redacted in rows:
+        group = groups.get(question_id)
+        if group is None:
+            continue
+        if review == FreeTextAnswer.Review.PENDING:
+            group.waiting += 1
+        elif review == FreeTextAnswer.Review.INCLUDE:
+            group.answers.append(text)
+        elif review == FreeTextAnswer.Review.REDACT:
+            group.answers.append(redacted)
+    return list(groups.values())
+
+
+# ---------------------------------------------------------------------------------------------
+# Breakdowns by an equality group
+
+
+@dataclass
+class Breakdown:
+    dimension: str
+    label: str
+    question: Table
+    columns: list[tuple[str, str, int | None]]  # value, words, column total (None when hidden)
+    rows: list[tuple[Cell, list[int | None]]]  # the question's cell, then a count per column
+    shown: bool
+
+
+def breakdown(survey: Survey, results: Results, dimension: str) -> list[Breakdown]:
+    """Each single-answer question broken down by one equality-monitoring question, counted in
+    one query. A breakdown whose small numbers cannot be protected is not shown at all."""
+    threshold = results.threshold
+    monitoring = MONITORING_BY_KEY[dimension]
+    profile = next(table for table in results.profile if table.key == dimension)
+    single = [table for table in results.questions if table.kind == "single"]
+    cross: dict[tuple[str, str, str], int] = defaultdict(int)
+    rows = (
+        Answer.objects.filter(
+            survey=survey, key__in=[t.key for t in single], response__answers__key=dimension
+        )
+        .values_list("key", "value", "response__answers__value")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for key, value, group, n in rows:
+        cross[(key, value, group)] = n
+    overall = counts_by_key(survey)
+    group_totals = dict(overall.get(dimension, {}))
+    group_totals[NOT_ANSWERED[0]] = results.respondents - sum(group_totals.values())
+    columns = [(value, words) for value, words in monitoring.options] + [NOT_ANSWERED]
+    column_hidden = {cell.value: cell.hidden for cell in profile.cells}
+    made = []
+    for table in single:
+        counts: dict = {}
+        q_counts = overall.get(table.key, {})
+        for cell in table.cells:
+            row_total = (
+                q_counts.get(cell.value, 0)
+                if cell.value != NOT_ANSWERED[0]
+                else results.respondents - sum(q_counts.values())
+            )
+            counts[("r", cell.value)] = row_total
+            for group, _ in columns:
+                if group == NOT_ANSWERED[0]:
+                    continue
+                if cell.value == NOT_ANSWERED[0]:
+                    n = group_totals.get(group, 0) - sum(
+                        cross.get((table.key, other.value, group), 0)
+                        for other in table.cells
+                        if other.value != NOT_ANSWERED[0]
+                    )
+                else:
+                    n = cross.get((table.key, cell.value, group), 0)
+                counts[(cell.value, group)] = n
+            counts[(cell.value, NOT_ANSWERED[0])] = row_total - sum(
+                counts[(cell.value, group)] for group, _ in columns if group != NOT_ANSWERED[0]
+            )
+        for group, _ in columns:
+            counts[("c", group)] = group_totals.get(group, 0)
+        values = [cell.value for cell in table.cells]
+        groups = [group for group, _ in columns]
+        lines = [disclosure.Line(("r", v), tuple((v, g) for g in groups)) for v in values]
+        lines += [disclosure.Line(("c", g), tuple((v, g) for v in values)) for g in groups]
+        fixed = {("r", cell.value): cell.hidden for cell in table.cells}
+        fixed.update({("c", g): column_hidden.get(g, False) for g in groups})
+        hidden = disclosure.suppress(counts, lines, threshold, fixed=fixed)
+        safe = all(disclosure.line_is_safe(counts, hidden, line, threshold) for line in lines)
+        made.append(
+            Breakdown(
+                dimension=dimension,
+                label=monitoring.label,
+                question=table,
+                columns=[
+                    (g, words, None if column_hidden.get(g) else counts[("c", g)]) for g, words in columns
+                ],
+                rows=[
+                    (cell, [None if (cell.value, g) in hidden else counts[(cell.value, g)] for g in groups])
+                    for cell in table.cells
+                ]
+                if safe
+                else [],
+                shown=safe,
+            )
+        )
+    return made

@@ -42,7 +42,12 @@ def assessment_questions(request: HttpRequest, code: str, cycle: str) -> HttpRes
             errors[question.pk] = error.messages[0]
             typed[question.pk] = body
         else:
-            messages.success(request, "Your answer has been saved. CQC will see it when you resubmit.")
+            messages.success(
+                request,
+                "Your answer has been saved. CQC will see it when you resubmit."
+                if access.is_lead
+                else "Your answer has been saved. CQC will see it when a lead resubmits the self-assessment.",
+            )
             url = reverse("assessment_questions", kwargs={"code": code, "cycle": cycle})
             return redirect(f"{url}#question-{question.pk}")
     return render(

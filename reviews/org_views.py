@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from assessments.access import get_assessment_for_member
+from engagement_portal.lib.confirmations import confirmed_at
 from reviews import services
 
 
@@ -23,6 +24,8 @@ def assessment_questions(request: HttpRequest, code: str, cycle: str) -> HttpRes
     access = get_assessment_for_member(request.user, code, cycle)
     assessment = access.assessment
     questions = list(services.sent_questions(assessment))
+    for question in questions:
+        question.place = f"question-{question.pk}"
     can_answer = access.membership.can_edit and assessment.status == "returned"
     errors: dict[int, str] = {}
     typed: dict[int, str] = {}
@@ -42,14 +45,13 @@ def assessment_questions(request: HttpRequest, code: str, cycle: str) -> HttpRes
             errors[question.pk] = error.messages[0]
             typed[question.pk] = body
         else:
-            messages.success(
-                request,
+            url = reverse("assessment_questions", kwargs={"code": code, "cycle": cycle})
+            saved = (
                 "Your answer has been saved. CQC will see it when you resubmit."
                 if access.is_lead
-                else "Your answer has been saved. CQC will see it when a lead resubmits the self-assessment.",
+                else "Your answer has been saved. CQC will see it when a lead resubmits the self-assessment."
             )
-            url = reverse("assessment_questions", kwargs={"code": code, "cycle": cycle})
-            return redirect(f"{url}#question-{question.pk}")
+            return confirmed_at(request, url, question.place, saved)
     return render(
         request,
         "reviews/org_questions.html",
@@ -59,6 +61,7 @@ def assessment_questions(request: HttpRequest, code: str, cycle: str) -> HttpRes
             "questions": [(q, errors.get(q.pk), typed.get(q.pk, "")) for q in questions],
             "can_answer": can_answer,
             "errors": [(f"body-{pk}", message) for pk, message in errors.items()],
+            "message_places": {q.place for q in questions},
         },
         status=400 if errors else 200,
     )

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from assessments.answers import score_label
 from assessments.models import Assessment, AssessmentCycle, Organisation, Submission
 from assessments.roles import is_assessor
+from engagement_portal.lib.confirmations import confirmed_at
 from engagement_portal.lib.pagination import paginate
 from principles.models import RubricVersion
 from reviews import services, workspace
@@ -225,6 +226,7 @@ def _questions(assessment: Assessment) -> list[Clarification]:
     questions = [m for m in messages_in_threads if m.parent_id is None]
     for question in questions:
         question._prefetched_objects_cache = {"replies": replies[question.pk]}
+        question.place = f"question-{question.pk}"
     return questions
 
 
@@ -247,6 +249,7 @@ def _workspace_page(
         )
         for row in p.criteria:
             row.url = _url("review_criterion", assessment, criterion=row.code)
+    questions = _questions(assessment)
     return render(
         request,
         "reviews/workspace.html",
@@ -262,10 +265,10 @@ def _workspace_page(
             "notes_error": notes_error,
             "events": list(review.events.select_related("by")) if review.pk else [],
             "transitions": list(assessment.transitions.select_related("by")),
-            "questions": _questions(assessment),
+            "questions": questions,
             "has_changes": ws.submission.number > 1,
-            # A score's confirmation is shown beside its principle, where the assessor lands.
-            "message_places": {p.place for p in ws.principles},
+            # Confirmations shown beside what they confirm, where the assessor lands.
+            "message_places": {p.place for p in ws.principles} | {"questions"} | {q.place for q in questions},
             **extra,
         },
         status=status,
@@ -411,8 +414,7 @@ def review_criterion(request: HttpRequest, code: str, cycle: str, criterion: str
 def _saved_at_principle(request, assessment, number: int, message: str) -> HttpResponse:
     """Back to the workspace at the principle, with the confirmation beside it, focused (the
     page is long: a message at the top would be out of sight)."""
-    messages.success(request, message, extra_tags=f"principle-{number}")
-    return redirect(_url("review_workspace", assessment) + f"#principle-{number}-message")
+    return confirmed_at(request, _url("review_workspace", assessment), f"principle-{number}", message)
 
 
 def _principle_page(request, assessment, ws, principle, *, form=None, errors=None, status=200, **extra):
@@ -509,12 +511,14 @@ def review_question(request: HttpRequest, code: str, cycle: str) -> HttpResponse
         if principle:
             return _principle_page(request, assessment, ws, principle, errors=errors, status=400, **extra)
         return _workspace_page(request, assessment, status=400, **extra)
-    messages.success(request, "Question saved. It is sent when you return the self-assessment.")
+    saved = "Question saved. It is sent when you return the self-assessment."
     if found:
+        messages.success(request, saved)
         return redirect(_url("review_criterion", assessment, criterion=criterion))
     if principle:
+        messages.success(request, saved)
         return redirect(_url("review_principle", assessment, number=principle.number))
-    return redirect(_url("review_workspace", assessment) + "#questions")
+    return confirmed_at(request, _url("review_workspace", assessment), "questions", saved)
 
 
 @require_POST
@@ -530,8 +534,9 @@ def review_reply(request: HttpRequest, code: str, cycle: str, question_id: int) 
         return _workspace_page(
             request, assessment, status=400, reply_to=question.pk, reply=body, reply_error=error.messages[0]
         )
-    messages.success(request, "Reply saved.")
-    return redirect(_url("review_workspace", assessment) + f"#question-{question.pk}")
+    return confirmed_at(
+        request, _url("review_workspace", assessment), f"question-{question.pk}", "Reply saved."
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -608,6 +613,9 @@ def _outcome_page(request, assessment, *, form=None, errors=None, status=200, **
     ws = workspace.build(assessment, review)
     outcome = Outcome.objects.filter(review=review).first() if review.pk else None
     deadline = outcome.fa_deadline if outcome and outcome.fa_deadline else None
+    comments = list(outcome.comments.select_related("author", "responded_by")) if outcome else []
+    for comment in comments:
+        comment.place = f"comment-{comment.pk}"
     if form is None:
         form = {
             "summaries": dict(outcome.summaries) if outcome else {},
@@ -623,7 +631,8 @@ def _outcome_page(request, assessment, *, form=None, errors=None, status=200, **
             "ws": ws,
             "outcome": outcome,
             "final_shown": services.outcome_shown(outcome.final, assessment) if outcome else None,
-            "comments": list(outcome.comments.select_related("author", "responded_by")) if outcome else [],
+            "comments": comments,
+            "message_places": {c.place for c in comments},
             "principles": [(p, form["summaries"].get(str(p.number), "")) for p in ws.principles],
             "form": form,
             "errors": errors or [],
@@ -688,8 +697,9 @@ def review_fa_respond(request: HttpRequest, code: str, cycle: str, comment_id: i
             respond_to=comment.pk,
             response=body,
         )
-    messages.success(request, "Response saved.")
-    return redirect(_url("review_outcome", assessment) + f"#comment-{comment.pk}")
+    return confirmed_at(
+        request, _url("review_outcome", assessment), f"comment-{comment.pk}", "Response saved."
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -62,6 +62,16 @@ def use_skip_link(portal) -> None:
     assert portal.page.url.endswith("#main-content")
 
 
+def choose_with_arrows(portal, value: str) -> None:
+    """In a group of radios, the down arrow until the one with this value is chosen."""
+    for _ in range(8):
+        chosen = portal.page.evaluate("() => document.activeElement.checked && document.activeElement.value")
+        if chosen == value:
+            return
+        portal.page.keyboard.press("ArrowDown")
+    raise AssertionError(f"no radio with the value {value!r}")
+
+
 def type_into(portal, element_id: str, text: str) -> None:
     tab_to(portal, by_id(element_id))
     portal.page.keyboard.type(text)
@@ -144,10 +154,7 @@ def test_enter_on_a_level_radio_saves_and_continues_and_never_removes_evidence(p
     use_skip_link(portal)
     tab_to(portal, lambda focused: focused["tag"] == "input" and focused["id"] == "id_score")
     page.keyboard.press("Space")
-    page.keyboard.press("ArrowDown")
-    page.keyboard.press("ArrowDown")
-    chosen = page.evaluate("() => document.activeElement.value")
-    assert chosen == "3"
+    choose_with_arrows(portal, "3")
     type_into(portal, "id_narrative", "The partnership board receives an engagement report every quarter.")
     # Back to the level with Shift+Tab, and Enter there.
     tab_to(portal, lambda focused: "govuk-radios__input" in focused["classes"], key="Shift+Tab")
@@ -195,8 +202,7 @@ def test_a_saved_score_is_confirmed_where_the_assessor_lands(portal, cast):
     use_skip_link(portal)
     tab_to(portal, lambda focused: focused["tag"] == "input" and focused["id"] == "score")
     page.keyboard.press("Space")
-    page.keyboard.press("ArrowDown")
-    assert page.evaluate("() => document.activeElement.value") == "3"
+    choose_with_arrows(portal, "3")
     type_into(portal, "rationale", "The minutes show the board asking what changed.")
     tab_to(portal, by_text("Save score"))
     portal.press("Enter")

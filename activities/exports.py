@@ -9,6 +9,8 @@ import csv
 import io
 
 from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from reviews.exports import neutralise
 
@@ -55,7 +57,9 @@ def system_rows(activities) -> list[list]:
 
 
 def as_csv(header: list[str], rows: list[list]) -> str:
+    """UTF-8 with a byte-order mark, so that Excel reads accents and curly quotes rightly."""
     buffer = io.StringIO()
+    buffer.write("\ufeff")
     writer = csv.writer(buffer)
     writer.writerow(header)
     writer.writerows([[neutralise(value) for value in row] for row in rows])
@@ -67,8 +71,14 @@ def as_xlsx(header: list[str], rows: list[list], *, title: str = "Activities") -
     sheet = workbook.active
     sheet.title = title
     sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
     for row in rows:
         sheet.append([neutralise(value) for value in row])
+    sheet.auto_filter.ref = sheet.dimensions
+    for index, name in enumerate(header, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(12, min(40, len(name) + 4))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

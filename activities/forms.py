@@ -440,6 +440,17 @@ class RegisterFilterForm(forms.Form):
             activities = activities.filter(status=d["status"])
         return activities.distinct()
 
+    def described(self) -> dict[str, str]:
+        """The filters in force, in words (for a filed snapshot)."""
+        self.is_valid()
+        out = {}
+        for name in ("topic", "community", "place", "partner", "status"):
+            value = self.cleaned_data.get(name)
+            if value:
+                label = self.fields[name].label.lower()
+                out[label] = str(value) if name != "status" else Activity.Status(value).label
+        return out
+
     def query_string(self) -> str:
         self.is_valid()
         parts = []

@@ -224,3 +224,25 @@ class RegisterImport(models.Model):
 
     def __str__(self) -> str:
         return f"Import of {self.file_name}"
+
+
+class RegisterSnapshot(models.Model):
+    """The register, or a filtered part of it, as filed in the evidence library: the frozen JSON
+    the filed PDF was rendered from, and its SHA-256 (printed in the PDF). Never changed."""
+
+    organisation = models.ForeignKey("assessments.Organisation", on_delete=models.PROTECT, related_name="+")
+    evidence_item = models.OneToOneField(
+        "evidence.EvidenceItem", on_delete=models.PROTECT, related_name="register_snapshot"
+    )
+    snapshot = models.JSONField()
+    sha256 = models.CharField(max_length=64)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Register snapshot {self.sha256[:12]}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("A filed register snapshot never changes")
+        super().save(*args, **kwargs)

@@ -17,11 +17,23 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from activities import overlaps
-from activities.models import Activity, Community, Join, OverlapFound, Publication, RegisterImport, Topic
+from activities import filing, overlaps
+from activities.models import (
+    Activity,
+    Community,
+    Join,
+    OverlapFound,
+    Publication,
+    RegisterImport,
+    RegisterSnapshot,
+    Topic,
+)
 from activities.systems import system_organisation_ids, system_partners, system_places
 from assessments.models import Membership, Organisation
 from audit.services import record
+from engagement_portal.lib.hashing import json_sha256
+from evidence import services as evidence_services
+from evidence.models import EvidenceFile, EvidenceItem
 
 MAX_TEXT = {"purpose": 2000, "participant_profile": 4000, "what_heard": 10000, "what_changed": 10000}
 
@@ -511,3 +523,58 @@ def register_import_confirm(*, batch: RegisterImport, by, to_data) -> list[Activ
         detail={"object": batch.file_name, "rows": len(done), "sha256": batch.sha256},
     )
     return done
+
+
+# ---------------------------------------------------------------------------------------------
+# Filing the register as evidence (activities/filing.py builds the snapshot and the PDF)
+
+
+def register_file_as_evidence(
+    *, organisation: Organisation, by, activities, filters: dict[str, str]
+) -> EvidenceFile:
+    """File the activities (the register, or a filtered part) as a new evidence item: a PDF of a
+    frozen snapshot, with the snapshot and its SHA-256 kept beside the item. Raises
+    evidence_services.UploadRefused (the library is full, say) with nothing stored."""
+    _require_editor(by, organisation)
+    taken_at = filing.now()
+    data = filing.snapshot(
+        organisation=organisation, activities=filing.ordered(activities), filters=filters, taken_at=taken_at
+    )
+    sha256 = json_sha256(data)
+    pdf = filing.render(data, sha256)
+    title = f"Engagement register, {taken_at:%-d %B %Y}" + (" (filtered)" if filters else "")
+    upload = filing.as_upload(f"engagement-register-{taken_at:%Y-%m-%d}.pdf", pdf)
+    details = evidence_services.ItemDetails(
+        title=title,
+        description=(
+            f"{len(data['activities'])} engagement activities from the register"
+            + (": " + "; ".join(f"{k} {v}" for k, v in filters.items()) if filters else "")
+            + f". SHA-256 of the snapshot: {sha256}."
+        ),
+        kind=EvidenceItem.Kind.IMPACT_LOG,
+        category=EvidenceItem.Category.PROCESSES,
+        evidence_date=taken_at.date(),
+    )
+    try:
+        with transaction.atomic():
+            file = evidence_services.evidence_item_create(
+                organisation=organisation, by=by, details=details, upload=upload
+            )
+            snapshot = RegisterSnapshot.objects.create(
+                organisation=organisation,
+                evidence_item=file.item,
+                snapshot=data,
+                sha256=sha256,
+                created_by=by,
+            )
+            record(
+                "activity.filed_as_evidence",
+                f"Filed {len(data['activities'])} engagement activities as evidence: “{title}”",
+                actor=by,
+                organisation=organisation,
+                obj=snapshot,
+                detail={"object": title, "sha256": sha256, "item_id": file.item_id, "filters": filters},
+            )
+    finally:
+        upload.close()
+    return file

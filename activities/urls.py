@@ -13,6 +13,7 @@ urlpatterns = [
     path("import/<int:batch_id>/", views.activity_import_preview, name="activity_import_preview"),
     path("system/", views.activity_system_list, name="activity_system_list"),
     path("system/timeline/", views.activity_timeline, name="activity_timeline"),
+    path("system/file-as-evidence/", views.activity_file_evidence, name="activity_file_evidence"),
     path("system/export.<str:fmt>", views.activity_system_export, name="activity_system_export"),
     path("<int:activity_id>/", views.activity_detail, name="activity_detail"),
     path("<int:activity_id>/edit/", views.activity_edit, name="activity_edit"),

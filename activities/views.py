@@ -20,6 +20,7 @@ from activities import access, exports, impact, overlaps, services, spreadsheets
 from activities.forms import ActivityForm, CloseForm, ImportForm, PublishForm, RegisterFilterForm, TermForm
 from activities.models import Activity, Community, Publication, RegisterImport, Topic
 from engagement_portal.lib.pagination import paginate
+from evidence import services as evidence_services
 
 PAGE_SIZE = 25
 
@@ -234,6 +235,28 @@ def activity_timeline(request: HttpRequest, code: str) -> HttpResponse:
             "end": end,
         },
     )
+
+
+@require_POST
+def activity_file_evidence(request: HttpRequest, code: str) -> HttpResponse:
+    """File the system's register, filtered as the list was, in the evidence library."""
+    register = access.get_register_for_editor(request.user, code)
+    form = RegisterFilterForm(request.POST, organisation=register.organisation)
+    activities = form.apply(access.visible_activities(register))
+    try:
+        file = services.register_file_as_evidence(
+            organisation=register.organisation,
+            by=request.user,
+            activities=activities,
+            filters=form.described(),
+        )
+    except (evidence_services.UploadRefused, evidence_services.AlreadyHeld) as refused:
+        messages.error(request, getattr(refused, "message", "This register is already filed as evidence."))
+        return redirect("activity_system_list", code=register.organisation.code)
+    messages.success(
+        request, f"“{file.item.title}” has been filed in your evidence library. You can cite it now."
+    )
+    return redirect("evidence_item", code=register.organisation.code, item_id=file.item_id)
 
 
 @require_GET

@@ -81,7 +81,9 @@ def test_rows_without_a_reference_are_added(client, cast):
     client.force_login(cast.lead_a)
     rows = list(
         csv.reader(
-            io.StringIO(client.get(_url("activity_register_export", cast, fmt="csv")).content.decode())
+            io.StringIO(
+                client.get(_url("activity_register_export", cast, fmt="csv")).content.decode("utf-8-sig")
+            )
         )
     )
     for row in rows[1:]:

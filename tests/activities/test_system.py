@@ -62,7 +62,8 @@ def test_the_exports_carry_the_shared_part_with_formulas_neutralised(client, cas
     client.force_login(cast.lead_a)
     response = client.get(_url("activity_system_export", cast, fmt="csv"))
     assert response["Content-Disposition"].endswith('-system.csv"')
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert response.content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Lead organisation", "Title", "Start"]
     assert rows[1][1] == "'=HYPERLINK(1)"
     assert rows[1][5] == "Mental health" and rows[1][6] == "Unpaid carers"

@@ -1089,6 +1089,7 @@ ACTIVITY_RULES = [
     Rule("activity_system_list", "GET", ACTIVITY_READ, kwargs=_org_a),
     Rule("activity_timeline", "GET", ACTIVITY_READ, kwargs=_org_a),
     Rule("activity_impact", "GET", ACTIVITY_READ, kwargs=_org_a),
+    Rule("activity_file_evidence", "POST", ACTIVITY_WRITE_POST, kwargs=_org_a),
     Rule(
         "activity_register_export",
         "GET",

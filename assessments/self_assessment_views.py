@@ -631,6 +631,8 @@ def submission_detail(request: HttpRequest, code: str, cycle: str, number: int) 
             "principles": _snapshot_principles(submission.snapshot, scores),
             "check": services.submission_check(submission),
             "just_submitted": just_submitted,
+            # CQC reviews a cycle's self-assessments once it has closed.
+            "review_after_close": timezone.localdate() <= assessment.cycle.closes_on,
             "is_member": membership_for(request.user, assessment.organisation) is not None,
         },
     )

@@ -417,16 +417,27 @@ def test_a_lead_submits_and_sees_the_snapshot_hash(client, cast):
     assert done["Location"] == url("submission_detail", assessment, number=1)
     page = client.get(done["Location"])
     text = text_of(page)
-    assert "Self-assessment submitted Its SHA-256 fingerprint is " + submission.sha256 in text
     assert "govuk-panel--confirmation" in page.content.decode()
-    assert "Checked just now: the stored snapshot still has this fingerprint." in text
-    assert (
-        "1.1 Named senior ownership and accountability for engagement across partners 3 – Good standard"
-        in text
-    )
-    # The panel is shown once; the page itself stays.
+    # It leads with what happens next (who, roughly when, how the organisation will hear), then
+    # the receipt with the fingerprint, and links to the submission instead of repeating it.
+    assert text.index("Self-assessment submitted") < text.index("What happens next")
+    assert text.index("What happens next") < text.index("Your receipt") < text.index(submission.sha256)
+    closes = f"{open_cycle().closes_on:%-d %B %Y}"
+    assert "A CQC assessor reviews it against the rubric. CQC starts reviewing the 2026/27 " in text
+    assert f"once the cycle closes on {closes}" in text
+    assert "You will hear in this portal, not by email" in text
+    assert "SHA-256 fingerprint " + submission.sha256 in text
+    assert "Its SHA-256 fingerprint is" not in text
+    assert "Named senior ownership" not in text
+    assert f'href="{url("submission_detail", assessment, number=1)}"' in page.content.decode()
+    # The panel is shown once; the link shows the submission itself.
     again = text_of(client.get(done["Location"]))
     assert "Self-assessment submitted" not in again and "Submission 1" in again
+    assert "Checked just now: the stored snapshot still has this fingerprint." in again
+    assert (
+        "1.1 Named senior ownership and accountability for engagement across partners 3 – Good standard"
+        in again
+    )
     assessment.refresh_from_db()
     assert assessment.status == "submitted"
 
@@ -530,6 +541,9 @@ def test_a_returned_assessment_shows_cqcs_questions_and_is_resubmitted_with_a_re
     assert done["Location"] == url("submission_detail", assessment, number=2)
     listing = text_of(client.get(url("submission_list", assessment)))
     assert "Submission 2" in listing and "Submission 1" in listing
+    confirmation = text_of(client.get(url("submission_detail", assessment, number=2)))
+    assert "Self-assessment resubmitted" in confirmation
+    assert "A CQC assessor reads your answers to CQC's questions and what you changed" in confirmation
     second = text_of(client.get(url("submission_detail", assessment, number=2)))
     assert "Answer to CQC's questions The partnership board reviews them." in second
     assert "4 – Exceptional standard More evidence now." in second

@@ -136,6 +136,10 @@ def test_a_lead_answers_every_criterion_cites_evidence_checks_and_submits(portal
     assert Citation.objects.count() == 2
     assert submission.snapshot["principles"][0]["criteria"][0]["citations"][1]["location"] == "Question 12"
 
+    expect(page.locator("#what-happens-next")).to_contain_text("A CQC assessor reviews it")
+    portal.follow(page.get_by_role("link", name=re.compile("^View submission 1")))
+    expect(heading(portal)).to_have_text("Submission 1")
+
     # The answers are read-only now.
     portal.follow(page.get_by_role("link", name="Back to submissions"))
     portal.follow(page.get_by_role("link", name="Overview", exact=True))

@@ -361,3 +361,27 @@ class AddressCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.count} from one address since {self.window_start:%Y-%m-%d %H:%M}"
+
+
+class SurveyFiling(models.Model):
+    """A closed survey's results filed as evidence: the frozen snapshot (canonical JSON of what the
+    results page showed, small numbers hidden and free text as reviewed), its SHA-256, and the
+    evidence file (the PDF summary) it became. Never changed or deleted."""
+
+    survey = models.OneToOneField(Survey, on_delete=models.PROTECT, related_name="filing")
+    evidence_file = models.ForeignKey("evidence.EvidenceFile", on_delete=models.PROTECT, related_name="+")
+    snapshot = models.JSONField()
+    sha256 = models.CharField(max_length=64)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Results of survey {self.survey_id}, filed {self.filed_at:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValidationError("Filed survey results are a permanent record and cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Filed survey results are a permanent record and cannot be deleted.")

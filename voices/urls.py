@@ -40,4 +40,15 @@ urlpatterns = [
         views.survey_free_text,
         name="survey_free_text",
     ),
+    path("organisations/<str:code>/surveys/<int:survey_id>/file/", views.survey_file, name="survey_file"),
+    path(
+        "organisations/<str:code>/surveys/<int:survey_id>/results.<str:fmt>",
+        views.survey_export,
+        name="survey_export",
+    ),
+    path(
+        "organisations/<str:code>/surveys/<int:survey_id>/free-text.csv",
+        views.survey_free_text_export,
+        name="survey_free_text_export",
+    ),
 ]

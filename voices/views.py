@@ -15,10 +15,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from principles.services import current_version
-from voices import access, answering, results, services
+from voices import access, answering, exports, results, services
 from voices.choices import MONITORING, MONITORING_BY_KEY
+from voices.filing import file_results, filing_refusal
 from voices.forms import FreeTextReviewForm, PopulationForm, SurveyForm, SurveyStartForm, default_dates
-from voices.models import FreeTextAnswer, QuestionSet, Survey
+from voices.models import FreeTextAnswer, QuestionSet, Survey, SurveyFiling
 
 
 def survey_url(survey: Survey, name: str = "survey_detail") -> str:
@@ -91,6 +92,8 @@ def survey_detail(request: HttpRequest, code: str, survey_id: int) -> HttpRespon
             "is_lead": survey_access.is_lead,
             "public_url": public_url(request, survey),
             "today": timezone.localdate(),
+            "filing": SurveyFiling.objects.filter(survey=survey).select_related("evidence_file").first(),
+            "filing_refusal": filing_refusal(survey) if survey.status == Survey.Status.CLOSED else "",
         },
     )
 
@@ -271,4 +274,78 @@ def survey_free_text(request: HttpRequest, code: str, survey_id: int) -> HttpRes
             "answers": answers,
             "pending_count": len(pending),
         },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Results as evidence, and exports
+
+
+@require_POST
+def survey_file(request: HttpRequest, code: str, survey_id: int) -> HttpResponse:
+    survey = access.get_survey_for_lead(request.user, code, survey_id).survey
+    try:
+        filing = file_results(survey=survey, by=request.user)
+    except services.SurveyRefused as refused:
+        messages.error(request, refused.message)
+        return redirect(survey_url(survey))
+    messages.success(
+        request,
+        "The results are filed as evidence. Cite them in your self-assessment like any other evidence.",
+    )
+    return redirect(
+        reverse(
+            "evidence_item",
+            kwargs={"code": survey.organisation.code, "item_id": filing.evidence_file.item_id},
+        )
+    )
+
+
+def _download(content: bytes, name: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@require_GET
+def survey_export(request: HttpRequest, code: str, survey_id: int, fmt: str) -> HttpResponse:
+    """The aggregated results (small numbers hidden as on the page) as CSV or XLSX."""
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404("No such format")
+    survey = access.get_survey_for_member(request.user, code, survey_id).survey
+    built = results.build(survey)
+    data = exports.rows(built) if built.shown else []
+    name = f"survey-{survey.pk}-results"
+    if fmt == "csv":
+        return _download(exports.to_csv(exports.HEADER, data), f"{name}.csv", "text/csv; charset=utf-8")
+    return _download(exports.to_xlsx(exports.HEADER, data, "Results"), f"{name}.xlsx", XLSX)
+
+
+@require_GET
+def survey_free_text_export(request: HttpRequest, code: str, survey_id: int) -> HttpResponse:
+    """Every free-text answer as written, with the lead's decision: for leads, once all are reviewed."""
+    survey = access.get_survey_for_lead(request.user, code, survey_id).survey
+    answers = (
+        FreeTextAnswer.objects.filter(survey=survey)
+        .select_related("question")
+        .order_by("question__position", "pk")
+    )
+    if any(a.review == FreeTextAnswer.Review.PENDING for a in answers):
+        return render(
+            request,
+            "voices/survey_refused.html",
+            {
+                "survey": survey,
+                "organisation": survey.organisation,
+                "message": "Review every free-text answer before downloading them.",
+            },
+            status=409,
+        )
+    header = ["Question", "Answer as written", "Decision", "Published text"]
+    data = [[a.question.text, a.text, a.get_review_display(), a.published_text or ""] for a in answers]
+    return _download(
+        exports.to_csv(header, data), f"survey-{survey.pk}-free-text.csv", "text/csv; charset=utf-8"
     )

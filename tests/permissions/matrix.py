@@ -867,6 +867,16 @@ def _survey_with_text(cast) -> dict:
     return {"code": cast.org_a.code, "survey_id": survey.pk}
 
 
+def _survey_closed(cast) -> dict:
+    """A closed survey with nothing left to review: ready to file."""
+    from voices.services import survey_close
+
+    survey = _survey(cast, "Matrix closed", opened=True)
+    if survey.status == "open":
+        survey = survey_close(survey=survey, by=cast.lead_a)
+    return {"code": cast.org_a.code, "survey_id": survey.pk}
+
+
 def _survey_token(cast) -> dict:
     return {"token": _survey(cast, "Matrix open", opened=True).token}
 
@@ -921,6 +931,10 @@ SURVEY_RULES: list[Rule] = [
         kwargs=_survey_opened,
         data=lambda c: {"eq_sex__female": "51", "eq_sex__male": "49"},
     ),
+    Rule("survey_file", "POST", SURVEY_LEAD_POST, kwargs=_survey_closed),
+    Rule("survey_export", "GET", SURVEY_MEMBERS, kwargs=lambda c: {**_survey_opened(c), "fmt": "csv"}),
+    Rule("survey_export", "GET", SURVEY_MEMBERS, kwargs=lambda c: {**_survey_opened(c), "fmt": "xlsx"}),
+    Rule("survey_free_text_export", "GET", SURVEY_LEAD_GET, kwargs=_survey_closed),
     Rule("survey_free_text", "GET", SURVEY_LEAD_GET, kwargs=_survey_with_text),
     Rule(
         "survey_free_text",

@@ -206,3 +206,13 @@ def test_return_to_goes_only_to_this_organisations_own_pages(client, cast, retur
     response = upload(client, cast, return_to)
     new = EvidenceFile.objects.get(original_name="panel.txt")
     assert response["Location"] == item_url(new)
+
+
+def test_an_items_citations_link_members_to_the_criteria_citing_it(client, cast):
+    assessment = start(cast)
+    file = evidence_file(cast.org_a, cast.lead_a)
+    cite(assessment, "3.2", file, cast.lead_a)
+    client.force_login(cast.viewer_a)
+    html = client.get(item_url(file)).content.decode()
+    criterion = url("assessment_criterion", assessment, criterion="3.2")
+    assert f'<a class="govuk-link" href="{criterion}">criterion 3.2</a>' in html

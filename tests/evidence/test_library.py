@@ -238,7 +238,8 @@ def test_an_items_page_shows_its_details_revisions_and_where_it_is_cited(client,
     assert "Revision 2 (latest)" in shown and "Revision 1" in shown
     assert "minutes-v2.pdf" in shown and "Waiting for virus scan" in shown and "Available" in shown
     assert second.sha256 in shown
-    assert "Self-assessment 2026/27, criterion 1.2: revision 1, Page 4 (in progress)" in shown
+    # Members get a link to the criterion (so the markup splits "criterion 1.2" from its colon).
+    assert "Self-assessment 2026/27, criterion 1.2 : revision 1, Page 4 (in progress)" in shown
     html = response.content.decode()
     # Only the clean revision has a download link.
     assert (

@@ -18,6 +18,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from activities.demo import seed_activities
+from activities.demo import summary_lines as activity_lines
 from assessments import two_factor
 from assessments.demo import seed_assessments
 from assessments.models import Membership, Organisation
@@ -131,6 +133,7 @@ class Command(BaseCommand):
                     )
             seed_assessments(organisations, users)
             seed_reviews(organisations, users)
+            seed_activities(organisations, users)
 
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with any of these:"))
         self.stdout.write(f"\n  {'Username':<26}{'Password':<22}Role")
@@ -145,6 +148,9 @@ class Command(BaseCommand):
         )
         self.stdout.write("\n  Self-assessments, and where each is now:")
         for line in summary_lines():
+            self.stdout.write(f"  {line}")
+        self.stdout.write("\n  Engagement activities (public pages at /you-said-we-did/CODE/):")
+        for line in activity_lines():
             self.stdout.write(f"  {line}")
         self.stdout.write("")
 

@@ -25,6 +25,7 @@ from assessments.demo import seed_assessments
 from assessments.models import Membership, Organisation
 from assessments.roles import CQC_ASSESSORS, RUBRIC_ADMINS
 from reviews.demo import seed_reviews, summary_lines
+from voices.demo import seed_surveys
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 (printed on purpose: demo only)
 # The CQC demo people must use two-factor authentication, like real ones. Their authenticator
@@ -134,6 +135,7 @@ class Command(BaseCommand):
             seed_assessments(organisations, users)
             seed_reviews(organisations, users)
             seed_activities(organisations, users)
+            survey_lines = seed_surveys(organisations, users)
 
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with any of these:"))
         self.stdout.write(f"\n  {'Username':<26}{'Password':<22}Role")
@@ -151,6 +153,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  {line}")
         self.stdout.write("\n  Engagement activities (public pages at /you-said-we-did/CODE/):")
         for line in activity_lines():
+            self.stdout.write(f"  {line}")
+        self.stdout.write("\n  Surveys:")
+        for line in survey_lines:
             self.stdout.write(f"  {line}")
         self.stdout.write("")
 

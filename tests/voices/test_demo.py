@@ -1,0 +1,32 @@
+"""seed_demo's surveys: a closed one filed and cited, and an open one whose printed link works."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+from evidence.models import Citation
+from voices.demo import CLOSED_TITLE, OPEN_TITLE
+from voices.models import Survey, SurveyFiling
+
+pytestmark = pytest.mark.django_db
+
+
+@override_settings(DEBUG=True)
+def test_seed_demo_makes_a_filed_cited_survey_and_an_open_one(client):
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    closed = Survey.objects.get(title=CLOSED_TITLE)
+    assert closed.status == "closed" and closed.response_count >= 60
+    filing = SurveyFiling.objects.get(survey=closed)
+    assert Citation.objects.filter(file=filing.evidence_file, response__criterion__code="2.4").exists()
+    opened = Survey.objects.get(title=OPEN_TITLE)
+    link = re.search(r"http://127\.0\.0\.1:8000(/s/[^/\s]+/)", out.getvalue()).group(1)
+    assert link == f"/s/{opened.token}/"
+    assert client.get(link).status_code == 200
+    call_command("seed_demo", stdout=io.StringIO())
+    assert Survey.objects.filter(title__in=[CLOSED_TITLE, OPEN_TITLE]).count() == 2

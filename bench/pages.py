@@ -164,7 +164,27 @@ def targets() -> list[tuple[str, str, object]]:
             assessor,
         ),
         ("calibration", reverse("review_calibration", kwargs={"cycle": calibration_cycle.slug}), assessor),
+        # The system's register, and one activity's page, which runs the overlap check.
+        ("activities", reverse("activity_system_list", kwargs={"code": org.code}), lead),
+        (
+            "overlap_check",
+            reverse(
+                "activity_detail",
+                kwargs={"code": org.code, "activity_id": _busiest_activity(org)},
+            ),
+            lead,
+        ),
     ]
+
+
+def _busiest_activity(org) -> int:
+    """The organisation's planned activity with the most company in its window."""
+    from activities.models import Activity
+
+    activity = Activity.objects.filter(organisation=org, status="planned").order_by("period_start").first()
+    if activity is None:
+        raise SystemExit("bench/pages.py: no engagement activities; run bench/seed.py (seed version 2)")
+    return activity.pk
 
 
 def count_queries(path: str, cookie: str | None) -> tuple[int, int]:

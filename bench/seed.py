@@ -39,7 +39,7 @@ from pathlib import Path
 from words import VOCABULARY  # bench/words.py: the scripts run from bench/
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED_VERSION = 1
+SEED_VERSION = 2  # 2: engagement activities (activities/), about 40 an organisation
 MARKER = f"engagement-portal bench seed v{SEED_VERSION}"
 PASSWORD = "bench-password-2026"  # noqa: S105 - a local benchmark database only
 
@@ -47,6 +47,7 @@ ICS_COUNT, LA_COUNT = 42, 153
 CONTRIBUTORS, VIEWERS = 12, 3
 ASSESSORS = 20
 ITEMS_PER_CYCLE = 300
+ACTIVITIES_PER_ORGANISATION = 40  # engagement activities (activities/), over 12 months
 CITATIONS_PER_ANSWER = 3
 CYCLES = [  # label, slug, opens, closes
     ("2024/25", "2024-25", datetime.date(2024, 4, 1), datetime.date(2025, 3, 31)),
@@ -454,6 +455,80 @@ class Seeder:
                 say(f"  states: {n} of {len(self.assessment_rows)} assessments")
         say("  states: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
 
+    # Engagement activities ------------------------------------------------------------------
+
+    def activities(self):
+        """About 40 engagement activities an organisation over 12 months (and 3 ahead): planned,
+        running and closed (most with what changed and when participants were told), each with
+        topics and communities from the controlled lists; a local authority's in its own area."""
+        from activities.models import Activity, Community, Topic
+        from assessments.models import Membership
+
+        rng = self.rng
+        today = self.now.date()
+        topics = list(Topic.objects.values_list("pk", flat=True))
+        communities = list(Community.objects.values_list("pk", flat=True))
+        methods = [value for value, _ in Activity.Method.choices]
+        influences = [value for value, _ in Activity.Influence.choices]
+        leads = dict(
+            Membership.objects.filter(role=Membership.Role.LEAD).values_list("organisation_id", "user_id")
+        )
+        rows = []
+        for org in self.organisations:
+            for n in range(ACTIVITIES_PER_ORGANISATION):
+                start = today - datetime.timedelta(days=rng.randint(-90, 365))
+                end = start + datetime.timedelta(days=rng.randint(0, 60))
+                closed = end < today - datetime.timedelta(days=14) and rng.random() < 0.85
+                told = closed and rng.random() < 0.7
+                rows.append(
+                    Activity(
+                        organisation=org,
+                        title=f"{rng.choice(TOPICS).capitalize()} {words(rng, 3)} engagement {n + 1}",
+                        purpose=words(rng, 14).capitalize() + "?",
+                        method=rng.choice(methods),
+                        influence=rng.choice(influences),
+                        planned_start=start,
+                        planned_end=end,
+                        period_start=start,
+                        period_end=end,
+                        status="closed" if closed else ("running" if start <= today else "planned"),
+                        closed_on=end if closed else None,
+                        what_changed=words(rng, 12) if closed and rng.random() < 0.8 else "",
+                        participants_told=told if closed else None,
+                        told_on=end + datetime.timedelta(days=rng.randint(3, 90)) if told else None,
+                        participants=rng.randint(10, 400) if closed else None,
+                        contact_name="Engagement team",
+                        contact_email=f"engagement@{org.code.lower()}.example",
+                        created_by_id=leads[org.pk],
+                    )
+                )
+        created = Activity.objects.bulk_create(rows, batch_size=2000)
+        Activity.topics.through.objects.bulk_create(
+            [
+                Activity.topics.through(activity_id=a.pk, topic_id=t)
+                for a in created
+                for t in rng.sample(topics, rng.randint(1, 2))
+            ],
+            batch_size=5000,
+        )
+        Activity.communities.through.objects.bulk_create(
+            [
+                Activity.communities.through(activity_id=a.pk, community_id=c)
+                for a in created
+                for c in rng.sample(communities, rng.randint(1, 3))
+            ],
+            batch_size=5000,
+        )
+        Activity.places.through.objects.bulk_create(
+            [
+                Activity.places.through(activity_id=a.pk, organisation_id=a.organisation_id)
+                for a in created
+                if a.organisation.type == "la"
+            ],
+            batch_size=5000,
+        )
+        say(f"  activities: {len(created)}")
+
 
 def slug(text: str) -> str:
     return "-".join("".join(ch if ch.isalnum() else " " for ch in text.lower()).split())[:80] or "evidence"
@@ -489,6 +564,7 @@ def main() -> None:
         ("evidence", seeder.evidence),
         ("assessments, answers and citations", seeder.assessments),
         ("submissions and reviews", seeder.states),
+        ("engagement activities", seeder.activities),
     ]
     for name, step in steps:
         t = time.monotonic()

@@ -20,8 +20,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _summary(output: str) -> list[str]:
-    lines = output.split("Self-assessments, and where each is now:", 1)[1].strip().splitlines()
-    return [line.strip() for line in lines if line.strip()]
+    """The lines under the heading, up to the next blank line."""
+    section = output.split("Self-assessments, and where each is now:\n", 1)[1].split("\n\n", 1)[0]
+    return [line.strip() for line in section.splitlines()]
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ from activities.models import (
 from activities.systems import system_organisation_ids, system_partners, system_places
 from assessments.models import Membership, Organisation
 from audit.services import record
+from engagement_portal.dates import govuk_date
 from engagement_portal.lib.hashing import json_sha256
 from evidence import services as evidence_services
 from evidence.models import EvidenceFile, EvidenceItem
@@ -542,7 +543,7 @@ def register_file_as_evidence(
     )
     sha256 = json_sha256(data)
     pdf = filing.render(data, sha256)
-    title = f"Engagement register, {taken_at:%-d %B %Y}" + (" (filtered)" if filters else "")
+    title = f"Engagement register, {govuk_date(taken_at)}" + (" (filtered)" if filters else "")
     upload = filing.as_upload(f"engagement-register-{taken_at:%Y-%m-%d}.pdf", pdf)
     details = evidence_services.ItemDetails(
         title=title,

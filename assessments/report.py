@@ -39,6 +39,7 @@ from django.utils.text import slugify
 from assessments import services
 from assessments.answers import score_label, snapshot_scores
 from assessments.models import Assessment, RenderedReport, Submission
+from engagement_portal.dates import govuk_date
 from engagement_portal.lib.hashing import json_sha256
 from engagement_portal.lib.pdf import RenderedPdf, render_pdf
 from evidence.models import EvidenceItem
@@ -456,7 +457,7 @@ def report_for_submission(submission: Submission, *, outcome: OutcomeSection | N
     if outcome is not None:
         status = "Assessed by CQC"
         if outcome.finalised_at is not None:
-            status += f" on {timezone.localdate(outcome.finalised_at):%-d %B %Y}"
+            status += f" on {govuk_date(outcome.finalised_at)}"
     return build_report(
         submission.snapshot, is_draft=False, status=status, sha256=submission.sha256, outcome=outcome
     )

@@ -39,6 +39,7 @@ from assessments.access import (
 )
 from assessments.forms import NOT_EVIDENCED, CitationForm, ResponseForm, SubmitForm
 from assessments.models import Assessment, AssessmentCycle, FrozenAssessmentError, Membership
+from engagement_portal.dates import govuk_date
 from evidence.models import Citation, EvidenceFile, EvidenceItem
 from principles import cache as rubric_cache
 from principles.scoring import format_percentage
@@ -389,7 +390,7 @@ def _library(organisation, query: str) -> tuple[list[EvidenceItem], int]:
 def _library_choices(library: list[EvidenceItem]) -> list[Choice]:
     choices = []
     for item in library:
-        when = timezone.localtime(item.file_uploaded_at).strftime("%-d %B %Y")
+        when = govuk_date(item.file_uploaded_at)
         hint = (
             f"{item.get_category_display()}. {item.file_name}, revision {item.file_revision}, "
             f"uploaded {when}."

@@ -59,6 +59,12 @@ def govuk_date(value) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
+def govuk_month(value) -> str:
+    """ "March 2026": a month, for periods."""
+    day = as_date(value)
+    return f"{MONTHS[day.month - 1]} {day.year}" if day else ""
+
+
 def govuk_time(value) -> str:
     """ "1:15pm", "10am", "midday", "midnight"."""
     if isinstance(value, datetime.datetime):

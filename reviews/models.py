@@ -34,6 +34,9 @@ class Review(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     started_at = models.DateTimeField(null=True, blank=True)
+    # When the organisation should answer CQC's questions by: set each time the assessor returns
+    # the assessment, shown to the organisation beside the questions and in CQC's queue.
+    reply_by = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -60,6 +60,7 @@ def assessment_questions(request: HttpRequest, code: str, cycle: str) -> HttpRes
             "access": access,
             "questions": [(q, errors.get(q.pk), typed.get(q.pk, "")) for q in questions],
             "can_answer": can_answer,
+            "reply_by": services.reply_by_date(assessment),
             "errors": [(f"body-{pk}", message) for pk, message in errors.items()],
             "message_places": {q.place for q in questions},
         },

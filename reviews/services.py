@@ -4,6 +4,8 @@ does), and records who did what in ReviewEvent (status changes in assessments.Tr
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,6 +39,9 @@ REVIEWABLE = frozenset(
         Assessment.Status.ASSESSED,
     }
 )
+
+
+UNCHECKED = object()  # review_assign: no check of who had the review
 
 
 class StaleScoreError(Exception):
@@ -73,8 +78,10 @@ def _require_in_review(locked: Assessment) -> None:
 
 
 @transaction.atomic
-def review_assign(*, assessment: Assessment, by, assignee) -> Review:
-    """Assign the review to an assessor (oneself or another), or to nobody (`assignee=None`)."""
+def review_assign(*, assessment: Assessment, by, assignee, expected=UNCHECKED) -> Review:
+    """Assign the review to an assessor (oneself or another), or to nobody (`assignee=None`).
+    `expected` is the id of whoever had it (None for nobody) when the person chose: if that has
+    changed since, the change is refused, so nobody takes a review from a colleague unawares."""
     _require_assessor(by)
     locked = _lock(assessment)
     if assignee is not None and not is_assessor(assignee):
@@ -82,6 +89,13 @@ def review_assign(*, assessment: Assessment, by, assignee) -> Review:
     if locked.status == Assessment.Status.ASSESSED:
         raise ValidationError("The outcome is final, so the review's assessor can no longer change.")
     review = review_for(locked)
+    if expected is not UNCHECKED and review.assigned_to_id != expected:
+        holder = review.assigned_to
+        name = (holder.get_full_name() or holder.get_username()) if holder else "nobody"
+        raise ValidationError(
+            f"The review was assigned to {name} in the meantime, so nothing changed. "
+            "Reassign it from the review's page if you need to."
+        )
     review.assigned_to = assignee
     review.save(update_fields=["assigned_to", "updated_at"])
     ReviewEvent.objects.create(
@@ -300,16 +314,43 @@ def question_ask(
     return question
 
 
+# How long an organisation has to answer CQC's questions, unless the assessor chooses otherwise.
+REPLY_BY_WORKING_DAYS = 10
+
+
+def add_working_days(start: datetime.date, days: int) -> datetime.date:
+    """`days` working days (Monday to Friday) after `start`. Bank holidays are not counted out."""
+    day = start
+    while days > 0:
+        day += datetime.timedelta(days=1)
+        if day.weekday() < 5:
+            days -= 1
+    return day
+
+
+def default_reply_by(assessment: Assessment) -> datetime.date:
+    """The reply-by date the return form suggests: 10 working days from today. (The one place to
+    change when the period comes from the assessment's cycle.)"""
+    return add_working_days(timezone.localdate(), REPLY_BY_WORKING_DAYS)
+
+
 @transaction.atomic
-def assessment_return_with_questions(*, assessment: Assessment, by, comment: str = "") -> int:
+def assessment_return_with_questions(
+    *, assessment: Assessment, by, comment: str = "", reply_by: datetime.date | None = None
+) -> int:
     """In review → returned (assessments.services.assessment_return), sending every question not
-    sent yet. Refused with nothing to ask. Returns how many questions were sent."""
+    sent yet, with the date the organisation should reply by (today or later; the default
+    reply-by date when not given). Refused with nothing to ask. Returns how many questions were
+    sent."""
     from assessments.services import assessment_return
 
     _require_assessor(by)
     locked = _lock(assessment)
     if locked.status != Assessment.Status.IN_REVIEW:
         raise ValidationError("Only a self-assessment in review can be returned to the organisation.")
+    reply_by = reply_by or default_reply_by(locked)
+    if reply_by < timezone.localdate():
+        raise ValidationError("The reply-by date must be today or in the future.")
     unsent = Clarification.objects.filter(assessment=locked, parent=None, from_cqc=True, sent_at=None)
     count = unsent.count()
     comment = comment.strip()
@@ -318,8 +359,14 @@ def assessment_return_with_questions(*, assessment: Assessment, by, comment: str
     summary = comment or f"CQC has {count} question{'s' if count != 1 else ''} for you."
     assessment_return(assessment=locked, by=by, comment=summary)
     unsent.update(sent_at=timezone.now())
+    review = review_for(locked)
+    review.reply_by = reply_by
+    review.save(update_fields=["reply_by", "updated_at"])
     ReviewEvent.objects.create(
-        review=review_for(locked), kind=ReviewEvent.Kind.RETURNED, detail=summary, by=by
+        review=review,
+        kind=ReviewEvent.Kind.RETURNED,
+        detail=f"reply by {govuk_date(reply_by)}: {summary}",
+        by=by,
     )
     assessment.status = locked.status
     return count
@@ -367,6 +414,14 @@ def question_reply(*, question: Clarification, by, body: str) -> Clarification:
             review=review, kind=ReviewEvent.Kind.REPLY, subject=question.subject[:20], by=by
         )
     return reply
+
+
+def reply_by_date(assessment: Assessment) -> datetime.date | None:
+    """The date CQC asked the organisation to answer its questions by, while the assessment is
+    returned to it (None otherwise): the one field of the review the organisation's pages read."""
+    if assessment.status != Assessment.Status.RETURNED:
+        return None
+    return Review.objects.filter(assessment=assessment).values_list("reply_by", flat=True).first()
 
 
 def sent_questions(assessment: Assessment):

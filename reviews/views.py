@@ -18,19 +18,21 @@ from functools import cached_property
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, JSONField, Max, OuterRef, Q, Subquery
+from django.db.models import Case, Count, DateField, F, JSONField, Max, OuterRef, Q, Subquery, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments.answers import score_label
-from assessments.models import Assessment, AssessmentCycle, Organisation, Submission
+from assessments.models import Assessment, AssessmentCycle, Organisation, Submission, Transition
 from assessments.roles import is_assessor
+from engagement_portal.dates import govuk_date
 from engagement_portal.lib.confirmations import confirmed_at
 from engagement_portal.lib.pagination import paginate
 from principles.models import RubricVersion
-from reviews import services, workspace
+from reviews import history, services, workspace
 from reviews.changes import compare
 from reviews.models import (
     AssessorScore,
@@ -114,42 +116,95 @@ class QueueRow:
     organisation_region: str
     cycle_label: str
     submitted_at: datetime.datetime | None
+    submission_number: int
     status: str
     status_label: str
     assigned_name: str | None
     workspace_url: str
     assign_url: str | None
+    waiting_on: str | None  # "CQC" or "the organisation"; None once assessed
+    days_waiting: int | None
+    due_what: str | None  # "Reply" or "Factual-accuracy comments"
+    due: datetime.date | None
+    overdue: bool
+
+    @property
+    def resubmitted(self) -> bool:
+        return self.submission_number > 1
 
     @classmethod
-    def of(cls, a: Assessment, user) -> QueueRow:
+    def of(cls, a: Assessment, user, today: datetime.date) -> QueueRow:
         review = getattr(a, "review", None)  # read with the row (select_related); None if none
         assignee = review.assigned_to if review is not None else None
         kwargs = {"code": a.organisation.code, "cycle": a.cycle.slug}
-        offer = review is None or assignee is None or assignee.pk != user.pk
-        offer = offer and a.status != Assessment.Status.ASSESSED  # a final outcome's assessor stays
+        # Only an unassigned review is offered to take: reassigning is the workspace's, confirmed.
+        offer = assignee is None and a.status != Assessment.Status.ASSESSED
+        since = a.changed_at or a.submitted_at
+        waiting_on = {
+            Assessment.Status.SUBMITTED: "CQC",
+            Assessment.Status.IN_REVIEW: "CQC",
+            Assessment.Status.RETURNED: "the organisation",
+        }.get(a.status)
+        due_what = None
+        if a.due is not None:
+            due_what = "Reply" if a.status == Assessment.Status.RETURNED else "Factual-accuracy comments"
         return cls(
             organisation_name=a.organisation.name,
             organisation_type=a.organisation.get_type_display(),
             organisation_region=a.organisation.get_region_display(),
             cycle_label=a.cycle.label,
             submitted_at=a.submitted_at,
+            submission_number=a.submission_number or 1,
             status=a.status,
             status_label=a.get_status_display(),
             assigned_name=(assignee.get_full_name() or assignee.username) if assignee else None,
             workspace_url=reverse("review_workspace", kwargs=kwargs),
             assign_url=reverse("review_assign", kwargs=kwargs) if offer else None,
+            waiting_on=waiting_on,
+            days_waiting=(today - timezone.localdate(since)).days if waiting_on and since else None,
+            due_what=due_what,
+            due=a.due,
+            overdue=a.due is not None and a.due < today,
         )
+
+
+QUEUE_SORTS = {
+    "oldest": ("submitted_at",),
+    "newest": ("-submitted_at",),
+    "waiting": ("changed_at",),
+    "due": (F("due").asc(nulls_last=True), "submitted_at"),
+}
 
 
 @require_GET
 def review_queue(request: HttpRequest) -> HttpResponse:
-    """Every submitted assessment (never a draft), with filters, sorted by submission date."""
+    """Every submitted assessment (never a draft), with filters; sorted by submission date, how
+    long it has waited, or what is due first. Each row says whether it is a resubmission, who it
+    is waiting on and for how many days, and what is due (a reply to CQC's questions, or
+    factual-accuracy comments), marking what is overdue."""
     _require_assessor(request)
     f = {k: request.GET.get(k, "") for k in ("cycle", "type", "region", "status", "assigned", "sort")}
+    # The latest status change (the one that made the current status).
+    last_change = Transition.objects.filter(assessment=OuterRef("pk")).order_by("-pk")
     rows = (
         Assessment.objects.filter(status__in=services.REVIEWABLE)
         .select_related("organisation", "cycle", "review__assigned_to")
-        .annotate(submitted_at=Max("submissions__submitted_at"))
+        .annotate(
+            submitted_at=Max("submissions__submitted_at"),
+            submission_number=Max("submissions__number"),
+            changed_at=Subquery(last_change.values("at")[:1]),
+            due=Case(
+                When(status=Assessment.Status.RETURNED, then=F("review__reply_by")),
+                When(
+                    status=Assessment.Status.IN_REVIEW,
+                    review__outcome__shared_at__isnull=False,
+                    review__outcome__finalised_at__isnull=True,
+                    then=F("review__outcome__fa_deadline"),
+                ),
+                default=None,
+                output_field=DateField(),
+            ),
+        )
     )
     if f["cycle"]:
         rows = rows.filter(cycle__slug=f["cycle"])
@@ -165,16 +220,23 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(review__assigned_to=request.user)
     elif f["assigned"].isdigit():
         rows = rows.filter(review__assigned_to_id=int(f["assigned"]))
-    rows = rows.order_by("-submitted_at" if f["sort"] == "newest" else "submitted_at", "organisation__name")
+    rows = rows.order_by(*QUEUE_SORTS.get(f["sort"], QUEUE_SORTS["oldest"]), "organisation__name")
     people = services.assessors()
     pages = paginate(request, rows, QUEUE_PAGE_SIZE)
+    today = timezone.localdate()
     return render(
         request,
         "reviews/queue.html",
         {
             **pages,
-            "rows": [QueueRow.of(a, request.user) for a in pages["page"].object_list],
+            "rows": [QueueRow.of(a, request.user, today) for a in pages["page"].object_list],
             "filters": f,
+            "sorts": [
+                ("oldest", "Submitted, oldest first"),
+                ("newest", "Submitted, newest first"),
+                ("waiting", "Waiting longest"),
+                ("due", "Due soonest"),
+            ],
             "cycles": AssessmentCycle.objects.all(),
             "types": Organisation.Type.choices,
             "regions": Organisation.Region.choices,
@@ -185,9 +247,16 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def review_assign(request: HttpRequest, code: str, cycle: str) -> HttpResponse:
+    """Assigning a review: "Assign to me" from the queue for an unassigned one, or the workspace's
+    assign page, where changing who has it is a separate, confirmed step. Each form says who had
+    the review when it was shown (`current`): if someone else assigned it in the meantime, the
+    change is refused rather than silently taking the review from them."""
     assessment = _assessment(request, code, cycle)
+    review = _review(assessment)
+    if request.method == "GET":
+        return _assign_page(request, assessment, review)
     value = request.POST.get("assignee", "")
     back = _url("review_workspace", assessment) if request.POST.get("back") == "workspace" else None
     back = back or reverse("review_queue")
@@ -196,10 +265,20 @@ def review_assign(request: HttpRequest, code: str, cycle: str) -> HttpResponse:
     else:
         assignee = get_user_model().objects.filter(pk=int(value) if value.isdigit() else -1).first()
         if assignee is None or not is_assessor(assignee):
-            messages.error(request, "Choose a CQC assessor to assign the review to.")
-            return redirect(back)
+            return _assign_page(
+                request,
+                assessment,
+                review,
+                error="Choose a CQC assessor to assign the review to.",
+                status=400,
+            )
+    current = request.POST.get("current")  # who had it when the form was shown ("none": nobody)
+    if current is None:
+        expected = services.UNCHECKED
+    else:
+        expected = None if current == "none" else int(current) if current.isdigit() else -1
     try:
-        services.review_assign(assessment=assessment, by=request.user, assignee=assignee)
+        services.review_assign(assessment=assessment, by=request.user, assignee=assignee, expected=expected)
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect(back)
@@ -208,6 +287,21 @@ def review_assign(request: HttpRequest, code: str, cycle: str) -> HttpResponse:
         f"{assessment.organisation.name}'s {assessment.cycle.label} review: assigned to {_name(assignee)}.",
     )
     return redirect(back)
+
+
+def _assign_page(request, assessment, review, *, error=None, status=200) -> HttpResponse:
+    return render(
+        request,
+        "reviews/assign.html",
+        {
+            "assessment": assessment,
+            "review": review,
+            "assessors": [p for p in services.assessors() if p.pk != review.assigned_to_id],
+            "final": assessment.status == Assessment.Status.ASSESSED,
+            "errors": [("assignee", error)] if error else [],
+        },
+        status=status,
+    )
 
 
 def _questions(assessment: Assessment) -> list[Clarification]:
@@ -237,6 +331,7 @@ def _workspace_page(
     ws = workspace.build(assessment, review)
     if ws is None:
         raise Http404("No submission")
+    people = services.assessors()
     # Each criterion's and principle's link, reversed here rather than by {% url %} in the
     # template's loops (which looked up the organisation's code and cycle's slug every time).
     # A second assessor (anyone but the review's assessor) is led to each principle's moderation.
@@ -260,11 +355,13 @@ def _workspace_page(
             "outcome": _outcome(review),
             "in_review": assessment.status == Assessment.Status.IN_REVIEW,
             "can_start": assessment.status == Assessment.Status.SUBMITTED,
-            "assessors": services.assessors(),
             "notes": review.cqc_notes if notes is None else notes,
             "notes_error": notes_error,
-            "events": list(review.events.select_related("by")) if review.pk else [],
-            "transitions": list(assessment.transitions.select_related("by")),
+            "history": history.entries(
+                assessment.transitions.select_related("by"),
+                review.events.select_related("by") if review.pk else [],
+                people,
+            ),
             "questions": questions,
             "has_changes": ws.submission.number > 1,
             # Confirmations shown beside what they confirm, where the assessor lands.
@@ -541,24 +638,35 @@ def review_reply(request: HttpRequest, code: str, cycle: str, question_id: int) 
 
 @require_http_methods(["GET", "POST"])
 def review_return(request: HttpRequest, code: str, cycle: str) -> HttpResponse:
-    """Return the assessment to the organisation with the questions not sent yet."""
+    """Return the assessment to the organisation with the questions not sent yet, and the date
+    it should reply by (suggested: services.default_reply_by)."""
     assessment = _assessment(request, code, cycle)
     unsent = [q for q in _questions(assessment) if q.sent_at is None and q.from_cqc]
     comment = request.POST.get("comment", "")
     errors = []
+    suggested = services.default_reply_by(assessment)
+    reply = {"day": suggested.day, "month": suggested.month, "year": suggested.year}
     if request.method == "POST":
-        try:
-            count = services.assessment_return_with_questions(
-                assessment=assessment, by=request.user, comment=comment
-            )
-        except ValidationError as error:
-            errors = [("comment", error.messages[0])]
+        reply = {part: request.POST.get(f"reply-by-{part}", "") for part in ("day", "month", "year")}
+        reply_by, date_error = _date_from(request.POST, "reply-by")
+        if date_error or reply_by is None:
+            errors = [("reply-by-day", date_error or "Enter the date the organisation should reply by")]
         else:
-            plural = "s" if count != 1 else ""
-            messages.success(
-                request, f"Returned to {assessment.organisation.name} with {count} question{plural}."
-            )
-            return redirect(_url("review_workspace", assessment))
+            try:
+                count = services.assessment_return_with_questions(
+                    assessment=assessment, by=request.user, comment=comment, reply_by=reply_by
+                )
+            except ValidationError as error:
+                message = error.messages[0]
+                errors = [("reply-by-day" if "reply-by" in message else "comment", message)]
+            else:
+                plural = "s" if count != 1 else ""
+                messages.success(
+                    request,
+                    f"Returned to {assessment.organisation.name} with {count} question{plural}, "
+                    f"to reply by {govuk_date(reply_by)}.",
+                )
+                return redirect(_url("review_workspace", assessment))
     return render(
         request,
         "reviews/return.html",
@@ -566,7 +674,10 @@ def review_return(request: HttpRequest, code: str, cycle: str) -> HttpResponse:
             "assessment": assessment,
             "unsent": unsent,
             "comment": comment,
+            "reply": reply,
             "errors": errors,
+            "error_fields": {field: message for field, message in errors},
+            "reply_error": next((message for field, message in errors if field == "reply-by-day"), None),
             "in_review": assessment.status == Assessment.Status.IN_REVIEW,
         },
         status=400 if errors else 200,
@@ -598,8 +709,8 @@ def review_changes(request: HttpRequest, code: str, cycle: str) -> HttpResponse:
 # Outcome: draft, factual accuracy, final
 
 
-def _date_from(post) -> tuple[datetime.date | None, str]:
-    day, month, year = (post.get(f"deadline-{part}", "").strip() for part in ("day", "month", "year"))
+def _date_from(post, prefix: str = "deadline") -> tuple[datetime.date | None, str]:
+    day, month, year = (post.get(f"{prefix}-{part}", "").strip() for part in ("day", "month", "year"))
     if not (day or month or year):
         return None, ""
     try:

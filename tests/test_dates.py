@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 import zoneinfo
 
 from django.template import Context, Template
@@ -46,3 +47,32 @@ def test_every_template_has_the_filters_without_loading_them():
         Context({"d": moment})
     )
     assert rendered == "2 December 2026; 1:15pm; 2 December 2026 at 1:15pm"
+
+
+def test_no_template_formats_a_date_its_own_way():
+    """Every template shows dates through the govuk_* filters; Django's `date` filter is left only
+    for machine-readable values (`<time datetime="...">`, format "c")."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "templates"
+    own_way = []
+    for template in root.rglob("*.html"):
+        for number, line in enumerate(template.read_text(encoding="utf-8").splitlines(), 1):
+            for found in re.findall(r"\|(?:date|time):(\"[^\"]*\"|'[^']*')", line):
+                if found.strip("\"'") != "c":
+                    own_way.append(f"{template.relative_to(root)}:{number}: {found}")
+    assert not own_way, "Use |govuk_date, |govuk_time or |govuk_datetime:\n" + "\n".join(own_way)
+
+
+def test_python_code_puts_dates_into_words_through_the_helper():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    own_way = []
+    for source in root.glob("*/**/*.py"):
+        if any(part in {".venv", "node_modules", "tests", "bench", "migrations"} for part in source.parts):
+            continue
+        text = source.read_text(encoding="utf-8")
+        if re.search(r"%-?d %[bB]|%B %Y", text):
+            own_way.append(str(source.relative_to(root)))
+    assert not own_way, "Use engagement_portal.dates.govuk_date:\n" + "\n".join(own_way)

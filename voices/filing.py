@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from audit.services import record
+from engagement_portal.dates import govuk_date
 from engagement_portal.lib.hashing import json_sha256
 from engagement_portal.lib.pdf import render_pdf
 from evidence import services as evidence_services
@@ -113,7 +114,7 @@ def file_results(*, survey: Survey, by) -> SurveyFiling:
         title=f"Survey results: {survey.title}"[:200],
         description=(
             f"{built.respondents} people answered this {survey.question_set.get_audience_display().lower()} "
-            f"survey, {survey.opens_on:%-d %B %Y} to {survey.closes_on:%-d %B %Y}. Counts of fewer than "
+            f"survey, {govuk_date(survey.opens_on)} to {govuk_date(survey.closes_on)}. Counts of fewer than "
             f"{built.threshold} people are not shown. Snapshot SHA-256: {sha256}."
         ),
         kind="survey_results",

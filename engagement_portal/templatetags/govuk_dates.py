@@ -9,5 +9,6 @@ from engagement_portal import dates
 register = template.Library()
 
 register.filter("govuk_date", dates.govuk_date, is_safe=False)
+register.filter("govuk_month", dates.govuk_month, is_safe=False)
 register.filter("govuk_time", dates.govuk_time, is_safe=False)
 register.filter("govuk_datetime", dates.govuk_datetime, is_safe=False)

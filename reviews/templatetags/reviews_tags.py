@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django import template
 
-from reviews.services import sent_questions, shared_outcome
+from reviews.services import reply_by_date, sent_questions, shared_outcome
 
 register = template.Library()
 
@@ -17,10 +17,12 @@ def cqc_questions(assessment, criterion_code: str | None = None) -> dict:
     questions = sent_questions(assessment)
     if criterion_code:
         questions = questions.filter(criterion_code=criterion_code)
+    questions = list(questions)
     return {
         "assessment": assessment,
-        "questions": list(questions),
+        "questions": questions,
         "on_criterion": bool(criterion_code),
         "returned": assessment.status == "returned",
+        "reply_by": reply_by_date(assessment) if questions else None,
         "outcome": None if criterion_code else shared_outcome(assessment),
     }

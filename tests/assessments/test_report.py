@@ -186,7 +186,7 @@ def test_each_criterion_shows_its_levels_descriptor_narrative_and_cited_evidence
     assert "Partnership board minutes, March 2026, 12 March 2026 (Item 6): Shows it." in text
     # The evidence index: kind, category, date, file name and the start of the SHA-256.
     index = squashed(text[text.rindex("Evidence index") :])
-    for value in ("Board or committee minutes", "Processes", "12 Mar 2026", "board-minutes.txt"):
+    for value in ("Board or committee minutes", "Processes", "12 March 2026", "board-minutes.txt"):
         assert squashed(value) in index
     assert file.sha256[:12] in text
 

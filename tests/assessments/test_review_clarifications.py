@@ -3,11 +3,13 @@ organisation beside its criteria, then a resubmission and what changed between t
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments import services as sa_services
 from assessments.models import Assessment, CriterionResponse, Transition
@@ -26,13 +28,23 @@ def _kw(assessment, **extra):
     return {"code": assessment.organisation.code, "cycle": assessment.cycle.slug, **extra}
 
 
+def _return_form(comment: str = "", days: int = 14) -> dict:
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return {
+        "comment": comment,
+        "reply-by-day": day.day,
+        "reply-by-month": day.month,
+        "reply-by-year": day.year,
+    }
+
+
 def _returned_with_questions(client, cast):
     assessment = in_review(helpers.submitted(cast), cast.assessor)
     client.force_login(cast.assessor)
     url = reverse("review_question", kwargs=_kw(assessment))
     client.post(url, {"question": "Which board minutes show this?", "criterion": "1.1"})
     client.post(url, {"question": "How do you reach seldom-heard groups?", "principle": "2"})
-    response = client.post(reverse("review_return", kwargs=_kw(assessment)), {"comment": ""})
+    response = client.post(reverse("review_return", kwargs=_kw(assessment)), _return_form())
     assert response.status_code == 302
     assessment.refresh_from_db()
     return assessment
@@ -52,7 +64,7 @@ def test_questions_are_drafted_then_sent_on_return(client, cast):
     page = client.get(reverse("assessment_questions", kwargs=_kw(assessment))).content.decode()
     assert "Why?" not in page
     client.force_login(cast.assessor)
-    client.post(reverse("review_return", kwargs=_kw(assessment)), {"comment": ""})
+    client.post(reverse("review_return", kwargs=_kw(assessment)), _return_form())
     assessment.refresh_from_db()
     assert assessment.status == Assessment.Status.RETURNED
     transition = Transition.objects.filter(assessment=assessment).last()
@@ -64,7 +76,7 @@ def test_questions_are_drafted_then_sent_on_return(client, cast):
 def test_returning_with_nothing_to_ask_is_refused(client, cast):
     assessment = in_review(helpers.submitted(cast), cast.assessor)
     client.force_login(cast.assessor)
-    response = client.post(reverse("review_return", kwargs=_kw(assessment)), {"comment": "  "})
+    response = client.post(reverse("review_return", kwargs=_kw(assessment)), _return_form("  "))
     assert response.status_code == 400
     assert "Ask at least one question" in response.content.decode()
     assessment.refresh_from_db()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -382,3 +383,31 @@ def test_workspace_shows_criterion_titles(client, cast):
     row = workspace(assessment).principles[0].criteria[0]
     page = client.get(reverse("review_workspace", kwargs=_kw(assessment))).content.decode()
     assert f">{escape(row.code + ' ' + row.text)}</a>" in page
+
+
+def test_history_shows_each_event_whole_in_time_order(client, cast):
+    from engagement_portal.dates import govuk_date
+
+    assessment = in_review(helpers.submitted(cast), cast.assessor)
+    cast.assessor.first_name, cast.assessor.last_name = "Laura", "Evans"
+    cast.assessor.save()
+    services.question_ask(assessment=assessment, by=cast.assessor, body="Tell us more.")
+    services.question_ask(assessment=assessment, by=cast.assessor, body="Which?", criterion_code="1.1")
+    services.score_save(
+        assessment=assessment, criterion_code="1.1", by=cast.assessor, expected_version=0,
+        score=3, not_evidenced=False, rationale="Seen.",
+    )  # fmt: skip
+    client.force_login(cast.assessor)
+    page = client.get(reverse("review_workspace", kwargs=_kw(assessment))).content.decode()
+    history = page[page.index('id="review-history"') :]
+    history = history[: history.index("</ul>")]
+    assert "Question asked: The whole self-assessment, by Laura Evans" in history
+    assert "Question asked: Criterion 1.1, by Laura Evans" in history
+    assert "Criterion 1.1 scored: 3 – Good standard, by Laura Evans" in history
+    assert "Status changed to in review, by Laura Evans" in history
+    # Oldest first: submitted, then in review, then the questions.
+    assert history.index("Status changed to submitted") < history.index("Status changed to in review")
+    assert history.index("Status changed to in review") < history.index("Question asked")
+    # GOV.UK dates and times: "2 December 2026 at 1:15pm".
+    assert f"{govuk_date(timezone.localdate())} at " in history
+    assert re.search(r" at (\d{1,2}(:\d\d)?(am|pm)|midday|midnight): ", history)

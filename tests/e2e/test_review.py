@@ -13,9 +13,11 @@ from playwright.sync_api import expect
 
 from assessments.forms import DECLARATION
 from assessments.models import Assessment
+from engagement_portal.dates import govuk_date
 from reviews import services
 from tests.assessments.helpers import submitted
 from tests.assessments.review_helpers import codes, second_assessor
+from tests.e2e.portal import NARROW
 
 pytestmark = pytest.mark.e2e
 
@@ -48,13 +50,18 @@ def test_an_assessment_from_submitted_to_assessed(portal, cast):
     page.get_by_label("Ask the organisation a question about 1.1").fill("Which board minutes show this?")
     portal.submit("Save question")
     portal.goto(path("review_return", assessment))
+    # The reply-by date is suggested (10 working days); the assessor may change it.
+    reply_by = services.add_working_days(timezone.localdate(), 10)
+    expect(page.get_by_label("Day")).to_have_value(str(reply_by.day))
     portal.submit("Return to the organisation")
     expect(page.locator("#review-status")).to_have_text("Returned with questions")
+    expect(page.locator("#review-history")).to_contain_text("Question asked: Criterion 1.1")
 
     # The organisation answers beside the criteria and resubmits.
     switch(portal, "lead_a")
     portal.goto(path("assessment_overview", assessment))
     expect(page.get_by_text("Which board minutes show this?")).to_be_visible()
+    expect(page.locator("#reply-by")).to_have_text(f"Please reply by {govuk_date(reply_by)}.")
     portal.follow(page.get_by_role("link", name="Answer CQC's questions", exact=True))
     page.get_by_label("Your answer to the question on criterion 1.1").fill("The minutes of 12 March, item 4.")
     portal.submit("Save answer to the question on criterion 1.1")
@@ -65,6 +72,8 @@ def test_an_assessment_from_submitted_to_assessed(portal, cast):
 
     # CQC sees what changed, scores (most through the service, one through the page), shares.
     switch(portal, "assessor")
+    portal.goto(reverse("review_queue"))
+    expect(page.locator("#review-queue")).to_contain_text("Resubmission 2")
     portal.goto(path("review_workspace", assessment))
     portal.follow(page.get_by_role("link", name="See what changed since submission 1"))
     expect(page.get_by_text("We answered in the thread on 1.1.")).to_be_visible()
@@ -148,5 +157,12 @@ def test_an_assessment_from_submitted_to_assessed(portal, cast):
 
     # Calibration for the cycle.
     switch(portal, "assessor")
+    portal.goto(path("review_assign", assessment))
+    expect(page.locator("#current-assessor")).to_contain_text("assigned to")
     portal.goto(reverse("review_calibration", kwargs={"cycle": assessment.cycle.slug}))
     expect(page.locator("#distribution")).to_be_visible()
+    # At 320px the tables' captions read as lines, not one word per line.
+    portal.use_width(NARROW)
+    for caption in (page.locator("#calibration caption"), page.locator("#distribution caption")):
+        box = caption.bounding_box()
+        assert box["width"] > 250 and box["height"] < 100, box

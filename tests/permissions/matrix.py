@@ -592,6 +592,16 @@ REVIEW_POST = signed_in(403, assessor=REDIRECT, site_admin=REDIRECT)
 REVIEW_DRAFT = signed_in(403, assessor=404, site_admin=404)
 REVIEW_REFUSED = signed_in(403, assessor=400, site_admin=400)
 
+
+def _reply_by_form(days: int = 14) -> dict:
+    import datetime
+
+    from django.utils import timezone
+
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return {"reply-by-day": day.day, "reply-by-month": day.month, "reply-by-year": day.year}
+
+
 REVIEW_RULES: list[Rule] = [
     Rule("review_queue", "GET", REVIEW_GET),
     Rule("review_workspace", "GET", REVIEW_GET, kwargs=_sa_submitted),
@@ -601,6 +611,9 @@ REVIEW_RULES: list[Rule] = [
         "review_assign", "POST", REVIEW_POST, kwargs=_sa_submitted, data=lambda c: {"assignee": c.assessor.pk}
     ),
     Rule("review_assign", "POST", REVIEW_DRAFT, kwargs=_sa, data=lambda c: {"assignee": c.assessor.pk}),
+    # The assign page, where a review is reassigned (a separate, confirmed step).
+    Rule("review_assign", "GET", REVIEW_GET, kwargs=_sa_submitted),
+    Rule("review_assign", "GET", REVIEW_DRAFT, kwargs=_sa),
     Rule("review_start", "POST", REVIEW_POST, kwargs=_sa_submitted),
     Rule("review_start", "POST", REVIEW_DRAFT, kwargs=_sa),
     Rule(
@@ -700,7 +713,15 @@ REVIEW_RULES += [
         "POST",
         REVIEW_POST,
         kwargs=_rv_in_review,
-        data=lambda c: {"comment": "Tell us more."},
+        data=lambda c: {"comment": "Tell us more.", **_reply_by_form()},
+    ),
+    # A reply-by date in the past: refused, the message kept.
+    Rule(
+        "review_return",
+        "POST",
+        REVIEW_REFUSED,
+        kwargs=_rv_in_review,
+        data=lambda c: {"comment": "Tell us more.", **_reply_by_form(days=-1)},
     ),
     Rule("review_return", "POST", REVIEW_DRAFT, kwargs=_sa, data=lambda c: {"comment": "Tell us more."}),
     Rule("review_changes", "GET", REVIEW_GET, kwargs=_rv_resubmitted),

@@ -240,6 +240,16 @@ class FreeTextReviewForm(forms.Form):
         error_messages={"max_length": f"The answer must be {FREE_TEXT_MAX:,} characters or fewer"},
     )
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.radios("review", legend_size=Size.MEDIUM),
+            Field.textarea("redacted_text"),
+            submit_button("Save and read the next answer"),
+        )
+
     def clean(self) -> dict:
         data = super().clean()
         if (

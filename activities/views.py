@@ -363,7 +363,7 @@ def activity_import(request: HttpRequest, code: str) -> HttpResponse:
             "organisation": register.organisation,
             "problems": problems[:500],
             "more_problems": max(0, len(problems) - 500),
-            "max_rows": spreadsheets.MAX_ROWS,
+            "max_rows": f"{spreadsheets.MAX_ROWS:,}",
         },
     )
 

@@ -191,5 +191,35 @@ def _published_rubric(_flushable_database) -> None:
     from principles.models import RubricVersion
 
     if not RubricVersion.objects.filter(label="2026").exists():
-        migration = importlib.import_module("principles.migrations.0003_first_published_rubric")
-        migration.load_rubric(apps, None)
+        _load_first_rubric(apps)
+
+
+def _load_first_rubric(apps) -> None:
+    """What the migrations do: principles/0003 loads the rubric as a draft and publishes it, and
+    voices/0002 adds its survey question sets in between (a published version takes no more)."""
+    from types import SimpleNamespace
+
+    from django.utils import timezone
+
+    from principles.interchange import content_hash, create_version, parse_yaml
+    from principles.models import Criterion, RubricVersion
+    from voices import starter
+    from voices.models import Question, QuestionSet
+
+    migration = importlib.import_module("principles.migrations.0003_first_published_rubric")
+    data = parse_yaml(migration.RUBRIC_FILE.read_bytes())
+    names = (
+        "RubricVersion",
+        "EvidenceCategory",
+        "Principle",
+        "Criterion",
+        "LevelDescriptor",
+        "SuggestedEvidence",
+    )
+    version = create_version(
+        data, models=SimpleNamespace(**{n: apps.get_model("principles", n) for n in names})
+    )
+    starter.load(version, QuestionSet=QuestionSet, Question=Question, Criterion=Criterion)
+    RubricVersion.objects.filter(pk=version.pk).update(
+        status="published", published_at=timezone.now(), content_hash=content_hash(data)
+    )

@@ -20,7 +20,7 @@ from django.http import Http404
 
 from activities.models import Activity
 from activities.systems import system_organisation_ids
-from assessments.models import Membership, Organisation
+from organisations.models import Membership, Organisation
 
 
 @dataclass(frozen=True)

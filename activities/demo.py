@@ -18,8 +18,8 @@ from django.utils import timezone
 from activities import services
 from activities.models import Activity, Community, Topic
 from activities.systems import system_organisation_ids, system_partners, system_places
-from assessments.models import Membership
 from engagement_portal.lib.demo_clock import clock, moment, office_hours
+from organisations.models import Membership
 
 
 @dataclass

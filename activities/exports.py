@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from reviews.exports import neutralise
+from engagement_portal.lib.spreadsheets import neutralise
 
 SYSTEM_HEADER = [
     "Lead organisation",

@@ -15,8 +15,8 @@ from django.db.models import Q
 from activities import services
 from activities.models import Activity, Community, Topic
 from activities.systems import system_organisations, system_partners, system_places
-from assessments.models import Organisation
 from evidence.forms import clean_date_parts, evidence_date_field, submit_button
+from organisations.models import Organisation
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 

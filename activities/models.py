@@ -83,16 +83,16 @@ class Activity(models.Model):
         EMPOWER = "empower", "Empower"
 
     organisation = models.ForeignKey(
-        "assessments.Organisation", on_delete=models.PROTECT, related_name="activities"
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="activities"
     )
     title = models.CharField(max_length=200)
     purpose = models.TextField("question or purpose", max_length=2000)
     topics = models.ManyToManyField(Topic, related_name="activities")
     communities = models.ManyToManyField(Community, related_name="activities")
     # Places are the local authority areas the activity reaches.
-    places = models.ManyToManyField("assessments.Organisation", related_name="activities_here", blank=True)
+    places = models.ManyToManyField("organisations.Organisation", related_name="activities_here", blank=True)
     partners = models.ManyToManyField(
-        "assessments.Organisation", related_name="activities_as_partner", blank=True
+        "organisations.Organisation", related_name="activities_as_partner", blank=True
     )
     method = models.CharField(max_length=20, choices=Method.choices)
     influence = models.CharField("level of influence", max_length=12, choices=Influence.choices)
@@ -214,7 +214,7 @@ class RegisterImport(models.Model):
     """A spreadsheet whose every row passed the checks, waiting for its importer to confirm the
     preview. Nothing is in the register until then (services.register_import_confirm)."""
 
-    organisation = models.ForeignKey("assessments.Organisation", on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     file_name = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64)
@@ -230,7 +230,7 @@ class RegisterSnapshot(models.Model):
     """The register, or a filtered part of it, as filed in the evidence library: the frozen JSON
     the filed PDF was rendered from, and its SHA-256 (printed in the PDF). Never changed."""
 
-    organisation = models.ForeignKey("assessments.Organisation", on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
     evidence_item = models.OneToOneField(
         "evidence.EvidenceItem", on_delete=models.PROTECT, related_name="register_snapshot"
     )

@@ -23,7 +23,7 @@ from django.db.models import Q
 
 from activities.models import Activity, Community, Topic
 from activities.systems import system_organisation_ids
-from assessments.models import Organisation
+from organisations.models import Organisation
 
 WINDOW_DAYS = 90
 SIMILAR = 0.3  # trigram similarity from which two titles or purposes count as alike

@@ -18,7 +18,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_GET
 
 from activities.models import Publication
-from assessments.models import Organisation
+from organisations.models import Organisation
 
 FEED_SIZE = 50
 

@@ -29,12 +29,13 @@ from activities.models import (
     Topic,
 )
 from activities.systems import system_organisation_ids, system_partners, system_places
-from assessments.models import Membership, Organisation
 from audit.services import record
 from engagement_portal.dates import govuk_date
 from engagement_portal.lib.hashing import json_sha256
 from evidence import services as evidence_services
 from evidence.models import EvidenceFile, EvidenceItem
+from organisations.models import Membership, Organisation
+from organisations.roles import is_rubric_admin
 
 MAX_TEXT = {"purpose": 2000, "participant_profile": 4000, "what_heard": 10000, "what_changed": 10000}
 
@@ -420,7 +421,7 @@ def activity_withdraw(*, activity: Activity, by) -> None:
 
 
 def _require_list_keeper(user) -> None:
-    if not (user.is_authenticated and user.has_perm("assessments.edit_rubrics")):
+    if not is_rubric_admin(user):
         raise PermissionDenied("Only rubric admins keep the lists of topics and communities")
 
 

@@ -25,8 +25,8 @@ from activities import services
 from activities.exports import as_csv, as_xlsx
 from activities.models import Activity, Community, Topic
 from activities.systems import system_partners, system_places
-from assessments.models import Organisation
-from reviews.exports import DANGEROUS
+from engagement_portal.lib.spreadsheets import DANGEROUS
+from organisations.models import Organisation
 
 MAX_ROWS = 2000
 MAX_BYTES = 5 * 1024 * 1024

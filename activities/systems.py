@@ -8,7 +8,7 @@ alone, so nothing is shared beyond it.
 
 from __future__ import annotations
 
-from assessments.models import Organisation
+from organisations.models import Organisation
 
 
 def system_organisation_ids(organisation: Organisation) -> set[int]:

@@ -21,6 +21,7 @@ from activities.forms import ActivityForm, CloseForm, ImportForm, PublishForm, R
 from activities.models import Activity, Community, Publication, RegisterImport, Topic
 from engagement_portal.lib.pagination import paginate
 from evidence import services as evidence_services
+from organisations.roles import is_rubric_admin
 
 PAGE_SIZE = 25
 
@@ -446,7 +447,7 @@ LISTS = {"topics": Topic, "communities": Community}
 
 
 def _require_list_keeper(request: HttpRequest) -> None:
-    if not request.user.has_perm("assessments.edit_rubrics"):
+    if not is_rubric_admin(request.user):
         raise PermissionDenied("Only rubric admins keep the lists of topics and communities")
 
 

@@ -1,10 +1,6 @@
-"""Access helpers: every organisation-owned object is fetched through these.
-
-One pair per object type (healthchecks' `_get_check_for_user` is the model). The object is
-looked up in a queryset already scoped to what the person may see, so another organisation's
-object is a 404 (never a 403: a 403 would confirm that the id exists). A person who may see the
-object but not change it gets a 403.
-"""
+"""Access to self-assessments: each looked up in a queryset scoped to what the person may see, as
+`organisations/access.py` does for organisations (another organisation's assessment is a 404; a
+person who may see it but not change it gets a 403)."""
 
 from __future__ import annotations
 
@@ -14,36 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from assessments.models import Assessment, Membership, Organisation
-from assessments.roles import is_assessor
-
-
-def organisations_for(user) -> QuerySet[Organisation]:
-    """The organisations a person may read: their own, or all of them for CQC assessors."""
-    if is_assessor(user):
-        return Organisation.objects.all()
-    return Organisation.objects.filter(memberships__user=user)
-
-
-def get_organisation_for_user(user, code: str) -> Organisation:
-    try:
-        return organisations_for(user).get(code=code)
-    except Organisation.DoesNotExist:
-        raise Http404("No such organisation") from None
-
-
-def membership_for(user, organisation: Organisation) -> Membership | None:
-    return Membership.objects.filter(user=user, organisation=organisation).first()
-
-
-def get_organisation_for_lead(user, code: str) -> Organisation:
-    """An organisation the person leads: 404 if they cannot see it, 403 if they do not lead it."""
-    organisation = get_organisation_for_user(user, code)
-    membership = membership_for(user, organisation)
-    if membership is None or membership.role != Membership.Role.LEAD:
-        raise PermissionDenied("Only the organisation's leads can do this")
-    return organisation
-
+from assessments.models import Assessment
+from organisations.access import get_organisation_for_user, membership_for
+from organisations.models import Membership
 
 # ---------------------------------------------------------------------------------------------
 # Self-assessments

@@ -23,9 +23,10 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 
 from assessments import services
-from assessments.models import Assessment, AssessmentCycle, CriterionResponse, Organisation
+from assessments.models import Assessment, AssessmentCycle, CriterionResponse
 from engagement_portal.lib.demo_clock import clock, moment, office_hours
 from evidence.models import EvidenceFile, EvidenceItem
+from organisations.models import Organisation
 from principles.services import current_version
 
 CYCLES = [

@@ -18,8 +18,8 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from assessments.access import get_assessment_for_editor
-from assessments.forms import submit_button
 from assessments.models import Assessment
+from engagement_portal.lib.forms import submit_button
 from evidence.citing import CiteOffer
 from evidence.models import Citation, EvidenceFile, EvidenceItem
 from principles import cache as rubric_cache

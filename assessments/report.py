@@ -53,7 +53,6 @@ TEMPLATE = "pdf/report.html"
 # Stored reports share the private evidence storage (local disk or S3), in a folder of their own.
 STORAGE_PREFIX = "reports/"
 # A render still pending this long after it was queued was lost (a worker stopped): queue it again.
-LOST_AFTER = datetime.timedelta(minutes=10)
 
 KIND_NAMES = dict(EvidenceItem.Kind.choices)
 CATEGORY_NAMES = dict(EvidenceItem.Category.choices)
@@ -490,9 +489,9 @@ def render_report(data: ReportData) -> RenderedPdf:
 #
 # Rendering a complete self-assessment takes seconds (bench/pdf.py measures it), too long to keep
 # a web request waiting, and what it shows never changes. So a submission's report is rendered
-# once in the background (assessments/tasks.py) and stored; every download after that streams
-# the stored file. With the in-process task backend (developers' machines, tests) the render
-# runs as it is queued, so the first request already gets the file.
+# once in the background (queued and run by assessments/tasks.py) and stored; every download
+# after that streams the stored file. With the in-process task backend (developers' machines,
+# tests) the render runs as it is queued, so the first request already gets the file.
 
 
 def outcome_for(submission: Submission) -> OutcomeSection | None:
@@ -522,7 +521,7 @@ def outcome_for(submission: Submission) -> OutcomeSection | None:
     return OutcomeSection.from_final(final["final"], finalised_at=final["finalised_at"])
 
 
-def _key(submission: Submission) -> dict:
+def report_key(submission: Submission) -> dict:
     outcome = outcome_for(submission)
     return {
         "submission": submission,
@@ -537,41 +536,7 @@ def report_storage():
 
 def submission_report(submission: Submission) -> RenderedReport | None:
     """The stored report for what this submission shows now, whatever its status, or None."""
-    return RenderedReport.objects.filter(**_key(submission)).first()
-
-
-def request_submission_report(submission: Submission) -> RenderedReport:
-    """The report of this submission: ready, or queued to be rendered.
-
-    Queues a render the first time, after a failure, and when a pending render looks lost. Two
-    requests at once queue it once: the unique key makes the second find the first's row, and a
-    re-queue only happens for the request whose conditional update changed the row."""
-    existing = submission_report(submission)
-    if existing is not None and existing.status == RenderedReport.Status.READY:
-        return existing
-    now = timezone.now()
-    if existing is None:
-        row, queue = RenderedReport.objects.get_or_create(**_key(submission), defaults={"requested_at": now})
-    else:
-        row = existing
-        lost = row.status == RenderedReport.Status.PENDING and row.requested_at < now - LOST_AFTER
-        queue = (row.status == RenderedReport.Status.FAILED or lost) and bool(
-            RenderedReport.objects.filter(pk=row.pk, status=row.status, requested_at=row.requested_at).update(
-                status=RenderedReport.Status.PENDING, requested_at=now, detail=""
-            )
-        )
-    if queue:
-        from assessments.tasks import render_submission_report
-
-        try:
-            render_submission_report.enqueue(row.pk)
-        except Exception:
-            logger.exception("Could not queue the report of %s", submission)
-            RenderedReport.objects.filter(pk=row.pk).update(
-                status=RenderedReport.Status.FAILED, detail="Could not be queued"
-            )
-        row.refresh_from_db()
-    return row
+    return RenderedReport.objects.filter(**report_key(submission)).first()
 
 
 def store_submission_report(report_id: int) -> str:

@@ -39,14 +39,10 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from assessments import report, services
-from assessments.access import (
-    get_assessment_for_member,
-    get_assessment_for_submission_reader,
-    get_organisation_for_user,
-    membership_for,
-)
+from assessments import report, services, tasks
+from assessments.access import get_assessment_for_member, get_assessment_for_submission_reader
 from assessments.models import Assessment, DraftReportRender, RenderedReport, Submission
+from organisations.access import get_organisation_for_user, membership_for
 
 NO_STORE = "private, no-store"
 DRAFT_REPORT_WINDOW = datetime.timedelta(minutes=10)
@@ -111,7 +107,7 @@ def _draft_response(request: HttpRequest, assessment: Assessment) -> HttpRespons
 def _submission_response(
     request: HttpRequest, assessment: Assessment, submission: Submission
 ) -> HttpResponse:
-    row = report.request_submission_report(submission)
+    row = tasks.request_submission_report(submission)
     if row.status == RenderedReport.Status.READY:
         stored = report.open_submission_report(row)
         if stored is not None:

@@ -33,14 +33,13 @@ from assessments.access import (
     get_assessment_for_editor,
     get_assessment_for_member,
     get_assessment_for_submission_reader,
-    get_organisation_for_lead,
-    get_organisation_for_user,
-    membership_for,
 )
 from assessments.forms import NOT_EVIDENCED, CitationForm, ResponseForm, SubmitForm
-from assessments.models import Assessment, AssessmentCycle, FrozenAssessmentError, Membership
+from assessments.models import Assessment, AssessmentCycle, FrozenAssessmentError
 from engagement_portal.dates import govuk_date
 from evidence.models import Citation, EvidenceFile, EvidenceItem
+from organisations.access import get_organisation_for_lead, get_organisation_for_user, membership_for
+from organisations.models import Membership
 from principles import cache as rubric_cache
 from principles.scoring import format_percentage
 from principles.services import current_version

@@ -26,15 +26,14 @@ from assessments.models import (
     AssessmentCycle,
     CriterionResponse,
     FrozenAssessmentError,
-    Membership,
-    Organisation,
     Submission,
     Transition,
 )
-from assessments.roles import is_assessor
 from audit.services import record
 from engagement_portal.lib.hashing import json_sha256
 from evidence.models import Citation, EvidenceFile
+from organisations.models import Membership, Organisation
+from organisations.roles import is_assessor
 from principles.models import Criterion
 from principles.scoring import format_percentage
 from principles.services import current_version

@@ -10,7 +10,7 @@ ACTIONS: dict[str, str] = {
     "auth.sign_out": "Signed out",
     "auth.locked_out": "Sign-in locked after repeated failures",
     "auth.ended_session_used": "Ended session used again",
-    # The second factor (assessments/two_factor.py)
+    # The second factor (accounts/two_factor.py)
     "auth.second_factor": "Second factor accepted",
     "auth.second_factor_failed": "Wrong second-factor code",
     "auth.recovery_code_used": "Recovery code used",

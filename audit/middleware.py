@@ -19,6 +19,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
 from audit.services import current_request, record
+from organisations.models import Organisation
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ class AuditMiddleware:
         try:
             response = self.get_response(request)
             # A refusal already recorded as something more precise (the CSRF check's
-            # security.csrf_refused, engagement_portal/csrf.py) is not recorded twice.
+            # security.csrf_refused, audit/csrf.py) is not recorded twice.
             already = getattr(response, "refusal_recorded", False)
             if response.status_code in REFUSALS and not already and _worth_recording(request):
                 _record_refusal(request, response.status_code)
@@ -56,8 +57,6 @@ def _worth_recording(request: HttpRequest) -> bool:
 
 
 def _record_refusal(request: HttpRequest, status: int) -> None:
-    from assessments.models import Organisation
-
     try:
         # A savepoint of its own, so a failure here cannot spoil a transaction around the request.
         with transaction.atomic():

@@ -18,6 +18,8 @@ from django.utils import timezone
 
 from audit.actions import ACTIONS
 from audit.models import AuditEvent
+from engagement_portal.lib.client_ip import client_ip
+from organisations.roles import is_assessor, is_rubric_admin
 
 # The request being served in this thread (set by AuditMiddleware), for the address and path.
 current_request: contextvars.ContextVar[HttpRequest | None] = contextvars.ContextVar(
@@ -28,8 +30,6 @@ current_request: contextvars.ContextVar[HttpRequest | None] = contextvars.Contex
 def actor_role(user) -> str:
     """What kind of CQC or admin person this is, kept on the event as it was at the time:
     "assessor", "site_admin", "rubric_admin", or "" for everyone else (organisation members)."""
-    from assessments.roles import is_assessor, is_rubric_admin
-
     if user.is_superuser or user.is_staff:
         return "site_admin"
     if is_assessor(user):
@@ -74,8 +74,6 @@ def record(
         event.object_type = obj._meta.label
         event.object_id = str(obj.pk)
     if request is not None:
-        from engagement_portal.security import client_ip
-
         event.ip = client_ip(request)
         event.path = request.path[:500]
     event.save()

@@ -28,14 +28,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from assessments.access import get_organisation_for_lead
-from assessments.models import Membership, Organisation
-from assessments.roles import is_site_admin
 from audit.actions import ACTIONS
 from audit.forms import ActivityFilterForm, AuditSearchForm
 from audit.models import AuditEvent
 from engagement_portal.lib.pagination import pagination
-from reviews.exports import neutralise
+from engagement_portal.lib.spreadsheets import neutralise
+from organisations.access import get_organisation_for_lead
+from organisations.models import Membership, Organisation
+from organisations.roles import is_site_admin
 
 PAGE_SIZE = 50
 # Recorded against the organisation, shown only to site admins: CQC's working material

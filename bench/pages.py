@@ -95,8 +95,8 @@ def signed_in_cookie(user) -> str:
     from django.contrib.sessions.backends.db import SessionStore
     from django_otp import DEVICE_ID_SESSION_KEY
 
-    from assessments import two_factor
-    from engagement_portal.security import SessionTimeoutMiddleware
+    from accounts import two_factor
+    from accounts.security import SessionTimeoutMiddleware
 
     now = int(time.time())
     session = SessionStore()
@@ -119,8 +119,9 @@ def targets() -> list[tuple[str, str, object]]:
     from django.contrib.auth.models import User
     from django.urls import reverse
 
-    from assessments.models import Assessment, AssessmentCycle, Membership
-    from assessments.roles import CQC_ASSESSORS
+    from assessments.models import Assessment, AssessmentCycle
+    from organisations.models import Membership
+    from organisations.roles import CQC_ASSESSORS
 
     current = AssessmentCycle.objects.order_by("-opens_on").first()
     draft = (

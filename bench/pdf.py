@@ -107,8 +107,9 @@ def build():
     from django.utils import timezone
 
     from assessments import services
-    from assessments.models import Assessment, AssessmentCycle, CriterionResponse, Membership, Organisation
+    from assessments.models import Assessment, AssessmentCycle, CriterionResponse
     from evidence.models import Citation, EvidenceFile, EvidenceItem
+    from organisations.models import Membership, Organisation
 
     rng = random.Random(2026)  # noqa: S311 - repeatable made-up text, not secrets
     lead = get_user_model().objects.create_user("bench.lead", first_name="Bench", last_name="Lead")

@@ -156,8 +156,8 @@ class Seeder:
     def people_and_organisations(self):
         from django.contrib.auth.models import Group, User
 
-        from assessments.models import Membership, Organisation
-        from assessments.roles import CQC_ASSESSORS
+        from organisations.models import Membership, Organisation
+        from organisations.roles import CQC_ASSESSORS
 
         regions = [value for value, _ in Organisation.Region.choices]
         names = [f"{place}{suffix}" for suffix in SUFFIXES for place in PLACES]
@@ -462,7 +462,7 @@ class Seeder:
         running and closed (most with what changed and when participants were told), each with
         topics and communities from the controlled lists; a local authority's in its own area."""
         from activities.models import Activity, Community, Topic
-        from assessments.models import Membership
+        from organisations.models import Membership
 
         rng = self.rng
         today = self.now.date()
@@ -542,7 +542,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import transaction
 
-    from assessments.models import Organisation
+    from organisations.models import Organisation
 
     if args.check:
         raise SystemExit(0 if is_seeded() else 1)

@@ -56,7 +56,7 @@ ORG_CODE = "BENCH1"
 SETUP = """
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.db import SessionStore
-from assessments.models import Membership, Organisation
+from organisations.models import Membership, Organisation
 
 user = get_user_model().objects.create_user("bench_lead", password=None)
 organisation = Organisation.objects.create(name="Benchmark ICS", type="ics", code="{code}", region="london")

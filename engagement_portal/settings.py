@@ -59,6 +59,10 @@ INSTALLED_APPS = [
     # immediate backend runs tasks in-process, so migrations are the same everywhere).
     "django_tasks",
     "django_tasks_db",
+    # People and organisations (floor 1 of the house: README, Architecture): organisations,
+    # memberships, roles and the access helpers; signing in, the second factor, the account page.
+    "organisations",
+    "accounts",
     "assessments",
     "principles",
     "evidence",
@@ -71,6 +75,8 @@ INSTALLED_APPS = [
     "audit",
     # Records management: retention (apply_retention), backup and restore. No models of its own.
     "records",
+    # The home page each role lands on (the top floor: it gathers every app's to-dos).
+    "home",
 ]
 
 MIDDLEWARE = [
@@ -96,10 +102,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Signs a person out after SESSION_IDLE_TIMEOUT idle, or SESSION_COOKIE_AGE in all. After
     # the messages middleware, so it can say why on the sign-in page.
-    "engagement_portal.security.SessionTimeoutMiddleware",
+    "accounts.security.SessionTimeoutMiddleware",
     # The second factor cannot be skipped: a person past the password but not the code (or who
     # must set up two-factor authentication and has not) reaches no other page, /admin/ included.
-    "assessments.two_factor.SecondFactorMiddleware",
+    "accounts.two_factor.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -118,7 +124,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "engagement_portal.context_processors.portal",
+                "accounts.context_processors.portal",
             ],
             # Dates and times in one GOV.UK style in every template (engagement_portal/dates.py).
             "builtins": ["engagement_portal.templatetags.govuk_dates"],
@@ -162,10 +168,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", default=30
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # A successful sign-in forgets earlier typos.
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "engagement_portal.security.locked_out"
-AXES_CLIENT_IP_CALLABLE = "engagement_portal.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.security.locked_out"
+AXES_CLIENT_IP_CALLABLE = "engagement_portal.lib.client_ip.client_ip"
 # The second factor (ASVS V6.4, V6.5): TOTP from an authenticator app, with one-time recovery
-# codes; required for CQC assessors, rubric admins and site admins (assessments/two_factor.py).
+# codes; required for CQC assessors, rubric admins and site admins (accounts/two_factor.py).
 # The issuer is the name authenticator apps show beside the code.
 OTP_TOTP_ISSUER = "Engagement self-assessment"
 # Wrong codes in a row make the next try wait 1, 2, 4, 8... seconds (django-otp's throttling).
@@ -187,13 +193,13 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Sessions end at the latest 12 hours after sign-in (ASVS V7.3); cookies never reach scripts.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", default=12 * 60 * 60)
 # ...and after 30 minutes without a request (ASVS V7.3.1). Both are enforced by
-# engagement_portal.security.SessionTimeoutMiddleware, since Django's cookie age slides.
+# accounts.security.SessionTimeoutMiddleware, since Django's cookie age slides.
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 # A form refused by the CSRF check gets a plain-English GOV.UK page, and the refusal is audited.
-CSRF_FAILURE_VIEW = "engagement_portal.csrf.csrf_failure"
+CSRF_FAILURE_VIEW = "audit.csrf.csrf_failure"
 
 # HTTPS: on behind any real deployment. The proxy in front terminates TLS and says so.
 HTTPS = env_bool("DJANGO_HTTPS", default=False)

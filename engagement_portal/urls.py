@@ -7,9 +7,11 @@ admin.site.site_header = "Engagement self-assessment: site administration"
 admin.site.site_title = "Site administration"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("home.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accessibility/", views.accessibility, name="accessibility"),
+    path("", include("accounts.urls")),
+    path("", include("organisations.urls")),
     path("", include("assessments.urls")),
     path("organisations/<str:code>/evidence/", include("evidence.urls")),
     path("rubric/", include("principles.urls")),

@@ -1,4 +1,5 @@
-"""Project-wide pages: the home page each role lands on, health, and the accessibility statement."""
+"""Project-wide pages: health, the accessibility statement and the 500 page. (The home page each
+role lands on is in `home/`.)"""
 
 from __future__ import annotations
 
@@ -14,28 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
-from assessments.models import Organisation
-from assessments.roles import is_assessor, is_rubric_admin
-
 logger = logging.getLogger(__name__)
-
-
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    """Each person lands on what their roles let them do: their organisations' work, the
-    organisations CQC reviews, or the rubric."""
-    memberships = request.user.memberships.select_related("organisation").order_by("organisation__name")
-    assessor = is_assessor(request.user)
-    return render(
-        request,
-        "home.html",
-        {
-            "memberships": memberships,
-            "is_assessor": assessor,
-            "is_rubric_admin": is_rubric_admin(request.user),
-            "organisations": Organisation.objects.order_by("name") if assessor else None,
-        },
-    )
 
 
 @login_not_required

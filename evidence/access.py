@@ -17,10 +17,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F, QuerySet
 from django.http import Http404
 
-from assessments.access import get_organisation_for_user, membership_for
-from assessments.models import Membership, Organisation
-from assessments.roles import is_assessor
 from evidence.models import Citation, EvidenceFile, EvidenceItem
+from organisations.access import get_organisation_for_user, membership_for
+from organisations.models import Membership, Organisation
+from organisations.roles import is_assessor
 
 
 @dataclass(frozen=True)

@@ -17,17 +17,13 @@ from django import forms
 from django.conf import settings
 from django.db.models import F
 
+from engagement_portal.lib.forms import submit_button
 from engagement_portal.lib.sizes import file_size
 from evidence.models import EvidenceItem
 from evidence.services import ItemDetails
 from evidence.validation import ALLOWED_TYPES
 from principles import cache as rubric_cache
 from principles.services import current_version
-
-
-def submit_button(label: str) -> Button:
-    """The one primary button of a form; GOV.UK Frontend stops it submitting twice."""
-    return Button("submit", label, data_prevent_double_click="true")
 
 
 class MultipleFileInput(forms.FileInput):

@@ -50,7 +50,7 @@ class EvidenceItem(models.Model):
         OBSERVATION = "OB", "Observation"
 
     organisation = models.ForeignKey(
-        "assessments.Organisation", on_delete=models.PROTECT, related_name="evidence_items"
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="evidence_items"
     )
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)

@@ -27,7 +27,6 @@ from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
 
-from assessments.models import Organisation
 from audit.services import record
 from engagement_portal.lib.sizes import file_size
 from evidence import processing
@@ -35,6 +34,7 @@ from evidence.access import submitted_citations
 from evidence.models import EvidenceDownload, EvidenceFile, EvidenceItem
 from evidence.uploads import HashedUpload
 from evidence.validation import FileProblem, sanitise_file_name, too_big_message, validate_file
+from organisations.models import Organisation
 
 RESTORABLE_FOR = datetime.timedelta(days=30)
 TITLE_MAX = EvidenceItem._meta.get_field("title").max_length

@@ -16,7 +16,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size
 from django import forms
 
-from assessments.forms import submit_button
+from engagement_portal.lib.forms import submit_button
 from principles.models import Criterion, EvidenceCategory, LevelDescriptor, RubricVersion, SuggestedEvidence
 from principles.scoring import ScoringRule, share_as_percent
 

@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessments.roles import is_rubric_admin
+from organisations.roles import is_rubric_admin
 from principles import services
 from principles.forms import (
     CompareForm,

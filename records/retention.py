@@ -36,9 +36,10 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
-from assessments.models import Assessment, Organisation, RenderedReport, Submission, Transition
+from assessments.models import Assessment, RenderedReport, Submission, Transition
 from audit.services import record
 from evidence.models import Citation, EvidenceDownload, EvidenceFile, EvidenceItem
+from organisations.models import Organisation
 
 logger = logging.getLogger(__name__)
 

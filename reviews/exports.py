@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from assessments.models import Assessment
+from engagement_portal.lib.spreadsheets import neutralise
 from principles.scoring import NOT_ENOUGH_EVIDENCE, format_percentage
 from reviews import services
 from reviews.models import Review
@@ -51,13 +52,6 @@ HEADER = [
 ]
 # The score and percentage columns (the principle's number is a number too).
 NUMERIC = frozenset(name for name in HEADER if name.endswith(("(1-4)", "(%)")))
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    if isinstance(value, str) and value.startswith(DANGEROUS):
-        return "'" + value
-    return value
 
 
 def _rating(overall) -> str:

@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from assessments import answers as answers_module
 from assessments.models import Assessment
-from assessments.roles import is_assessor
 from assessments.services import transition_record
 from audit.services import record
 from engagement_portal.dates import govuk_date
+from organisations.roles import REVIEW_ASSESSMENTS, is_assessor
 from principles.scoring import NOT_ENOUGH_EVIDENCE
 from reviews.models import (
     AssessorScore,
@@ -112,9 +112,8 @@ def assessors():
     permission `is_assessor` checks (through a group or their own) and active superusers, as
     Django's ModelBackend grants it. One query, however many people use the portal."""
     user_model = get_user_model()
-    permission = Permission.objects.filter(
-        content_type__app_label="assessments", codename="review_assessments"
-    ).values("pk")
+    app_label, codename = REVIEW_ASSESSMENTS
+    permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).values("pk")
     in_group = user_model.groups.through.objects.filter(group__permissions__in=permission)
     granted = user_model.user_permissions.through.objects.filter(permission__in=permission)
     return list(

@@ -26,11 +26,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments.answers import score_label
-from assessments.models import Assessment, AssessmentCycle, Organisation, Submission, Transition
-from assessments.roles import is_assessor
+from assessments.models import Assessment, AssessmentCycle, Submission, Transition
 from engagement_portal.dates import govuk_date
 from engagement_portal.lib.confirmations import confirmed_at
 from engagement_portal.lib.pagination import paginate
+from organisations.models import Organisation
+from organisations.roles import is_assessor
 from principles.models import RubricVersion
 from reviews import history, services, workspace
 from reviews.changes import compare

@@ -14,7 +14,7 @@ def _no_sign_in_event():
     """force_login is a shortcut past the sign-in pages, not a sign-in: it leaves no "Signed in"
     event in the audit trail, so tests of the trail see only the events they make. (Signing in
     through the pages is recorded, and tests/security/test_sign_in_audit.py checks it.)"""
-    from assessments import sign_in_audit
+    from accounts import sign_in_audit
 
     user_logged_in.disconnect(dispatch_uid=sign_in_audit.SIGNED_IN_UID)
     try:
@@ -29,7 +29,7 @@ class PortalClient(Client):
     def force_login(self, user, backend=None) -> None:
         with _no_sign_in_event():
             super().force_login(user, backend)
-        from assessments.two_factor import authenticator
+        from accounts.two_factor import authenticator
 
         device = authenticator(user)
         if device is not None:

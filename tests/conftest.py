@@ -4,7 +4,7 @@ Organisation A and organisation B each have a lead, a contributor and a viewer; 
 assessor and a rubric admin (members of the groups the migrations create); a site admin runs
 the site; an outsider has an account but no organisation.
 
-Two-factor authentication (assessments/two_factor.py). The three CQC people must use a second
+Two-factor authentication (accounts/two_factor.py). The three CQC people must use a second
 factor, so the cast gives each of them an authenticator app (a confirmed django-otp TOTPDevice
 made from `factories.TOTP_TEST_KEY`; `factories.next_code(device)` is the code the app would
 show). The `client` fixture is a `PortalClient`, whose `force_login` signs a person in *verified*:
@@ -28,8 +28,8 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from hypothesis import settings as hypothesis_settings
 
-from assessments.models import Membership, Organisation
-from assessments.roles import CQC_ASSESSORS, RUBRIC_ADMINS
+from organisations.models import Membership, Organisation
+from organisations.roles import CQC_ASSESSORS, RUBRIC_ADMINS
 from tests.clients import PortalClient
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory, authenticator_for
 
@@ -169,8 +169,9 @@ def _staff_groups(_flushable_database) -> None:
     """
     from django.contrib.auth.models import Group, Permission
 
-    migration = importlib.import_module("assessments.migrations.0002_staff_groups")
-    for name, permissions in migration.GROUP_PERMISSIONS.items():
+    from organisations.roles import STAFF_GROUP_PERMISSIONS
+
+    for name, permissions in STAFF_GROUP_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=name)
         for app_label, codename in permissions:
             group.permissions.add(

@@ -5,7 +5,7 @@ import time
 import factory
 from django.contrib.auth import get_user_model
 
-from assessments.models import Membership, Organisation
+from organisations.models import Membership, Organisation
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -47,7 +47,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = Membership.Role.CONTRIBUTOR
 
 
-# The second factor (assessments/two_factor.py). Staff in the cast have an authenticator app
+# The second factor (accounts/two_factor.py). Staff in the cast have an authenticator app
 # made from a fixed test key, so tests can compute its codes as the app would.
 TOTP_TEST_KEY = "3132333435363738393031323334353637383930"  # b"12345678901234567890", RFC 6238's
 

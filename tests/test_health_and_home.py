@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.db import OperationalError
 
-from assessments.models import Membership, Organisation
+from organisations.models import Membership, Organisation
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments import services
-from assessments.models import Assessment, CriterionResponse, Membership
+from assessments.models import Assessment, CriterionResponse
 from evidence.models import Citation, EvidenceItem
+from organisations.models import Membership
 from reviews import services as review_services
 from tests.assessments.helpers import (
     answer_all,

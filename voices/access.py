@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
-from assessments.models import Membership, Organisation
+from organisations.models import Membership, Organisation
 from voices.models import Survey
 
 

@@ -12,7 +12,7 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from reviews.exports import neutralise
+from engagement_portal.lib.spreadsheets import neutralise
 from voices.results import Results
 
 HEADER = ["Section", "Question", "Criteria", "Answer", "People", "Share (%)", "Population (%)", "Note"]

@@ -163,7 +163,7 @@ class Survey(models.Model):
         CQC = "cqc", "CQC"
 
     organisation = models.ForeignKey(
-        "assessments.Organisation", on_delete=models.PROTECT, related_name="surveys"
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="surveys"
     )
     cycle = models.ForeignKey("assessments.AssessmentCycle", on_delete=models.PROTECT, related_name="surveys")
     # CQC's own surveys of an organisation's partners or participants are CQC's: its staff see

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from engagement_portal.security import client_ip
+from engagement_portal.lib.client_ip import client_ip
 from voices import answering, services
 from voices.access import open_survey
 from voices.models import Survey

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from activities import overlaps
 from activities.models import Activity, Community, OverlapFound, Topic
-from assessments.models import Organisation
+from organisations.models import Organisation
 from tests.activities.helpers import community, make, topic
 from tests.factories import OrganisationFactory
 

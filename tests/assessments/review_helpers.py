@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group
 
-from assessments.roles import CQC_ASSESSORS
+from organisations.roles import CQC_ASSESSORS
 from reviews import services
 from reviews.workspace import build
 from tests.factories import UserFactory, authenticator_for

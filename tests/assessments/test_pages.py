@@ -677,7 +677,7 @@ def test_pages_use_the_same_number_of_queries_for_a_small_and_a_large_assessment
     large_count = _count_queries(client, url(page, large, **extra))
     assert small_count == large_count
     # 26 since the second factor: every request by a session not verified by a code asks whether
-    # the person has an authenticator app (assessments/two_factor.py), so that turning it on
+    # the person has an authenticator app (accounts/two_factor.py), so that turning it on
     # holds every other session of theirs at the code page too.
     assert large_count <= 26
 

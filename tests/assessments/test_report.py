@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from assessments import report, services
+from assessments import report, services, tasks
 from assessments.models import Assessment, DraftReportRender, RenderedReport
 from principles.models import Principle
 from reviews import services as review_services
@@ -592,7 +592,7 @@ def test_a_render_lost_with_its_worker_is_queued_again(client, cast, queued_task
     assert DBTaskResult.objects.count() == 1  # pending, and recent: left to the worker
 
     RenderedReport.objects.update(
-        requested_at=timezone.now() - report.LOST_AFTER - datetime.timedelta(minutes=1)
+        requested_at=timezone.now() - tasks.LOST_AFTER - datetime.timedelta(minutes=1)
     )
     client.get(url("submission_report", assessment, number=1))
 

@@ -10,9 +10,10 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from assessments.models import Organisation
+from engagement_portal.lib.spreadsheets import neutralise
+from organisations.models import Organisation
 from reviews import services
-from reviews.exports import HEADER, neutralise
+from reviews.exports import HEADER
 from tests.assessments import helpers
 from tests.assessments.review_helpers import in_review, score_all
 

@@ -16,7 +16,7 @@ def test_record_fills_in_the_actor_and_the_object(cast):
     assert event.actor_id == cast.lead_a.pk
     assert event.actor_username == cast.lead_a.username
     assert event.organisation_id == org.pk
-    assert (event.object_type, event.object_id) == ("assessments.Organisation", str(org.pk))
+    assert (event.object_type, event.object_id) == ("organisations.Organisation", str(org.pk))
     assert event.actor_is_staff is False
 
 

@@ -242,7 +242,7 @@ class Portal:
         """On the code page: the 6-digit code from this person's authenticator app."""
         from django.contrib.auth import get_user_model
 
-        from assessments.two_factor import authenticator
+        from accounts.two_factor import authenticator
         from tests.factories import next_code
 
         device = authenticator(get_user_model().objects.get(username=username))

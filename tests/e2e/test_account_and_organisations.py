@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from assessments.models import Membership
+from organisations.models import Membership
 
 pytestmark = pytest.mark.e2e
 

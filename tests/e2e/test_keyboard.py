@@ -89,7 +89,7 @@ def sign_in(portal, username: str) -> None:
 
 
 def current_code(username: str) -> str:
-    from assessments.two_factor import authenticator
+    from accounts.two_factor import authenticator
     from tests.factories import next_code
 
     return next_code(authenticator(get_user_model().objects.get(username=username)))

@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from django_otp.oath import hotp
 from playwright.sync_api import expect
 
-from assessments.roles import CQC_ASSESSORS
+from organisations.roles import CQC_ASSESSORS
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.e2e

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.db import models
 
-from assessments.models import Organisation
+from organisations.models import Organisation
 
 # Written by any request, or by machinery rather than forms: never compared.
 IGNORED = {

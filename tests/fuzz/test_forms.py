@@ -156,7 +156,7 @@ def test_every_post_endpoint_is_fuzzed_or_excused():
 
 def test_the_snapshot_sees_a_row_of_organisation_b_written_by_a_form(client, cast):
     """The check itself can fail: a change to B's membership is seen and traced to B."""
-    from assessments.models import Membership
+    from organisations.models import Membership
 
     before = snapshot.take()
     Membership.objects.filter(user=cast.viewer_b).update(role=Membership.Role.CONTRIBUTOR)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from assessments.models import Membership
+from organisations.models import Membership
 from principles import services
 from principles.models import RubricVersion
 

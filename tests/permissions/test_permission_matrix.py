@@ -88,7 +88,7 @@ def test_methods_missing_from_the_matrix_are_refused(client, cast, url_name):
 
 def test_another_organisations_membership_through_our_url_is_404(client, cast):
     """Tampering with the id in a URL: organisation A's lead asks for B's membership under A."""
-    from assessments.models import Membership
+    from organisations.models import Membership
 
     client.force_login(cast.lead_a)
     theirs = Membership.objects.get(user=cast.viewer_b)

@@ -22,7 +22,6 @@ from assessments.models import (
     Assessment,
     AssessmentCycle,
     CriterionResponse,
-    Organisation,
     RenderedReport,
     Submission,
     Transition,
@@ -30,6 +29,7 @@ from assessments.models import (
 from audit.models import AuditEvent
 from engagement_portal.lib.env import env_days
 from evidence.models import Citation, EvidenceDownload, EvidenceFile, EvidenceItem
+from organisations.models import Organisation
 from records.retention import KINDS_BY_NAME, _delete, apply, incoming_folder
 from tests.evidence.library import assessment, cite, stored_file, submit
 from tests.evidence.test_s3 import s3, s3_endpoint, s3_storage_settings  # noqa: F401 - fixtures

@@ -16,7 +16,18 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 
 ROOT = Path(__file__).resolve().parents[2]
-OUR_CODE = ("engagement_portal", "assessments", "evidence", "principles", "reviews", "audit")
+OUR_CODE = (
+    "engagement_portal",
+    "organisations",
+    "accounts",
+    "assessments",
+    "evidence",
+    "principles",
+    "reviews",
+    "audit",
+    "records",
+    "home",
+)
 
 
 @pytest.mark.django_db

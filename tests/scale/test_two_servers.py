@@ -59,7 +59,7 @@ START_TIMEOUT = 60
 
 SETUP = f"""
 from django.contrib.auth import get_user_model
-from assessments.models import Membership, Organisation
+from organisations.models import Membership, Organisation
 
 user = get_user_model().objects.create_user(
     {USERNAME!r}, password={PASSWORD!r}, first_name={FULL_NAME[0]!r}, last_name={FULL_NAME[1]!r}

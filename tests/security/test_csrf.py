@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from assessments.models import Membership
 from audit.models import AuditEvent
+from organisations.models import Membership
 from tests.clients import PortalClient
 from tests.fuzz import snapshot
 from tests.fuzz.registry import targets

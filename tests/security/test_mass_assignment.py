@@ -11,8 +11,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from assessments.models import Assessment, CriterionResponse, Membership
+from assessments.models import Assessment, CriterionResponse
 from evidence.models import Citation, EvidenceFile, EvidenceItem
+from organisations.models import Membership
 from principles.models import Criterion, RubricVersion
 from tests.permissions import matrix
 

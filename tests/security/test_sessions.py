@@ -6,8 +6,9 @@ import time
 
 import pytest
 
-from assessments.models import Membership
-from engagement_portal.security import SessionTimeoutMiddleware, end_sessions
+from accounts.security import SessionTimeoutMiddleware
+from engagement_portal.lib.sessions import end_sessions
+from organisations.models import Membership
 from tests.clients import PortalClient
 from tests.factories import MembershipFactory
 
@@ -20,7 +21,7 @@ IDLE = "You were signed out because you were inactive for 30 minutes."
 def clock(monkeypatch):
     """Moves the middleware's clock on without waiting."""
     now = [time.time()]
-    monkeypatch.setattr("engagement_portal.security.time.time", lambda: now[0])
+    monkeypatch.setattr("accounts.security.time.time", lambda: now[0])
 
     def advance(seconds: float) -> None:
         now[0] += seconds
@@ -126,7 +127,7 @@ def test_removing_a_persons_last_membership_in_site_administration_signs_them_ou
     admin = PortalClient()
     admin.force_login(cast.site_admin)
     membership = Membership.objects.get(user=cast.lead_a)
-    response = admin.post(f"/admin/assessments/membership/{membership.pk}/delete/", {"post": "yes"})
+    response = admin.post(f"/admin/organisations/membership/{membership.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not _is_signed_in(laptop)
     assert not _is_signed_in(phone)
@@ -141,7 +142,7 @@ def test_removing_memberships_in_bulk_signs_out_only_people_left_with_none(cast)
     admin.force_login(cast.site_admin)
     removed = Membership.objects.filter(organisation=cast.org_a, user__in=[cast.lead_a, cast.contributor_a])
     response = admin.post(
-        "/admin/assessments/membership/",
+        "/admin/organisations/membership/",
         {"action": "delete_selected", "_selected_action": [m.pk for m in removed], "post": "yes"},
     )
     assert response.status_code == 302
@@ -155,7 +156,7 @@ def test_removing_a_membership_from_the_organisation_page_signs_the_person_out(c
     viewer = _signed_in_client(cast, "viewer_a")
     admin = PortalClient()
     admin.force_login(cast.site_admin)
-    url = f"/admin/assessments/organisation/{cast.org_a.pk}/change/"
+    url = f"/admin/organisations/organisation/{cast.org_a.pk}/change/"
     form = admin.get(url).context["adminform"].form
     inline = admin.get(url).context["inline_admin_formsets"][0].formset
     data = {field: form[field].value() for field in form.fields if form[field].value() is not None}

@@ -1,11 +1,11 @@
-"""Signing in and out in the audit trail (assessments/sign_in_audit.py), and a session cookie
+"""Signing in and out in the audit trail (accounts/sign_in_audit.py), and a session cookie
 that outlives its sign-out."""
 
 from __future__ import annotations
 
 import pytest
 
-from assessments import two_factor
+from accounts import two_factor
 from audit.models import AuditEvent
 from tests.clients import PortalClient
 from tests.factories import next_code

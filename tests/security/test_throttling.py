@@ -95,7 +95,7 @@ def test_a_site_admin_sees_and_can_unlock_attempts_in_site_administration(client
 
 
 def test_behind_the_proxy_the_address_is_the_last_forwarded_one(rf, settings):
-    from engagement_portal.security import client_ip
+    from engagement_portal.lib.client_ip import client_ip
 
     settings.HTTPS = True
     request = rf.get("/", HTTP_X_FORWARDED_FOR="203.0.113.9, 192.0.2.44", REMOTE_ADDR="10.0.0.2")

@@ -8,7 +8,6 @@ because it creates accounts whose passwords it prints.
 
 from __future__ import annotations
 
-from base64 import b32decode
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -18,21 +17,17 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import two_factor
+from accounts.demo import DEMO_TOTP_KEY, demo_totp_hex_key
 from activities.demo import seed_activities
 from activities.demo import summary_lines as activity_lines
-from assessments import two_factor
 from assessments.demo import seed_assessments
-from assessments.models import Membership, Organisation
-from assessments.roles import CQC_ASSESSORS, RUBRIC_ADMINS
+from organisations.models import Membership, Organisation
+from organisations.roles import CQC_ASSESSORS, RUBRIC_ADMINS
 from reviews.demo import seed_reviews, summary_lines
 from voices.demo import seed_surveys
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 (printed on purpose: demo only)
-# The CQC demo people must use two-factor authentication, like real ones. Their authenticator
-# apps all share this key, which is printed: type it into any authenticator app, or run
-# `manage.py demo_code` for the current code. Demo only: real keys are random and never shown
-# again once set up.
-DEMO_TOTP_KEY = "DEMO DEMO DEMO DEMO DEMO DEMO DEMO DEMO"
 
 ORGANISATIONS = [
     # (code, name, type, region) — all fictional.
@@ -158,11 +153,6 @@ class Command(BaseCommand):
         for line in survey_lines:
             self.stdout.write(f"  {line}")
         self.stdout.write("")
-
-
-def demo_totp_hex_key() -> str:
-    """The demo key as django-otp stores it (hex)."""
-    return b32decode(DEMO_TOTP_KEY.replace(" ", "")).hex()
 
 
 def _describe(person: DemoPerson, organisations: dict[str, Organisation]) -> str:

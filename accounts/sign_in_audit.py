@@ -1,6 +1,6 @@
 """Signing in and out, in the audit trail: Django's and django-axes' signals, recorded.
 
-Connected in `AssessmentsConfig.ready`. The second factor's events are recorded by its views
+Connected in `AccountsConfig.ready`. The second factor's events are recorded by its views
 (`two_factor_views.py`).
 """
 
@@ -14,7 +14,7 @@ from audit.services import record
 
 
 def signed_in(sender, request, user, **kwargs) -> None:
-    from assessments import two_factor
+    from accounts import two_factor
 
     if two_factor.has_two_factor(user):
         summary, step = "Password accepted; the second factor comes next", "code"

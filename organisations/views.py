@@ -1,4 +1,4 @@
-"""Pages about people and organisations: your account, an organisation's team, team roles."""
+"""Pages about organisations and their people: the list, an organisation's team, team roles."""
 
 from __future__ import annotations
 
@@ -7,40 +7,21 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from assessments import two_factor
-from assessments.access import (
+from organisations.access import (
     get_organisation_for_lead,
     get_organisation_for_user,
     membership_for,
     organisations_for,
 )
-from assessments.forms import MembershipRoleForm
-from assessments.models import Membership
-from assessments.roles import is_assessor, is_rubric_admin
-
-
-@require_GET
-def account(request: HttpRequest) -> HttpResponse:
-    memberships = request.user.memberships.select_related("organisation").order_by("organisation__name")
-    return render(
-        request,
-        "assessments/account.html",
-        {
-            "memberships": memberships,
-            "is_assessor": is_assessor(request.user),
-            "is_rubric_admin": is_rubric_admin(request.user),
-            "two_factor_on": two_factor.has_two_factor(request.user),
-            "two_factor_required": two_factor.needs_two_factor(request.user),
-            "recovery_codes_left": two_factor.recovery_codes_left(request.user),
-        },
-    )
+from organisations.forms import MembershipRoleForm
+from organisations.models import Membership
 
 
 @require_GET
 def organisation_list(request: HttpRequest) -> HttpResponse:
     """Every organisation for CQC assessors; your own for everyone else."""
     organisations = organisations_for(request.user).order_by("name")
-    return render(request, "assessments/organisation_list.html", {"organisations": organisations})
+    return render(request, "organisations/organisation_list.html", {"organisations": organisations})
 
 
 @require_GET
@@ -52,7 +33,7 @@ def organisation_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
     return render(
         request,
-        "assessments/organisation_detail.html",
+        "organisations/organisation_detail.html",
         {
             "organisation": organisation,
             "membership": membership,
@@ -78,6 +59,6 @@ def membership_role(request: HttpRequest, code: str, membership_id: int) -> Http
         return redirect("organisation_detail", code=organisation.code)
     return render(
         request,
-        "assessments/membership_role.html",
+        "organisations/membership_role.html",
         {"form": form, "organisation": organisation, "membership": membership},
     )

@@ -1,39 +1,24 @@
 """Sign-in throttling and idle sessions: the pieces django-axes and Django leave to the project.
 
-- ``client_ip``: the address django-axes counts failures against (with the username).
 - ``locked_out``: the page a locked-out sign-in gets, in GOV.UK style, saying for how long.
 - ``SessionTimeoutMiddleware``: signs a person out after 30 idle minutes or 12 hours in all.
-- ``end_sessions``: signs people out everywhere, such as when their last membership goes.
+
+The address django-axes counts failures against is ``engagement_portal.lib.client_ip``; signing
+people out everywhere is ``engagement_portal.lib.sessions.end_sessions``.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.views import redirect_to_login
-from django.contrib.sessions.models import Session
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The address the request came from.
-
-    Behind the TLS-terminating proxy (DJANGO_HTTPS on), REMOTE_ADDR is the proxy's own address
-    for everybody, so the last X-Forwarded-For entry, the one our proxy appended, is the
-    client's. Earlier entries are whatever the client sent and are never trusted.
-    """
-    if settings.HTTPS:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        last = forwarded.split(",")[-1].strip()
-        if last:
-            return last
-    return request.META.get("REMOTE_ADDR")
+from audit.services import record
 
 
 def lockout_minutes() -> int:
@@ -81,8 +66,6 @@ class SessionTimeoutMiddleware:
             # A cookie for a session that no longer exists. Sign-out, the idle and absolute limits
             # and site admins all delete the session and tell the browser to drop the cookie, so
             # it comes back only from a copy: a stolen cookie, or a browser that kept it.
-            from audit.services import record
-
             record(
                 "auth.ended_session_used",
                 "Refused a session that had already ended (signed out or timed out)",
@@ -130,23 +113,3 @@ def _ended_session_presented(request: HttpRequest) -> bool:
 def idle_signed_out_message() -> str:
     minutes = max(1, round(settings.SESSION_IDLE_TIMEOUT / 60))
     return f"You were signed out because you were inactive for {minutes} minute{'s' if minutes != 1 else ''}."
-
-
-def end_sessions(*, user_ids: Iterable[int]) -> int:
-    """Delete every live session of these people, signing them out everywhere at once.
-
-    Django does not index sessions by person, so this decodes each unexpired session row. At
-    this portal's scale (a few hundred people, sessions of at most 12 hours) that is a few
-    thousand rows at most, and it only runs when a site admin removes access. Returns how many
-    sessions ended.
-    """
-    wanted = {str(pk) for pk in user_ids}
-    if not wanted:
-        return 0
-    ended = [
-        session.pk
-        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
-        if session.get_decoded().get(SESSION_KEY) in wanted
-    ]
-    Session.objects.filter(pk__in=ended).delete()
-    return len(ended)

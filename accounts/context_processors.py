@@ -2,8 +2,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
-from assessments.models import Membership
-from assessments.roles import is_assessor, is_site_admin
+from organisations.models import Membership
+from organisations.roles import is_assessor, is_site_admin
 
 
 def portal(request: HttpRequest) -> dict:
@@ -14,7 +14,7 @@ def portal(request: HttpRequest) -> dict:
     """
     user = getattr(request, "user", None)
     navigation: list[tuple[str, str]] = []
-    # Someone still owing the second factor (assessments/two_factor.py) can go nowhere else yet,
+    # Someone still owing the second factor (accounts/two_factor.py) can go nowhere else yet,
     # so gets no links; their pages offer signing out.
     if user is not None and user.is_authenticated and not getattr(request, "second_factor_pending", None):
         navigation.append((reverse("home"), "Home"))

@@ -21,9 +21,9 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.oath import TOTP
 
-from assessments import two_factor
-from assessments.forms import submit_button
+from accounts import two_factor
 from audit.services import record
+from engagement_portal.lib.forms import submit_button
 
 # The key being set up lives in the session until a code from it is confirmed, so nothing is
 # stored against the person until then. New recovery codes wait there for the one page that

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from assessments.models import Organisation
 from audit.models import AuditEvent
+from organisations.models import Organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def post(client, organisation, **fields):
         "memberships-INITIAL_FORMS": "0",
         **fields,
     }
-    return client.post(reverse("admin:assessments_organisation_change", args=[organisation.pk]), data)
+    return client.post(reverse("admin:organisations_organisation_change", args=[organisation.pk]), data)
 
 
 def test_a_site_admin_sets_and_lifts_a_legal_hold_and_both_are_recorded(client, cast):
@@ -83,7 +83,7 @@ def test_a_new_organisation_can_start_under_a_hold(client, cast):
         "memberships-TOTAL_FORMS": "0",
         "memberships-INITIAL_FORMS": "0",
     }
-    assert client.post(reverse("admin:assessments_organisation_add"), data).status_code == 302
+    assert client.post(reverse("admin:organisations_organisation_add"), data).status_code == 302
     created = Organisation.objects.get(code="E99900002")
     assert created.legal_hold and created.legal_hold_set_by == cast.site_admin
     assert AuditEvent.objects.get(action="organisation.legal_hold_set").organisation_id == created.pk

@@ -15,10 +15,10 @@ from django_otp.oath import hotp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from assessments import two_factor
-from assessments.roles import CQC_ASSESSORS
-from assessments.two_factor_views import NEW_CODES, SETUP_KEY
+from accounts import two_factor
+from accounts.two_factor_views import NEW_CODES, SETUP_KEY
 from audit.models import AuditEvent
+from organisations.roles import CQC_ASSESSORS
 from tests.clients import PortalClient
 from tests.factories import UserFactory, authenticator_for, next_code
 

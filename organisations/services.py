@@ -1,6 +1,8 @@
-"""Writes of records management that are not retention itself: setting and lifting a legal hold.
+"""Every write about organisations and their people goes through here.
 
-The hold is a field of Organisation (assessments/models.py); site administration calls these."""
+The legal hold (records management: while it is on, the retention policy in `records/` deletes
+nothing of the organisation's) is a field of Organisation; site administration sets and lifts it
+through these, which record who and when in the audit trail."""
 
 from __future__ import annotations
 
@@ -8,8 +10,8 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from assessments.models import Organisation
 from audit.services import record
+from organisations.models import Organisation
 
 
 def organisation_legal_hold_set(

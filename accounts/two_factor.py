@@ -30,7 +30,7 @@ from django.utils.http import urlencode
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from assessments.roles import is_assessor, is_rubric_admin
+from organisations.roles import is_assessor, is_rubric_admin
 
 RECOVERY_CODE_COUNT = 10
 AUTHENTICATOR_NAME = "Authenticator app"
@@ -160,7 +160,7 @@ class SecondFactorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         step = pending_step(user) if user is not None else None
-        # For the navigation (engagement_portal.context_processors), which shows no links then.
+        # For the navigation (accounts.context_processors), which shows no links then.
         request.second_factor_pending = step
         if step is not None:
             allowed = ALWAYS_ALLOWED | {step}

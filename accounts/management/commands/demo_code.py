@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django_otp.oath import TOTP
 
-from assessments.management.commands.seed_demo import DEMO_TOTP_KEY, demo_totp_hex_key
+from accounts.demo import DEMO_TOTP_KEY, demo_totp_hex_key
 
 
 class Command(BaseCommand):

@@ -88,5 +88,6 @@ def entries(transitions, events, people) -> list[Entry]:
         Entry(t.at, f"Status changed to {t.get_to_status_display().lower()}", _person(t.by))
         for t in transitions
     ]
-    rows += [Entry(e.at, describe(e, names), _person(e.by)) for e in events]
+    # A reason or message that ends in a full stop would read "comments., by": the list adds its own.
+    rows += [Entry(e.at, describe(e, names).rstrip(". "), _person(e.by)) for e in events]
     return sorted(rows, key=lambda entry: entry.at)

@@ -783,6 +783,18 @@ def review_outcome(request: HttpRequest, code: str, cycle: str) -> HttpResponse:
         )
     except ValidationError as error:
         message = error.messages[0]
+        if message.startswith("Write a summary"):
+            # Each principle without a summary is marked, and the error summary leads to the first.
+            missing = sorted(int(k) for k, v in summaries.items() if k.isdigit() and not v.strip())
+            field = f"summary-{missing[0]}" if missing else "summaries"
+            return _outcome_page(
+                request,
+                assessment,
+                form=form,
+                errors=[(field, message)],
+                status=400,
+                missing_summaries=missing,
+            )
         field = "deadline-day" if "date" in message or "deadline" in message else "summaries"
         return _outcome_page(request, assessment, form=form, errors=[(field, message)], status=400)
     messages.success(request, "Draft outcome shared with the organisation for factual-accuracy comments.")

@@ -67,6 +67,9 @@ def test_bad_deadline_or_missing_summary_is_refused_keeping_words(client, cast):
     data["summary-3"] = " "
     response = client.post(url, data)
     assert response.status_code == 400 and "Missing: 3" in response.content.decode()
+    page = response.content.decode()
+    assert 'href="#summary-3"' in page  # the error summary leads to the empty summary
+    assert 'id="summary-3-error"' in page and 'id="summary-2-error"' not in page
 
 
 def test_draft_shared_then_comment_response_and_finalise(client, cast):

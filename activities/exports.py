@@ -1,7 +1,7 @@
 """The system's register as CSV and XLSX: the shared part of each activity only (never internal
 notes, who took part or what was heard), with spreadsheet formula injection neutralised
-(reviews.exports.neutralise: a text cell starting =, +, -, @, a tab or a carriage return is
-prefixed with a quote)."""
+(engagement_portal.lib.spreadsheets.neutralise: a text cell starting =, +, -, @, a tab or a
+carriage return is prefixed with a quote)."""
 
 from __future__ import annotations
 

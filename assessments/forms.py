@@ -181,9 +181,18 @@ class SubmitForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, returned: bool, warnings: bool, **kwargs) -> None:
+    def __init__(self, *args, returned: bool, warnings: bool, questions: bool = False, **kwargs) -> None:
+        """`questions`: CQC sent questions, answered one by one on the questions page, so the
+        reply is only an optional note; a return with no questions is answered here."""
         super().__init__(*args, **kwargs)
         fields = []
+        if returned and questions:
+            reply = self.fields["reply"]
+            reply.required = False
+            reply.label = "Anything else to tell CQC about this resubmission (optional)"
+            reply.help_text = (
+                "You answer each of CQC's questions on the questions page; CQC sees this note with them."
+            )
         if returned:
             fields.append(
                 Field.textarea(

@@ -48,7 +48,7 @@ from principles.scoring import DEFAULT_RULE, NOT_ENOUGH_EVIDENCE, ScoringRule
 
 logger = logging.getLogger(__name__)
 
-REPORT_VERSION = "8"
+REPORT_VERSION = "9"
 TEMPLATE = "pdf/report.html"
 # Stored reports share the private evidence storage (local disk or S3), in a folder of their own.
 STORAGE_PREFIX = "reports/"
@@ -158,6 +158,17 @@ class PrincipleSection:
 
 
 @dataclass(frozen=True)
+class QuestionSection:
+    """One of CQC's questions and the organisation's answers, as the snapshot froze them."""
+
+    subject: str
+    question: str
+    asked_by: str
+    asked_on: datetime.date | None
+    answers: list[tuple[str, str]]  # (who, what they answered)
+
+
+@dataclass(frozen=True)
 class ChartBar:
     """One bar: the self-assessed score, or (once CQC has finalised) CQC's."""
 
@@ -192,7 +203,7 @@ class ChartRow:
     number: int
     title: str
     y: int
-    label_y: int  # the baseline of the principle's name (or "Principle 1" beside CQC's bars)
+    label_y: int  # the baseline of the principle's name, above its bars
     bars: list[ChartBar]
 
     @property
@@ -212,7 +223,7 @@ class Chart:
     principle with no score gets a hatched outline bar and the words "Not enough evidence to
     score". Once CQC has
     finalised, each principle has a second, black bar for CQC's score, labelled "CQC: 2 of 4",
-    and the pair is named "Principle 1" at its left (the names are in the table above it)."""
+    the pair under the principle's name."""
 
     rows: list[ChartRow]
     width: int
@@ -250,6 +261,7 @@ class ReportData:
     outcome: OutcomeSection | None = None
     criteria_count: int = field(default=0)
     overall_note: str = ""  # why the self-assessed rating is indicative
+    questions: list[QuestionSection] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -309,9 +321,9 @@ def _rule(rubric_label: str) -> ScoringRule:
 def _chart(principles: list[PrincipleSection], *, with_cqc: bool = False) -> Chart:
     width, top = 640, 6
     if with_cqc:
-        # Two bars a principle, named "Principle 1" at their left (the table above gives the
-        # names), so that the chart still fits on the summary's page under the table.
-        plot_left, title_height, bar_height, bar_gap, row_gap = 84, 0, 12, 2, 10
+        # Two thinner bars a principle, under its name, so that the chart names every principle
+        # and still fits on the summary's page under the table.
+        plot_left, title_height, bar_height, bar_gap, row_gap = 8, 15, 11, 2, 6
     else:
         # One bar a principle, with its name above it.
         plot_left, title_height, bar_height, bar_gap, row_gap = 8, 17, 16, 0, 11
@@ -336,7 +348,7 @@ def _chart(principles: list[PrincipleSection], *, with_cqc: bool = False) -> Cha
         bars = [bar(p.score, y + title_height)]
         if with_cqc:
             bars.append(bar(p.assessor_score, y + title_height + bar_height + bar_gap, is_cqc=True))
-        label_y = y + bar_height + bar_gap // 2 + 4 if with_cqc else y + 12
+        label_y = y + 11 if with_cqc else y + 12
         rows.append(ChartRow(number=p.number, title=p.title, y=y, label_y=label_y, bars=bars))
     axis_y = top + len(rows) * row_height + 2
     height = axis_y + 22
@@ -442,6 +454,16 @@ def build_report(
         indicative=bool(overall and overall.indicative),
         overall_note=scores.overall_note or "",
         reply=snapshot.get("reply", ""),
+        questions=[
+            QuestionSection(
+                subject=q.get("subject", ""),
+                question=q.get("question", ""),
+                asked_by=q.get("asked_by", ""),
+                asked_on=_parse_moment(q.get("asked_at")).date() if q.get("asked_at") else None,
+                answers=[(a.get("by", ""), a.get("body", "")) for a in q.get("answers", [])],
+            )
+            for q in snapshot.get("questions", [])
+        ],
         principles=principles,
         evidence=list(entries.values()),
         chart=_chart(principles, with_cqc=outcome is not None),

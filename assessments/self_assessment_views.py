@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments import answers as answers_module
-from assessments import services
+from assessments import cqc_questions, services
 from assessments.access import (
     AssessmentAccess,
     get_assessment_for_editor,
@@ -509,8 +509,9 @@ def _check_page(
     unanswered = answers.unanswered()
     unreasoned = answers.unreasoned()
     warnings = answers.warnings()
+    questions = cqc_questions.sent_questions(assessment) if returned is not None else []
     if form is None and access.can_submit:
-        form = SubmitForm(returned=returned is not None, warnings=bool(warnings))
+        form = SubmitForm(returned=returned is not None, warnings=bool(warnings), questions=bool(questions))
     return render(
         request,
         "assessments/assessment_check.html",
@@ -520,6 +521,8 @@ def _check_page(
             "answers": answers,
             "unanswered": unanswered,
             "unreasoned": unreasoned,
+            "questions": questions,
+            "unanswered_questions": [q for q in questions if not q.answered],
             "uncited": answers.uncited(),
             "warnings": warnings,
             "returned": returned,
@@ -545,7 +548,8 @@ def assessment_submit(request: HttpRequest, code: str, cycle: str) -> HttpRespon
         return _refused(request, assessment)
     answers = answers_module.load(assessment, with_previous=False)
     returned = assessment.status == Assessment.Status.RETURNED
-    form = SubmitForm(request.POST, returned=returned, warnings=bool(answers.warnings()))
+    questions = bool(cqc_questions.sent_questions(assessment)) if returned else False
+    form = SubmitForm(request.POST, returned=returned, warnings=bool(answers.warnings()), questions=questions)
     if answers.unanswered() or answers.unreasoned():
         form.is_valid()
         if answers.unanswered():

@@ -21,6 +21,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from assessments import answers as answers_module
+from assessments import cqc_questions
 from assessments.models import (
     Assessment,
     AssessmentCycle,
@@ -346,7 +347,10 @@ def build_snapshot(*, assessment: Assessment, number: int, by, at, reply: str = 
         )
     version = assessment.rubric_version
     overall = loaded.overall
+    # CQC's questions so far, each with the organisation's answers (none before a first return).
+    questions = [q.as_snapshot() for q in cqc_questions.sent_questions(assessment)]
     return {
+        **({"questions": questions} if questions else {}),
         "format": SNAPSHOT_FORMAT,
         "organisation": {"code": assessment.organisation.code, "name": assessment.organisation.name},
         "cycle": assessment.cycle.label,
@@ -411,8 +415,18 @@ def assessment_submit(
         problems.append(
             "Confirm that the self-assessment is accurate and that you have authority to submit it"
         )
-    if current.status == Assessment.Status.RETURNED and not reply:
-        problems.append("Answer CQC's questions before you resubmit")
+    if current.status == Assessment.Status.RETURNED:
+        # CQC's questions are answered one by one on the questions page; a return that sent
+        # none (a comment only) is answered in the reply.
+        questions = cqc_questions.sent_questions(current)
+        unanswered_questions = [q.subject for q in questions if not q.answered]
+        if unanswered_questions:
+            subjects = answers_module.and_list(unanswered_questions)
+            problems.append(
+                f"Answer every one of CQC's questions before you resubmit. Not answered yet: {subjects}"
+            )
+        elif not questions and not reply:
+            problems.append("Answer CQC's questions before you resubmit")
     loaded = answers_module.load(current, with_previous=False)
     unanswered = loaded.unanswered()
     if unanswered:

@@ -389,7 +389,7 @@ class Seeder:
                 continue
             services.review_start(assessment=a, by=assessor)
             if state in {"returned", "resubmitted"}:
-                services.question_ask(
+                question = services.question_ask(
                     assessment=a,
                     by=assessor,
                     criterion_code="1.1",
@@ -397,6 +397,11 @@ class Seeder:
                 )
                 services.assessment_return_with_questions(assessment=a, by=assessor)
                 if state == "resubmitted":
+                    # A resubmission needs an answer to each of CQC's questions.
+                    question.refresh_from_db()
+                    services.question_reply(
+                        question=question, by=lead, body="The board papers of 12 March and 9 July."
+                    )
                     sa_services.assessment_resubmit(
                         assessment=a,
                         by=lead,

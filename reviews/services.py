@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from assessments import answers as answers_module
+from assessments import cqc_questions
 from assessments.models import Assessment
 from assessments.services import transition_record
 from audit.services import record
@@ -430,6 +431,39 @@ def sent_questions(assessment: Assessment):
         .select_related("author")
         .prefetch_related("replies__author")
     )
+
+
+def questions_with_answers(assessment: Assessment) -> list[cqc_questions.CqcQuestion]:
+    """The questions CQC has sent, oldest first, each with the organisation's replies: what check
+    your answers lists and a resubmission's snapshot freezes (registered in
+    assessments.cqc_questions by this app's AppConfig.ready). Never a question still in draft,
+    and never CQC's own replies in a thread."""
+
+    def name(person) -> str:
+        return person.get_full_name() or person.get_username()
+
+    questions = []
+    for q in sent_questions(assessment).order_by("sent_at", "pk"):
+        answers = tuple(
+            cqc_questions.QuestionAnswer(
+                body=r.body, by=name(r.author), at=r.created_at.isoformat(timespec="seconds")
+            )
+            for r in sorted(q.replies.all(), key=lambda r: (r.created_at, r.pk))
+            if not r.from_cqc
+        )
+        questions.append(
+            cqc_questions.CqcQuestion(
+                subject=q.subject,
+                body=q.body,
+                asked_by=name(q.author),
+                asked_at=q.sent_at.isoformat(timespec="seconds"),
+                answers=answers,
+                criterion_code=q.criterion_code,
+                principle_number=q.principle_number,
+                pk=q.pk,
+            )
+        )
+    return questions
 
 
 # ---------------------------------------------------------------------------------------------

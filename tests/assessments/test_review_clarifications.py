@@ -155,8 +155,15 @@ def test_assessor_cannot_reply_as_the_organisation_and_organisation_not_as_cqc(c
     )
 
 
+def _answer_every_question(assessment, by) -> None:
+    """A resubmission needs an answer to each of CQC's questions."""
+    for question in Clarification.objects.filter(assessment=assessment, parent=None, sent_at__isnull=False):
+        services.question_reply(question=question, by=by, body=f"Our answer on {question.subject}.")
+
+
 def test_answers_only_while_returned(client, cast):
     assessment = _returned_with_questions(client, cast)
+    _answer_every_question(assessment, cast.lead_a)
     helpers.submit(assessment, cast.lead_a, reply="We answered in the threads.")
     question = Clarification.objects.filter(parent=None).first()
     with pytest.raises(ValidationError):
@@ -170,6 +177,7 @@ def test_resubmission_shows_what_changed(client, cast):
         response=response, by=cast.lead_a, expected_version=response.version,
         score=4, not_evidenced=False, narrative="Our evidence clearly shows this, see the March minutes.",
     )  # fmt: skip
+    _answer_every_question(assessment, cast.lead_a)
     helpers.submit(assessment, cast.lead_a, reply="We added the minutes.")
     assessment.refresh_from_db()
     assert assessment.submissions.count() == 2

@@ -66,7 +66,12 @@ def test_an_assessment_from_submitted_to_assessed(portal, cast):
     page.get_by_label("Your answer to the question on criterion 1.1").fill("The minutes of 12 March, item 4.")
     portal.submit("Save answer to the question on criterion 1.1")
     portal.goto(path("assessment_check", assessment))
-    page.get_by_label("Your answer to CQC's questions").fill("We answered in the thread on 1.1.")
+    # Check your answers lists the question with its answer; a note with it is optional.
+    expect(page.locator("#cqc-questions")).to_be_visible()
+    expect(page.get_by_role("main")).to_contain_text("The minutes of 12 March, item 4.")
+    page.get_by_label("Anything else to tell CQC about this resubmission (optional)").fill(
+        "We answered in the thread on 1.1."
+    )
     page.get_by_label(DECLARATION).check()
     portal.submit("Resubmit to CQC")
 

@@ -687,6 +687,12 @@ def _rv_resubmitted(cast) -> dict:
     kwargs = _rv_returned(cast)
     assessment = Assessment.objects.get(organisation=cast.org_a, cycle__slug=kwargs["cycle"])
     if assessment.status == Assessment.Status.RETURNED:
+        # A resubmission needs an answer to each of CQC's questions.
+        from reviews.models import Clarification
+        from reviews.services import question_reply
+
+        for question in Clarification.objects.filter(assessment=assessment, parent=None, answered_at=None):
+            question_reply(question=question, by=cast.lead_a, body="Minutes of March.")
         submit(assessment, cast.lead_a, reply="Minutes of March.")
     return kwargs
 

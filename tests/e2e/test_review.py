@@ -149,7 +149,9 @@ def test_an_assessment_from_submitted_to_assessed(portal, cast):
     expect(page.locator("#outcome-state")).to_contain_text("Finalised")
     portal.goto(path("review_workspace", assessment))
     expect(page.locator("#outcome-status")).to_contain_text("Final")
-    expect(page.locator("#review-history")).to_contain_text("The lead confirmed they have no more comments.")
+    expect(page.locator("#review-history")).to_contain_text(
+        "because: The lead confirmed they have no more comments, by "
+    )
 
     # The organisation's viewer sees the final outcome, never CQC's notes.
     switch(portal, "viewer_a")

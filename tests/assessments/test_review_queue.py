@@ -102,7 +102,9 @@ def test_queue_marks_resubmissions_days_waiting_and_what_is_due(client, cast):
     assert "With the organisation for 5 days" in row
     assert "Overdue" in row and f"reply was due {overdue.day}" in row
     assert "Resubmission" not in row
-    # Resubmitted: marked, and waiting on CQC again.
+    # Resubmitted (every question answered first): marked, and waiting on CQC again.
+    for question in services.sent_questions(returned):
+        services.question_reply(question=question, by=cast.lead_a, body="The minutes of 12 March.")
     helpers.submit(returned, cast.lead_a, reply="We answered on 1.1.")
     row = _row(client.get(reverse("review_queue")).content.decode(), cast.org_a.name)
     assert "Resubmission 2" in row and "With CQC for 0 days" in row

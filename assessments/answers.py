@@ -16,6 +16,7 @@ from enum import StrEnum
 
 from assessments.models import Assessment, CriterionResponse
 from evidence.models import Citation, EvidenceItem
+from organisations.people import partner_of
 from principles import cache as rubric_cache
 from principles.models import Criterion, LevelDescriptor, Principle, RubricVersion
 from principles.scoring import (
@@ -282,7 +283,10 @@ def load(assessment: Assessment, *, with_previous: bool = True) -> AssessmentAns
     principles, criteria = wording.principles, wording.criteria
     responses = {
         r.criterion_id: r
-        for r in CriterionResponse.objects.filter(assessment=assessment).select_related("updated_by")
+        for r in CriterionResponse.objects.filter(assessment=assessment)
+        .select_related("updated_by")
+        # The partner the last writer speaks for, if any ("Kiran Shah, Healthwatch Northmoor").
+        .annotate(updated_by_partner=partner_of("updated_by", assessment.organisation_id))
     }
     counts: dict[int, int] = defaultdict(int)
     categories: dict[int, set[str]] = defaultdict(set)

@@ -327,9 +327,11 @@ def seed_assessment(
     pace: datetime.timedelta,
     submitted: datetime.datetime | None = None,
     principles: set[int] | None = None,
+    partner: tuple[object, set[int]] | None = None,
 ) -> Assessment:
     """One demo self-assessment, made once: started, answered from `answering` (a criterion every
-    `pace`), and submitted, each on its own date of the demo clock."""
+    `pace`), and submitted, each on its own date of the demo clock. `partner`, a partner's person
+    and the principles they answer (after the lead's), shows a partner contributing."""
     existing = Assessment.objects.filter(organisation=organisation, cycle=cycle).first()
     if existing is not None:
         return existing
@@ -340,6 +342,8 @@ def seed_assessment(
         )
     with clock.at(answering):
         _fill(assessment, lead, files, base=base, principles=principles, pace=pace)
+        if partner is not None:
+            _fill(assessment, partner[0], files, base=base, principles=partner[1], pace=pace)
     if submitted is not None:
         with clock.at(submitted):
             services.assessment_submit(
@@ -367,9 +371,12 @@ def seed_assessments(organisations: dict[str, Organisation], people: dict[str, o
         started=moment(2025, 9, 15), answering=moment(2026, 3, 17, 9), pace=90 * minutes,
         submitted=moment(2026, 3, 27, 15, 20),
     )  # fmt: skip
+    # Kiran Shah of Healthwatch Northmoor answers principle 5 for the ICS (seed_demo's
+    # PARTNER_MEMBERSHIPS), shown as "Kiran Shah, Healthwatch Northmoor".
+    partner = (people["contributor.healthwatch"], {5}) if "contributor.healthwatch" in people else None
     seed_assessment(
         northmoor, people["lead.northmoor"], cycles["2026-27"], base=3, principles={1, 2, 3, 4},
-        started=moment(2026, 5, 11), answering=moment(2026, 6, 1, 9), pace=2 * days,
+        started=moment(2026, 5, 11), answering=moment(2026, 6, 1, 9), pace=2 * days, partner=partner,
     )  # fmt: skip
     seed_assessment(
         westvale, people["lead.westvale"], cycles["2026-27"], base=3,

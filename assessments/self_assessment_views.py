@@ -40,6 +40,7 @@ from engagement_portal.dates import govuk_date
 from evidence.models import Citation, EvidenceFile, EvidenceItem
 from organisations.access import get_organisation_for_lead, get_organisation_for_user, membership_for
 from organisations.models import Membership
+from organisations.people import partner_names, partner_of, who_can_start
 from principles import cache as rubric_cache
 from principles.scoring import format_percentage
 from principles.services import current_version
@@ -103,6 +104,8 @@ def assessment_list(request: HttpRequest, code: str) -> HttpResponse:
             "is_lead": membership is not None and membership.role == Membership.Role.LEAD,
             "assessments": assessments.order_by("-cycle__opens_on"),
             "startable": startable,
+            # For members who cannot start the work themselves: who can, and how to reach them.
+            "who_can_start": who_can_start(organisation) if membership is not None else None,
         },
     )
 
@@ -184,8 +187,13 @@ def _criterion_page(
     citations = list(
         Citation.objects.filter(response=answer.response)
         .select_related("file__item", "created_by")
+        .annotate(created_by_partner=partner_of("created_by", access.assessment.organisation_id))
         .order_by("pk")
     )
+    # Who speaks for a partner, from what the page already read (no query of its own).
+    partners = {c.created_by_id: c.created_by_partner for c in citations if c.created_by_partner}
+    if getattr(answer.response, "updated_by_partner", None):
+        partners[answer.response.updated_by_id] = answer.response.updated_by_partner
     wording = rubric_cache.wording(access.assessment.rubric_version)
     # Each suggestion with its categories named in words ("Feedback from partners", not "FP").
     suggested = [
@@ -211,6 +219,7 @@ def _criterion_page(
             "return_to": _return_to(request),
             "previous_answer": answers.before(answer),
             "next_answer": answers.after(answer),
+            "partners": partners,
         },
         status=status,
     )
@@ -468,7 +477,9 @@ def citation_remove(
     answer = _find(answers, criterion)
     # Found within this answer's citations, so another answer's or organisation's id is a 404.
     citation = get_object_or_404(
-        Citation.objects.select_related("file__item"), pk=citation_id, response_id=answer.response.pk
+        Citation.objects.select_related("file__item", "created_by"),
+        pk=citation_id,
+        response_id=answer.response.pk,
     )
     if not assessment.is_editable:
         return _refused(request, assessment)
@@ -483,7 +494,13 @@ def citation_remove(
     return render(
         request,
         "assessments/citation_remove.html",
-        {"assessment": assessment, "answer": answer, "criterion": answer.criterion, "citation": citation},
+        {
+            "assessment": assessment,
+            "answer": answer,
+            "criterion": answer.criterion,
+            "citation": citation,
+            "partners": partner_names(assessment.organisation),
+        },
     )
 
 

@@ -39,7 +39,9 @@ from pathlib import Path
 from words import VOCABULARY  # bench/words.py: the scripts run from bench/
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED_VERSION = 2  # 2: engagement activities (activities/), about 40 an organisation
+# 2: engagement activities (activities/), about 40 an organisation; 3: every ICS a system with its
+# local authorities.
+SEED_VERSION = 3
 MARKER = f"engagement-portal bench seed v{SEED_VERSION}"
 PASSWORD = "bench-password-2026"  # noqa: S105 - a local benchmark database only
 
@@ -156,7 +158,7 @@ class Seeder:
     def people_and_organisations(self):
         from django.contrib.auth.models import Group, User
 
-        from organisations.models import Membership, Organisation
+        from organisations.models import Membership, Organisation, System
         from organisations.roles import CQC_ASSESSORS
 
         regions = [value for value, _ in Organisation.Region.choices]
@@ -213,6 +215,16 @@ class Seeder:
             [Membership(user=users[i], organisation=org, role=role) for i, org, role in roles],
             batch_size=2000,
         )
+        # Every ICS a system, with its local authorities; every tenth local authority is in a
+        # second system too, as one whose area spans two can be.
+        systems = System.objects.bulk_create([System(ics=ics) for ics in self.organisations[:ICS_COUNT]])
+        in_system = System.local_authorities.through
+        links = []
+        for i, la in enumerate(self.organisations[ICS_COUNT:]):
+            links.append(in_system(system_id=systems[i % ICS_COUNT].pk, organisation_id=la.pk))
+            if i % 10 == 0:
+                links.append(in_system(system_id=systems[(i + 1) % ICS_COUNT].pk, organisation_id=la.pk))
+        in_system.objects.bulk_create(links)
         self.leads, self.contributors = {}, {}
         for i, org, role in roles:
             if role == Membership.Role.LEAD:

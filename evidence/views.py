@@ -24,6 +24,7 @@ from evidence.forms import SORTS, ItemEditForm, LibraryFilterForm, RevisionForm,
 from evidence.models import Citation, EvidenceItem
 from evidence.uploads import EvidenceUploadHandler
 from evidence.validation import sanitise_file_name, text_charset
+from organisations.people import partner_names
 
 PAGE_SIZE = 20
 
@@ -239,6 +240,7 @@ def evidence_item(request: HttpRequest, code: str, item_id: int) -> HttpResponse
             "citations": citations,
             "deletion_refusal": services.deletion_refusal(item) if library.can_edit else "",
             "cite_offers": citing.offers_for(library.organisation, item) if library.can_edit else [],
+            "partners": partner_names(library.organisation),
         },
     )
 

@@ -1,8 +1,9 @@
 from django import forms
 from django.contrib import admin
+from django.db.models import Count
 
 from engagement_portal.lib.sessions import end_sessions
-from organisations.models import Membership, Organisation
+from organisations.models import Membership, Organisation, System
 from organisations.services import organisation_legal_hold_lift, organisation_legal_hold_set
 
 
@@ -18,8 +19,10 @@ def end_sessions_of_people_without_membership(user_ids) -> None:
 
 class MembershipInline(admin.TabularInline):
     model = Membership
+    fk_name = "organisation"
     extra = 1
     autocomplete_fields = ["user"]
+    fields = ["user", "role", "partner"]
 
 
 class OrganisationForm(forms.ModelForm):
@@ -91,11 +94,11 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "organisation", "role"]
+    list_display = ["user", "organisation", "role", "partner"]
     list_filter = ["role", "organisation__type"]
     search_fields = ["user__username", "user__email", "organisation__name"]
-    list_select_related = ["user", "organisation"]
-    autocomplete_fields = ["user", "organisation"]
+    list_select_related = ["user", "organisation", "partner"]
+    autocomplete_fields = ["user", "organisation", "partner"]
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
@@ -105,3 +108,33 @@ class MembershipAdmin(admin.ModelAdmin):
         members = list(queryset.values_list("user_id", flat=True))
         super().delete_queryset(request, queryset)
         end_sessions_of_people_without_membership(members)
+
+
+@admin.register(System)
+class SystemAdmin(admin.ModelAdmin):
+    """Site admins keep each ICS's footprint: its local authorities (one may be in two systems)
+    and its partner organisations, whose people can then contribute to the ICS's or a local
+    authority's self-assessment."""
+
+    list_display = ["__str__", "local_authority_count", "partner_count"]
+    search_fields = ["ics__name", "ics__code"]
+    list_select_related = ["ics"]
+    autocomplete_fields = ["ics", "local_authorities", "partners"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                local_authority_total=Count("local_authorities", distinct=True),
+                partner_total=Count("partners", distinct=True),
+            )
+        )
+
+    @admin.display(description="Local authorities", ordering="local_authority_total")
+    def local_authority_count(self, obj):
+        return obj.local_authority_total
+
+    @admin.display(description="Partners", ordering="partner_total")
+    def partner_count(self, obj):
+        return obj.partner_total

@@ -1,4 +1,4 @@
-"""Organisations and the people who belong to them.
+"""Organisations, the people who belong to them, and systems (an ICS's footprint).
 
 The tables keep the names they had when these models lived in `assessments/`
 ("assessments_organisation", "assessments_membership"): the move changed where the code lives,
@@ -8,7 +8,9 @@ not the data (migration `0001_initial` only tells Django's state so).
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q, QuerySet
 
 
 class Organisation(models.Model):
@@ -82,6 +84,19 @@ class Membership(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=12, choices=Role.choices)
+    # A partner's person (Healthwatch, a trust, a voluntary organisation) contributing to the
+    # self-assessment of an ICS or local authority of their system: the partner they speak for,
+    # shown beside their name on what they write ("Kiran Shah, Healthwatch Northmoor").
+    partner = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="partner_memberships",
+        limit_choices_to={"type": Organisation.Type.PARTNER},
+        verbose_name="speaks for partner",
+        help_text="For a partner organisation's person contributing here: the partner they speak for.",
+    )
 
     class Meta:
         db_table = "assessments_membership"
@@ -95,12 +110,95 @@ class Membership(models.Model):
                 condition=models.Q(role__in=["lead", "contributor", "viewer"]),
                 name="membership_role_is_known",
             ),
+            # A partner's people contribute or read; the organisation's own leads submit.
+            models.CheckConstraint(
+                condition=models.Q(partner__isnull=True) | ~models.Q(role="lead"),
+                name="partner_people_are_not_leads",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.user}, {self.get_role_display()}, {self.organisation}"
 
+    def clean(self) -> None:
+        super().clean()
+        if self.partner_id is None:
+            return
+        if self.role == self.Role.LEAD:
+            raise ValidationError(
+                {"role": "A partner's person can be a contributor or a viewer here, not a lead."}
+            )
+        if (
+            self.organisation_id is not None
+            and not organisations_in_systems_of(self.organisation)
+            .filter(pk=self.partner_id, type=Organisation.Type.PARTNER)
+            .exists()
+        ):
+            raise ValidationError(
+                {"partner": "Choose a partner organisation of a system this organisation belongs to."}
+            )
+
     @property
     def can_edit(self) -> bool:
         """Leads and contributors write; viewers (board and lay members) only read."""
         return self.role in {self.Role.LEAD, self.Role.CONTRIBUTOR}
+
+
+class System(models.Model):
+    """An integrated care system's footprint: its ICS organisation, the local authorities in its
+    area, and its partner organisations (NHS trusts, Healthwatch, the voluntary sector).
+
+    A local authority whose area spans two systems sits in both; a partner may too. Site admins
+    keep systems in site administration. A partner's people contribute to the self-assessment of
+    the ICS or a local authority of their system, as members of that organisation whose
+    membership names the partner (`Membership.partner`).
+    """
+
+    ics = models.OneToOneField(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="system",
+        limit_choices_to={"type": Organisation.Type.ICS},
+        verbose_name="integrated care system",
+        help_text="The ICS organisation whose footprint this is.",
+    )
+    local_authorities = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="systems_as_local_authority",
+        limit_choices_to={"type": Organisation.Type.LOCAL_AUTHORITY},
+        help_text="The local authorities in the system's area. One may be in two systems.",
+    )
+    partners = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="systems_as_partner",
+        limit_choices_to={"type": Organisation.Type.PARTNER},
+        verbose_name="partner organisations",
+        help_text="Trusts, Healthwatch, voluntary and community organisations working with the system.",
+    )
+
+    class Meta:
+        ordering = ["ics__name"]
+
+    def __str__(self) -> str:
+        return self.ics.name
+
+
+def systems_of(organisation: Organisation) -> QuerySet[System]:
+    """The systems an organisation is in: as their ICS, one of their local authorities (one may
+    be in two), or a partner."""
+    return System.objects.filter(
+        Q(ics=organisation) | Q(local_authorities=organisation) | Q(partners=organisation)
+    ).distinct()
+
+
+def organisations_in_systems_of(organisation: Organisation) -> QuerySet[Organisation]:
+    """Every organisation of the systems this one is in (itself included): their ICSs, local
+    authorities and partners. One query when evaluated."""
+    systems = System.objects.filter(
+        Q(ics=organisation) | Q(local_authorities=organisation) | Q(partners=organisation)
+    ).values("pk")
+    return Organisation.objects.filter(
+        Q(system__in=systems) | Q(systems_as_local_authority__in=systems) | Q(systems_as_partner__in=systems)
+    ).distinct()

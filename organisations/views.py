@@ -14,7 +14,8 @@ from organisations.access import (
     organisations_for,
 )
 from organisations.forms import MembershipRoleForm
-from organisations.models import Membership
+from organisations.models import Membership, systems_of
+from organisations.people import who_can_start
 
 
 @require_GET
@@ -28,9 +29,10 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 def organisation_detail(request: HttpRequest, code: str) -> HttpResponse:
     organisation = get_organisation_for_user(request.user, code)
     membership = membership_for(request.user, organisation)
-    people = organisation.memberships.select_related("user").order_by(
+    people = organisation.memberships.select_related("user", "partner").order_by(
         "user__last_name", "user__first_name", "user__username"
     )
+    systems = systems_of(organisation).select_related("ics").prefetch_related("local_authorities", "partners")
     return render(
         request,
         "organisations/organisation_detail.html",
@@ -39,6 +41,8 @@ def organisation_detail(request: HttpRequest, code: str) -> HttpResponse:
             "membership": membership,
             "people": people,
             "is_lead": membership is not None and membership.role == Membership.Role.LEAD,
+            "systems": systems,
+            "who_can_start": who_can_start(organisation) if membership is not None else None,
         },
     )
 

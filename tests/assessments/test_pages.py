@@ -78,7 +78,10 @@ def test_a_contributor_is_told_the_lead_starts_it(client, cast):
     open_cycle()
     client.force_login(cast.contributor_a)
     listing = client.get(reverse("assessment_list", kwargs={"code": cast.org_a.code}))
-    assert "Your organisation's lead can start it." in text_of(listing)
+    # Who, and how to reach them (issue 14: never a dead end).
+    assert f"Only its lead can start it: {cast.lead_a.get_full_name()}, {cast.lead_a.email}" in text_of(
+        listing
+    )
 
 
 def test_the_navigation_has_assessments_for_members(client, cast):

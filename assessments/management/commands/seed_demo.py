@@ -22,7 +22,7 @@ from accounts.demo import DEMO_TOTP_KEY, demo_totp_hex_key
 from activities.demo import seed_activities
 from activities.demo import summary_lines as activity_lines
 from assessments.demo import seed_assessments
-from organisations.models import Membership, Organisation
+from organisations.models import Membership, Organisation, System
 from organisations.roles import CQC_ASSESSORS, RUBRIC_ADMINS
 from reviews.demo import seed_reviews, summary_lines
 from voices.demo import seed_surveys
@@ -41,6 +41,20 @@ ORGANISATIONS = [
         Organisation.Region.SOUTH_EAST,
     ),
     ("HW001", "Healthwatch Northmoor", Organisation.Type.PARTNER, Organisation.Region.NORTH_WEST),
+]
+
+# Each ICS's footprint: (ICS code, its local authorities' codes, its partners' codes). Eastbrook
+# sits in both systems, as a local authority whose area spans two can.
+SYSTEMS = [
+    ("QZ1", ["E99000001"], ["HW001"]),
+    ("QZ2", ["E99000002", "E99000001"], []),
+]
+
+# Partners' people contributing to a system's self-assessment: (username, organisation code,
+# partner code, role). Kiran Shah of Healthwatch Northmoor writes answers for Northmoor and
+# Riverside ICS, shown as "Kiran Shah, Healthwatch Northmoor".
+PARTNER_MEMBERSHIPS = [
+    ("contributor.healthwatch", "QZ1", "HW001", Membership.Role.CONTRIBUTOR),
 ]
 
 
@@ -127,6 +141,16 @@ class Command(BaseCommand):
                     TOTPDevice.objects.create(
                         user=user, name=two_factor.AUTHENTICATOR_NAME, key=demo_totp_hex_key(), confirmed=True
                     )
+            for ics, local_authorities, partners in SYSTEMS:
+                system, _ = System.objects.get_or_create(ics=organisations[ics])
+                system.local_authorities.set([organisations[code] for code in local_authorities])
+                system.partners.set([organisations[code] for code in partners])
+            for username, code, partner, role in PARTNER_MEMBERSHIPS:
+                Membership.objects.update_or_create(
+                    user=users[username],
+                    organisation=organisations[code],
+                    defaults={"role": role, "partner": organisations[partner]},
+                )
             seed_assessments(organisations, users)
             seed_reviews(organisations, users)
             seed_activities(organisations, users)
@@ -157,7 +181,11 @@ class Command(BaseCommand):
 
 def _describe(person: DemoPerson, organisations: dict[str, Organisation]) -> str:
     if person.organisation_code:
-        return f"{Membership.Role(person.role).label}, {organisations[person.organisation_code].name}"
+        described = f"{Membership.Role(person.role).label}, {organisations[person.organisation_code].name}"
+        for username, code, _partner, role in PARTNER_MEMBERSHIPS:
+            if username == person.username:
+                described += f"; {Membership.Role(role).label.lower()} for it, {organisations[code].name}"
+        return described
     if person.is_superuser:
         return "Site admin"
     return ", ".join(person.groups)

@@ -823,15 +823,18 @@ REVIEW_RULES += [
     ),
 ]
 REVIEW_RULES += [
-    # Moderation is a second assessor's: the assessor the review is assigned to (who started it)
-    # gets 403; another with the permission (the site admin here) moderates.
     # The moderation page: every assessor reads it (the review's own assessor without a form).
     Rule("review_moderate", "GET", REVIEW_GET, kwargs=lambda c: {**_rv_shared(c), "number": 1}),
     Rule("review_moderate", "GET", REVIEW_DRAFT, kwargs=lambda c: {**_sa(c), "number": 1}),
+    # Moderation is a second assessor's: the assessor the review is assigned to (who started it)
+    # gets 403; another with the permission (the site admin here) may post, but this assessment's
+    # principle 1 cites evidence from too few categories, so under the sufficiency rule it has no
+    # score to moderate: refused with a message (400), not a 403. A moderation that is saved is
+    # tested in tests/assessments/test_review_moderation.py.
     Rule(
         "review_moderate",
         "POST",
-        signed_in(403, site_admin=REDIRECT),
+        signed_in(403, site_admin=400),
         kwargs=lambda c: {**_rv_shared(c), "number": 1},
         data=lambda c: {"moderation": "agree", "reason": ""},
     ),

@@ -45,6 +45,8 @@ def portal(request: HttpRequest) -> dict:
                 )
         if is_assessor(user):
             navigation.append((reverse("review_queue"), "Reviews"))
+        if is_assessor(user) or user.has_perm("assessments.manage_cycles"):
+            navigation.append((reverse("cycle_list"), "Cycles"))
         navigation.append((reverse("rubric_current"), "Rubric"))
         if user.is_staff:
             navigation.append((reverse("admin:index"), "Site administration"))

@@ -38,10 +38,16 @@ RECOVERY_NAME = "Recovery codes"
 
 
 def needs_two_factor(user) -> bool:
-    """CQC assessors, rubric admins and site admins must use a second factor."""
+    """CQC assessors, rubric admins, cycle managers and site admins must use a second factor."""
     return bool(
         user.is_authenticated
-        and (user.is_staff or user.is_superuser or is_assessor(user) or is_rubric_admin(user))
+        and (
+            user.is_staff
+            or user.is_superuser
+            or is_assessor(user)
+            or is_rubric_admin(user)
+            or user.has_perm("assessments.manage_cycles")  # CQC's cycle managers (cycles/)
+        )
     )
 
 

@@ -6,7 +6,7 @@ class AssessmentsConfig(AppConfig):
     verbose_name = "Self-assessments"
 
     def ready(self) -> None:
-        from assessments import evidence_citing
+        from assessments import evidence_citing, reminders  # noqa: F401 (reminders registers itself)
         from evidence import citing
 
         # The evidence item page offers "Cite this in the 2026/27 self-assessment".

@@ -18,13 +18,23 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from engagement_portal.lib.frozen import guarded_manager
 from organisations.models import Organisation
 
 
 class AssessmentCycle(models.Model):
-    """A yearly round of self-assessment, such as "2026/27". Site admins create them."""
+    """A round of self-assessment, such as "2026/27": its dates, the rubric version its
+    assessments are answered against, the organisations it asks (its scope), and the periods
+    CQC gives organisations to answer questions and to comment on a draft outcome. CQC's cycle
+    managers create, change and close cycles on the portal's pages (cycles/)."""
+
+    class Scope(models.TextChoices):
+        ALL = "all", "All organisations"
+        TYPE = "type", "Organisations of some types"
+        REGION = "region", "Organisations in some regions"
+        PICKED = "picked", "Organisations picked one by one"
 
     label = models.CharField(max_length=20, unique=True, help_text='A name such as "2026/27".')
     # The label as it appears in web addresses ("2026-27"): a label's "/" cannot.
@@ -33,6 +43,30 @@ class AssessmentCycle(models.Model):
     )
     opens_on = models.DateField()
     closes_on = models.DateField()
+    # None for cycles made before cycles were managed on the portal: their assessments use the
+    # version current when they start.
+    rubric_version = models.ForeignKey(
+        "principles.RubricVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.ALL)
+    scope_types = models.JSONField(default=list, blank=True)
+    scope_regions = models.JSONField(default=list, blank=True)
+    # Ids, not a many-to-many: the scope is a choice made once, read as a set.
+    scope_organisation_ids = models.JSONField(default=list, blank=True)
+    reply_by_working_days = models.PositiveSmallIntegerField(
+        default=10, help_text="Working days an organisation has to answer CQC's questions."
+    )
+    factual_accuracy_days = models.PositiveSmallIntegerField(
+        default=14, help_text="Days an organisation has to comment on a draft outcome."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-opens_on"]
@@ -41,13 +75,70 @@ class AssessmentCycle(models.Model):
                 condition=models.Q(closes_on__gte=models.F("opens_on")), name="cycle_closes_after_it_opens"
             ),
         ]
+        permissions = [
+            # Held by the "Cycle managers" group (migration 0009): CQC staff who run the rounds.
+            ("manage_cycles", "Can create, change and close assessment cycles"),
+        ]
 
     def __str__(self) -> str:
         return self.label
 
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
     def is_open_on(self, day: datetime.date) -> bool:
-        """Leads can start an assessment only while the cycle is open (both dates included)."""
-        return self.opens_on <= day <= self.closes_on
+        """Leads can start and submit only while the cycle is open (both dates included) and
+        has not been closed."""
+        return self.closed_at is None and self.opens_on <= day <= self.closes_on
+
+    def organisations_in_scope(self) -> models.QuerySet:
+        """The organisations this cycle asks for a self-assessment."""
+        organisations = Organisation.objects.all()
+        if self.scope == self.Scope.TYPE:
+            return organisations.filter(type__in=self.scope_types)
+        if self.scope == self.Scope.REGION:
+            return organisations.filter(region__in=self.scope_regions)
+        if self.scope == self.Scope.PICKED:
+            return organisations.filter(pk__in=self.scope_organisation_ids)
+        return organisations
+
+    def includes(self, organisation: Organisation) -> bool:
+        return self.organisations_in_scope().filter(pk=organisation.pk).exists()
+
+    @property
+    def days_to_close(self) -> int | None:
+        """Days left today (0 on the closing day); None once closed or past its closing date."""
+        return self.days_left(timezone.localdate())
+
+    def days_left(self, today: datetime.date) -> int | None:
+        """Whole days until the closing date (0 on the day itself); None once it has passed."""
+        days = (self.closes_on - today).days
+        return days if days >= 0 and not self.is_closed else None
+
+
+class CycleChange(models.Model):
+    """A cycle created, its dates changed, or closed: who, when, and the dates before and after."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Created"
+        DATES = "dates", "Dates changed"
+        CLOSED = "closed", "Closed"
+
+    cycle = models.ForeignKey(AssessmentCycle, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    from_opens_on = models.DateField(null=True, blank=True)
+    from_closes_on = models.DateField(null=True, blank=True)
+    to_opens_on = models.DateField(null=True, blank=True)
+    to_closes_on = models.DateField(null=True, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["cycle", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.cycle}: {self.get_kind_display()}"
 
 
 class FrozenAssessmentError(ValidationError):

@@ -90,11 +90,15 @@ def assessment_list(request: HttpRequest, code: str) -> HttpResponse:
     today = timezone.localdate()
     startable = []
     if membership is not None:
-        startable = list(
-            AssessmentCycle.objects.filter(opens_on__lte=today, closes_on__gte=today)
+        startable = [
+            cycle
+            for cycle in AssessmentCycle.objects.filter(
+                opens_on__lte=today, closes_on__gte=today, closed_at=None
+            )
             .exclude(assessments__organisation=organisation)
             .order_by("-opens_on")
-        )
+            if cycle.includes(organisation)
+        ]
     return render(
         request,
         "assessments/assessment_list.html",

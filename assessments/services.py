@@ -21,7 +21,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from assessments import answers as answers_module
-from assessments import cqc_questions
+from assessments import cqc_questions, notices
 from assessments.models import (
     Assessment,
     AssessmentCycle,
@@ -30,6 +30,7 @@ from assessments.models import (
     Submission,
     Transition,
 )
+from assessments.signals import assessment_submitted
 from audit.services import record
 from engagement_portal.lib.hashing import json_sha256
 from evidence.models import Citation, EvidenceFile
@@ -164,7 +165,12 @@ def assessment_start(
         return existing
     if check_dates and not cycle.is_open_on(timezone.localdate()):
         raise ValidationError(f"The {cycle.label} cycle is not open, so its assessment cannot be started.")
-    version = current_version()
+    if not cycle.includes(organisation):
+        raise ValidationError(
+            f"The {cycle.label} cycle does not ask {organisation.name} for a self-assessment."
+        )
+    # The cycle's rubric version when CQC chose one (cycles/), else the one published now.
+    version = cycle.rubric_version or current_version()
     if version is None:
         raise ValidationError("No rubric has been published yet, so an assessment cannot be started.")
     assessment = Assessment.objects.create(
@@ -415,6 +421,10 @@ def assessment_submit(
         problems.append(
             "Confirm that the self-assessment is accurate and that you have authority to submit it"
         )
+    if current.status == Assessment.Status.DRAFT and current.cycle.is_closed:
+        problems.append(
+            f"The {current.cycle.label} cycle is closed, so this self-assessment can no longer be submitted"
+        )
     if current.status == Assessment.Status.RETURNED:
         # CQC's questions are answered one by one on the questions page; a return that sent
         # none (a comment only) is answered in the reply.
@@ -462,6 +472,8 @@ def assessment_submit(
     current.status = Assessment.Status.SUBMITTED
     current.save(update_fields=["status"])
     assessment.status = current.status
+    notices.submitted(current, submission)
+    assessment_submitted.send(sender=Assessment, assessment=current, submission=submission)
     return submission
 
 

@@ -29,6 +29,10 @@ ACTIONS: dict[str, str] = {
     "review.override": "Principle score overridden",
     "review.moderation": "Principle score moderated",
     "review.finalise": "Outcome finalised",
+    # Cycles (cycles/)
+    "cycle.created": "Cycle created",
+    "cycle.dates_changed": "Cycle dates changed",
+    "cycle.closed": "Cycle closed",
     # Evidence
     "evidence.upload": "Evidence uploaded",
     "evidence.download": "Evidence downloaded",

@@ -77,6 +77,10 @@ INSTALLED_APPS = [
     "records",
     # The home page each role lands on (the top floor: it gathers every app's to-dos).
     "home",
+    # Emails and reminders: who was told what, sent in the background (notifications/).
+    "notifications",
+    # CQC's pages for assessment cycles and their national progress (the models are assessments').
+    "cycles",
 ]
 
 MIDDLEWARE = [
@@ -365,9 +369,21 @@ CRISPY_CLASS_CONVERTERS = {"fileinput": "govuk-file-upload", "multiplefileinput"
 # The template pack's markup matches this GOV.UK Frontend release (package.json pins it).
 CRISPY_GDS_FRONTEND_VERSION = "5.8.0"
 
-# Email: printed to the console unless an SMTP host is configured.
+# Email: printed to the console unless GOV.UK Notify (NOTIFY_API_KEY) or an SMTP host
+# (EMAIL_HOST) is configured. Notifications (notifications/) and password resets go the same way.
 EMAIL_HOST = env_str("EMAIL_HOST") or ""
-if EMAIL_HOST:
+# Seconds to wait for the SMTP server or GOV.UK Notify before a send fails (and is tried again).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", default=30)
+NOTIFY_API_KEY = env_str("NOTIFY_API_KEY") or ""
+NOTIFY_BASE_URL = env_str("NOTIFY_BASE_URL") or "https://api.notifications.service.gov.uk"
+NOTIFY_TEMPLATE_ID = env_str("NOTIFY_TEMPLATE_ID") or ""
+# "kind=template-id,kind=template-id": a Notify template of its own for some kinds of email.
+NOTIFY_TEMPLATE_IDS = dict(item.split("=", 1) for item in env_list("NOTIFY_TEMPLATE_IDS") if "=" in item)
+if NOTIFY_API_KEY:
+    if not NOTIFY_TEMPLATE_ID:
+        raise ImproperlyConfigured("NOTIFY_TEMPLATE_ID must be set when NOTIFY_API_KEY is.")
+    EMAIL_BACKEND = "notifications.notify_backend.NotifyEmailBackend"
+elif EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_PORT = env_int("EMAIL_PORT", default=587)
     EMAIL_HOST_USER = env_str("EMAIL_HOST_USER") or ""
@@ -376,6 +392,8 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "engagement-portal@localhost"
+# The portal's address as people reach it, for the links in emails.
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL") or "http://127.0.0.1:8000"
 
 SERVICE_NAME = "Engagement self-assessment"
 FEEDBACK_EMAIL = env_str("FEEDBACK_EMAIL") or "engagement-portal-feedback@example.org"

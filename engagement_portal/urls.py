@@ -22,6 +22,8 @@ urlpatterns = [
     path("activities/", include("activities.list_urls")),
     path("you-said-we-did/", include("activities.public_urls")),
     path("", include("voices.urls")),
+    path("", include("notifications.urls")),
+    path("cycles/", include("cycles.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -20,12 +20,15 @@ import logging
 from datetime import timedelta
 
 from django.core.files.storage import storages
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from evidence.models import EvidenceFile
+from evidence.models import EvidenceFile, EvidenceItem
 from evidence.scanning import ScanError, get_scanner
 from evidence.text import extract_text
+from notifications.models import Kind
+from notifications.services import notify
 
 logger = logging.getLogger(__name__)
 
@@ -110,6 +113,30 @@ def _record_infected(file: EvidenceFile, signature: str) -> None:
     except Exception:
         # Still never served (it is marked infected); deleting again is safe.
         logger.exception("Could not delete the infected evidence file %s from storage", file.pk)
+    _tell_uploader(file)
+
+
+def _tell_uploader(file: EvidenceFile) -> None:
+    """The person who uploaded it is told, once (the file's id is the occasion)."""
+    item = EvidenceItem.objects.select_related("organisation").get(pk=file.item_id)
+    try:
+        notify(
+            Kind.EVIDENCE_REFUSED,
+            [file.uploaded_by],
+            about=f"{item.organisation.name} evidence: {item.title}",
+            about_key=f"evidence:{item.pk}",
+            occasion=f"infected:{file.pk}",
+            organisation_id=item.organisation_id,
+            context={
+                "organisation": item.organisation.name,
+                "item_title": item.title,
+                "file_name": file.original_name,
+            },
+            link=reverse("evidence_item", kwargs={"code": item.organisation.code, "item_id": item.pk}),
+        )
+    except Exception:
+        # The file is refused and deleted whether or not the email can be recorded.
+        logger.exception("Could not tell the uploader of infected evidence file %s", file.pk)
 
 
 def _record_failure(file: EvidenceFile, detail: str, *, attempt: int, retry: bool = True) -> None:

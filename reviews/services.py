@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from assessments import answers as answers_module
@@ -19,8 +17,9 @@ from assessments.models import Assessment
 from assessments.services import transition_record
 from audit.services import record
 from engagement_portal.dates import govuk_date
-from organisations.roles import REVIEW_ASSESSMENTS, is_assessor
+from organisations.roles import is_assessor
 from principles.scoring import NOT_ENOUGH_EVIDENCE
+from reviews import notices
 from reviews.models import (
     AssessorScore,
     Clarification,
@@ -31,6 +30,7 @@ from reviews.models import (
     Review,
     ReviewEvent,
 )
+from reviews.people import assessors  # noqa: F401 (the review pages' list of assessors)
 
 REVIEWABLE = frozenset(
     {
@@ -97,33 +97,18 @@ def review_assign(*, assessment: Assessment, by, assignee, expected=UNCHECKED) -
             f"The review was assigned to {name} in the meantime, so nothing changed. "
             "Reassign it from the review's page if you need to."
         )
+    changed = review.assigned_to_id != (assignee.pk if assignee else None)
     review.assigned_to = assignee
     review.save(update_fields=["assigned_to", "updated_at"])
-    ReviewEvent.objects.create(
+    event = ReviewEvent.objects.create(
         review=review,
         kind=ReviewEvent.Kind.ASSIGNED,
         detail=assignee.get_username() if assignee else "nobody",
         by=by,
     )
+    if changed:
+        notices.assigned(locked, assignee=assignee, by=by, event_id=event.pk)
     return review
-
-
-def assessors():
-    """Everyone who may review, for the assign and filter lists: the active people holding the
-    permission `is_assessor` checks (through a group or their own) and active superusers, as
-    Django's ModelBackend grants it. One query, however many people use the portal."""
-    user_model = get_user_model()
-    app_label, codename = REVIEW_ASSESSMENTS
-    permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).values("pk")
-    in_group = user_model.groups.through.objects.filter(group__permissions__in=permission)
-    granted = user_model.user_permissions.through.objects.filter(permission__in=permission)
-    return list(
-        user_model.objects.filter(is_active=True)
-        .filter(
-            Q(is_superuser=True) | Q(pk__in=in_group.values("user_id")) | Q(pk__in=granted.values("user_id"))
-        )
-        .order_by("first_name", "last_name", "username")
-    )
 
 
 @transaction.atomic
@@ -329,9 +314,10 @@ def add_working_days(start: datetime.date, days: int) -> datetime.date:
 
 
 def default_reply_by(assessment: Assessment) -> datetime.date:
-    """The reply-by date the return form suggests: 10 working days from today. (The one place to
-    change when the period comes from the assessment's cycle.)"""
-    return add_working_days(timezone.localdate(), REPLY_BY_WORKING_DAYS)
+    """The reply-by date the return form suggests: the assessment's cycle's reply-by period
+    (set by CQC's cycle managers, 10 working days unless they chose otherwise) from today."""
+    days = assessment.cycle.reply_by_working_days or REPLY_BY_WORKING_DAYS
+    return add_working_days(timezone.localdate(), days)
 
 
 @transaction.atomic
@@ -357,11 +343,12 @@ def assessment_return_with_questions(
     if not count and not comment:
         raise ValidationError("Ask at least one question before you return the self-assessment.")
     summary = comment or f"CQC has {count} question{'s' if count != 1 else ''} for you."
-    assessment_return(assessment=locked, by=by, comment=summary)
+    transition = assessment_return(assessment=locked, by=by, comment=summary)
     unsent.update(sent_at=timezone.now())
     review = review_for(locked)
     review.reply_by = reply_by
     review.save(update_fields=["reply_by", "updated_at"])
+    notices.returned(locked, question_count=count, transition_id=transition.pk, reply_by=reply_by)
     ReviewEvent.objects.create(
         review=review,
         kind=ReviewEvent.Kind.RETURNED,
@@ -566,6 +553,7 @@ def outcome_share(*, assessment: Assessment, by, summaries: dict[str, str], fa_d
     outcome.shared_at, outcome.shared_by = timezone.now(), by
     outcome.save()
     ReviewEvent.objects.create(review=ws.review, kind=ReviewEvent.Kind.SHARED, detail=str(fa_deadline), by=by)
+    notices.draft_outcome_shared(locked, outcome=outcome)
     return outcome
 
 
@@ -593,6 +581,7 @@ def fa_comment_add(*, assessment: Assessment, by, body: str, principle_number: i
         outcome=outcome, principle_number=principle_number, body=body, author=by
     )
     ReviewEvent.objects.create(review=outcome.review, kind=ReviewEvent.Kind.FA_COMMENT, by=by)
+    notices.fa_comment_received(locked, comment_id=comment.pk)
     return comment
 
 
@@ -677,6 +666,7 @@ def outcome_finalise(*, assessment: Assessment, by, reason: str = "") -> Outcome
             "reason": reason if early else "",
         },
     )
+    notices.finalised(locked)
     return outcome
 
 

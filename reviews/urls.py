@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("<str:code>/<slug:cycle>/return/", views.review_return, name="review_return"),
     path("<str:code>/<slug:cycle>/changes/", views.review_changes, name="review_changes"),
+    path("<str:code>/<slug:cycle>/emails/", views.review_emails, name="review_emails"),
     path("<str:code>/<slug:cycle>/outcome/", views.review_outcome, name="review_outcome"),
     path(
         "<str:code>/<slug:cycle>/outcome/comments/<int:comment_id>/",

@@ -30,6 +30,7 @@ from assessments.models import Assessment, AssessmentCycle, Submission, Transiti
 from engagement_portal.dates import govuk_date
 from engagement_portal.lib.confirmations import confirmed_at
 from engagement_portal.lib.pagination import paginate
+from notifications.services import told
 from organisations.models import Organisation
 from organisations.roles import is_assessor
 from principles.models import RubricVersion
@@ -703,6 +704,18 @@ def review_changes(request: HttpRequest, code: str, cycle: str) -> HttpResponse:
             "changes": compare(old.snapshot, new.snapshot),
             "reply": new.snapshot.get("reply", ""),
         },
+    )
+
+
+@require_GET
+def review_emails(request: HttpRequest, code: str, cycle: str) -> HttpResponse:
+    """Who was told what about this self-assessment, and whether the email went: so the assessor
+    knows the organisation was told (a page of its own, to keep the workspace's queries few)."""
+    assessment = _assessment(request, code, cycle)
+    return render(
+        request,
+        "reviews/emails.html",
+        {"assessment": assessment, "told": list(told(about_key=f"assessment:{assessment.pk}")[:200])},
     )
 
 

@@ -607,6 +607,8 @@ REVIEW_RULES: list[Rule] = [
     Rule("review_workspace", "GET", REVIEW_GET, kwargs=_sa_submitted),
     Rule("review_workspace", "GET", REVIEW_GET, kwargs=_rv_in_review),
     Rule("review_workspace", "GET", REVIEW_DRAFT, kwargs=_sa),
+    Rule("review_emails", "GET", REVIEW_GET, kwargs=_sa_submitted),
+    Rule("review_emails", "GET", REVIEW_DRAFT, kwargs=_sa),
     Rule(
         "review_assign", "POST", REVIEW_POST, kwargs=_sa_submitted, data=lambda c: {"assignee": c.assessor.pk}
     ),
@@ -989,6 +991,53 @@ def _survey_cycle(cast) -> int:
 
     return open_cycle().pk
 
+
+# Notifications (notifications/urls.py): everyone signed in chooses their own emails.
+NOTIFICATION_RULES = [
+    Rule("email_choices", "GET", signed_in(200)),
+    Rule("email_choices", "POST", signed_in(REDIRECT), data=lambda c: {"wanted": ["assigned"]}),
+]
+RULES += NOTIFICATION_RULES
+
+
+# ---------------------------------------------------------------------------------------------
+# Assessment cycles (cycles/urls.py): cycle managers (`assessments.manage_cycles`; superusers
+# hold it) create, change and close; they and CQC assessors read cycles and national progress.
+# Everyone else signed in gets 403. A form posted empty comes back with its errors (400).
+def _matrix_cycle(cast) -> dict:
+    import datetime
+
+    from django.utils import timezone
+
+    from assessments.models import AssessmentCycle
+
+    today = timezone.localdate()
+    cycle, _ = AssessmentCycle.objects.get_or_create(
+        slug="matrix-cycle",
+        defaults={
+            "label": "Matrix",
+            "opens_on": today - datetime.timedelta(days=1),
+            "closes_on": today + datetime.timedelta(days=60),
+        },
+    )
+    return {"cycle": cycle.slug}
+
+
+CYCLE_READERS = signed_in(403, assessor=200, site_admin=200)
+CYCLE_RULES = [
+    Rule("cycle_list", "GET", CYCLE_READERS),
+    Rule("cycle_create", "GET", signed_in(403, site_admin=200)),
+    Rule("cycle_create", "POST", signed_in(403, site_admin=400)),
+    Rule("cycle_detail", "GET", CYCLE_READERS, kwargs=_matrix_cycle),
+    Rule("cycle_dates", "GET", signed_in(403, site_admin=200), kwargs=_matrix_cycle),
+    Rule("cycle_dates", "POST", signed_in(403, site_admin=400), kwargs=_matrix_cycle),
+    Rule("cycle_close", "GET", signed_in(403, site_admin=200), kwargs=_matrix_cycle),
+    Rule("cycle_close", "POST", signed_in(403, site_admin=400), kwargs=_matrix_cycle),
+    Rule("cycle_progress", "GET", CYCLE_READERS, kwargs=_matrix_cycle),
+    Rule("cycle_progress_csv", "GET", CYCLE_READERS, kwargs=_matrix_cycle),
+    Rule("cycle_progress_xlsx", "GET", CYCLE_READERS, kwargs=_matrix_cycle),
+]
+RULES += CYCLE_RULES
 
 # Namespaces whose URLs the completeness test accepts without a row each, and why.
 COVERED_ELSEWHERE = {"admin": "Django's admin checks is_staff on every view; see test_admin_urls"}

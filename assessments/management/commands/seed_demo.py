@@ -82,7 +82,8 @@ PEOPLE = [
     DemoPerson("viewer.eastbrook", "Imani", "Brown", "E99000001", Membership.Role.VIEWER),
     DemoPerson("lead.harbourside", "Jonah", "Walsh", "E99000002", Membership.Role.LEAD),
     DemoPerson("contributor.healthwatch", "Kiran", "Shah", "HW001", Membership.Role.CONTRIBUTOR),
-    DemoPerson("assessor", "Laura", "Evans", groups=(CQC_ASSESSORS,)),
+    # Laura also runs the rounds: she creates and manages cycles (cycles/).
+    DemoPerson("assessor", "Laura", "Evans", groups=(CQC_ASSESSORS, "Cycle managers")),
     DemoPerson("assessor2", "Marcus", "Reid", groups=(CQC_ASSESSORS,)),
     DemoPerson("rubric.admin", "Nadia", "Rahman", groups=(RUBRIC_ADMINS,)),
     DemoPerson("site.admin", "Owen", "Price", is_staff=True, is_superuser=True),

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from notifications import views
+
+urlpatterns = [
+    path("account/emails/", views.email_choices, name="email_choices"),
+]

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.e2e
 
 
 def _cycle_manager():
-    migration = importlib.import_module("assessments.migrations.0010_cycle_managers_group")
+    migration = importlib.import_module("assessments.migrations.0011_cycle_managers_group")
     for name, permissions in migration.GROUP_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=name)
         for app_label, codename in permissions:

@@ -26,6 +26,6 @@ def remove_group(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("assessments", "0009_cycles_managed_on_the_portal")]
+    dependencies = [("assessments", "0010_cycles_managed_on_the_portal")]
 
     operations = [migrations.RunPython(create_group, remove_group)]

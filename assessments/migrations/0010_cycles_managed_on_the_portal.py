@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0008_draft_report_render"),
+        ("assessments", "0009_organisations_moved"),
         ("principles", "0003_first_published_rubric"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -1,5 +1,6 @@
 """Reminders of the organisation's deadlines in CQC's review (notifications.reminders):
-3 days before factual-accuracy comments on a draft outcome close."""
+3 days before answers to CQC's questions are due (the return's reply-by date), and 3 days
+before factual-accuracy comments on a draft outcome close."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from notifications import reminders
 from notifications.models import Kind
 from notifications.services import notify
 from organisations.models import Membership
-from reviews.models import Outcome
+from reviews.models import Outcome, Review
 
 DAYS_BEFORE = 3
 
@@ -37,6 +38,30 @@ def fa_deadline(today: datetime.date) -> int:
                 context=context(assessment),
                 link=org_link("assessment_outcome", assessment),
                 due_on=outcome.fa_deadline,
+            )
+        )
+    return made
+
+
+@reminders.register("reply-by date")
+def reply_by(today: datetime.date) -> int:
+    made = 0
+    reviews = Review.objects.filter(
+        reply_by__gte=today,
+        reply_by__lte=today + datetime.timedelta(days=DAYS_BEFORE),
+        assessment__status=Assessment.Status.RETURNED,
+    ).select_related("assessment__organisation", "assessment__cycle")
+    for review in reviews:
+        assessment = review.assessment
+        made += len(
+            notify(
+                Kind.REPLY_BY_DUE,
+                members(assessment.organisation_id, [Membership.Role.LEAD, Membership.Role.CONTRIBUTOR]),
+                **about(assessment),
+                occasion=f"reply_by:{review.reply_by.isoformat()}:{DAYS_BEFORE}",
+                context=context(assessment),
+                link=org_link("assessment_questions", assessment),
+                due_on=review.reply_by,
             )
         )
     return made

@@ -181,3 +181,24 @@ def test_the_uploader_is_told_when_the_virus_scan_refuses_their_file(
     assert "minutes.txt" in notification.subject
     assert "Eicar" not in notification.body_text  # what was found stays in the record, not the email
     assert notification.status == Notification.Status.SENT
+
+
+def test_reply_by_reminder_3_days_before_while_returned(cast):
+    assessment = start(cast)
+    answer_all(assessment)
+    cite_everywhere(assessment, cast.lead_a)
+    submit(assessment, cast.lead_a)
+    assessment.refresh_from_db()
+    in_review(assessment, cast.assessor)
+    review_services.question_ask(assessment=assessment, by=cast.assessor, body="Which minutes?")
+    reply_by = datetime.date.today() + datetime.timedelta(days=10)
+    review_services.assessment_return_with_questions(
+        assessment=assessment, by=cast.assessor, reply_by=reply_by
+    )
+    for days_before in (5, 4):
+        _run(reply_by - datetime.timedelta(days=days_before))
+    assert not Notification.objects.filter(kind=Kind.REPLY_BY_DUE).exists()
+    for days_before in (3, 1, 0):
+        _run(reply_by - datetime.timedelta(days=days_before))
+    told = sorted(Notification.objects.filter(kind=Kind.REPLY_BY_DUE).values_list("email", flat=True))
+    assert told == sorted([cast.lead_a.email, cast.contributor_a.email])

@@ -35,6 +35,8 @@ FLOORS: dict[str, int] = {
     "voices": 5,
     "activities": 5,
     "improvement": 5,
+    # running the national cycles: their dates, deadlines and progress (reads assessments)
+    "cycles": 5,
     # top
     "records": 6,
     "home": 6,

@@ -53,6 +53,12 @@ ACTIONS: dict[str, str] = {
     "survey.transition": "Survey status changed",
     "survey.filed": "Survey results filed as evidence",
     # Records management: legal holds, retention, backup and restore (records/)
+    # People joining and leaving organisations (organisations/services.py).
+    "invitation.sent": "Invitation sent",
+    "invitation.resent": "Invitation sent again",
+    "invitation.cancelled": "Invitation cancelled",
+    "invitation.accepted": "Invitation accepted",
+    "membership.removed": "Member removed",
     "organisation.legal_hold_set": "Legal hold set",
     "organisation.legal_hold_lifted": "Legal hold lifted",
     "retention.deleted": "Deleted under the retention policy",

@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from organisations.models import Membership, Organisation
-from organisations.roles import is_assessor
+from organisations.roles import is_assessor, is_site_admin
 
 
 def organisations_for(user) -> QuerySet[Organisation]:
@@ -42,3 +42,15 @@ def get_organisation_for_lead(user, code: str) -> Organisation:
     if membership is None or membership.role != Membership.Role.LEAD:
         raise PermissionDenied("Only the organisation's leads can do this")
     return organisation
+
+
+def get_organisation_for_inviter(user, code: str) -> Organisation:
+    """An organisation whose people the person may invite and remove: its leads' (404 if they
+    cannot see it, 403 if they do not lead it), and every organisation for site admins, who
+    invite an organisation's first lead."""
+    if is_site_admin(user):
+        try:
+            return Organisation.objects.get(code=code)
+        except Organisation.DoesNotExist:
+            raise Http404("No such organisation") from None
+    return get_organisation_for_lead(user, code)

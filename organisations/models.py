@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 
 class Organisation(models.Model):
@@ -202,3 +203,98 @@ def organisations_in_systems_of(organisation: Organisation) -> QuerySet[Organisa
     return Organisation.objects.filter(
         Q(system__in=systems) | Q(systems_as_local_authority__in=systems) | Q(systems_as_partner__in=systems)
     ).distinct()
+
+
+class Invitation(models.Model):
+    """An invitation to join an organisation (as a lead, contributor or viewer, perhaps for a
+    partner) or CQC's staff (as an assessor or rubric admin), sent by email.
+
+    The link carries a random token; only its SHA-256 is stored, so the database alone cannot be
+    used to accept an invitation. A link works once, for `INVITATION_DAYS` days; sending it again
+    makes a new token and the old link stops working.
+    """
+
+    class Role(models.TextChoices):
+        LEAD = "lead", "Lead"
+        CONTRIBUTOR = "contributor", "Contributor"
+        VIEWER = "viewer", "Viewer"
+        ASSESSOR = "assessor", "Assessor"
+        RUBRIC_ADMIN = "rubric_admin", "Rubric admin"
+
+    ORGANISATION_ROLES = (Role.LEAD, Role.CONTRIBUTOR, Role.VIEWER)
+    STAFF_ROLES = (Role.ASSESSOR, Role.RUBRIC_ADMIN)
+
+    # None for an invitation to CQC's staff.
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()
+    role = models.CharField(max_length=12, choices=Role.choices)
+    partner = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=["lead", "contributor", "viewer", "assessor", "rubric_admin"]),
+                name="invitation_role_is_known",
+            ),
+            # An organisation's invitation has an organisation role; CQC staff's has a staff role.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(organisation__isnull=False, role__in=["lead", "contributor", "viewer"])
+                    | models.Q(organisation__isnull=True, role__in=["assessor", "rubric_admin"])
+                ),
+                name="invitation_role_fits_its_organisation",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(partner__isnull=True) | ~models.Q(role="lead"),
+                name="invitation_partner_people_are_not_leads",
+            ),
+            # One open invitation per address and organisation, and per address to CQC's staff.
+            models.UniqueConstraint(
+                fields=["organisation", "email"],
+                condition=models.Q(accepted_at__isnull=True, cancelled_at__isnull=True),
+                name="one_open_invitation_per_address",
+            ),
+            models.UniqueConstraint(
+                fields=["email"],
+                condition=models.Q(
+                    organisation__isnull=True, accepted_at__isnull=True, cancelled_at__isnull=True
+                ),
+                name="one_open_staff_invitation_per_address",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.organisation.name if self.organisation_id else "CQC"
+        return f"{self.email}, {self.get_role_display()}, {where}"
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.cancelled_at:
+            return "cancelled"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "pending"

@@ -43,3 +43,19 @@ def is_site_admin(user: AbstractBaseUser | AnonymousUser) -> bool:
     """Site admins run the portal: Django staff (site administration) who may read the audit
     trail. A staff account given only some admin permissions is not one."""
     return user.is_authenticated and user.is_staff and user.has_perm("audit.view_auditevent")
+
+
+# What each role does, in one sentence: on invitations, and at the top of each role's home page.
+ROLE_DESCRIPTIONS = {
+    "lead": "Leads run their organisation's self-assessment: they share out the work, invite and remove "
+    "people, and submit the self-assessment to CQC.",
+    "contributor": "Contributors write answers to the criteria they are given and upload and cite evidence, "
+    "then mark each criterion ready for the lead.",
+    "viewer": "Viewers can read the self-assessment, its evidence and CQC's outcome, but cannot "
+    "change anything.",
+    "assessor": "CQC assessors review the self-assessments organisations submit, ask questions and score "
+    "them against the same rubric.",
+    "rubric_admin": "Rubric admins keep the wording of the principles, criteria and level descriptors.",
+    "site_admin": "Site admins run the portal: they look after organisations and systems, invite their first "
+    "leads and CQC's staff, and read the audit trail.",
+}

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from organisations import services
 from organisations.access import (
     get_organisation_for_lead,
     get_organisation_for_user,
@@ -32,6 +33,7 @@ def organisation_detail(request: HttpRequest, code: str) -> HttpResponse:
     people = organisation.memberships.select_related("user", "partner").order_by(
         "user__last_name", "user__first_name", "user__username"
     )
+    can_manage = services.can_invite(request.user, organisation)
     systems = systems_of(organisation).select_related("ics").prefetch_related("local_authorities", "partners")
     return render(
         request,
@@ -42,6 +44,15 @@ def organisation_detail(request: HttpRequest, code: str) -> HttpResponse:
             "people": people,
             "is_lead": membership is not None and membership.role == Membership.Role.LEAD,
             "systems": systems,
+            # Leads (and site admins) invite and remove people, and see invitations not yet accepted.
+            "can_manage": can_manage,
+            "invitations": list(
+                organisation.invitations.filter(accepted_at__isnull=True, cancelled_at__isnull=True)
+                .select_related("organisation", "partner")
+                .order_by("email")
+            )
+            if can_manage
+            else [],
             "who_can_start": who_can_start(organisation) if membership is not None else None,
         },
     )

@@ -13,13 +13,16 @@ where `expected` maps each person in PEOPLE to a status code (helpers below buil
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
-from organisations.models import Membership
+from organisations import services as people_services
+from organisations.models import Invitation, Membership
 from principles import services
 from principles.models import RubricVersion
 
@@ -1250,3 +1253,95 @@ ACTIVITY_RULES = [
     Rule("you_said_we_did_feed", "GET", public(200), kwargs=lambda c: {"code": _published_act(c)["code"]}),
 ]
 RULES += ACTIVITY_RULES
+
+
+# ---------------------------------------------------------------------------------------------
+# People: invitations and removing members (issue 14). A's lead (and site admins, who invite an
+# organisation's first lead) invite and remove; A's other people and CQC assessors get 403; other
+# organisations' people 404. The invitation link is for anyone; site admins' pages for them only.
+
+INVITE_GET = signed_in(404, lead_a=200, contributor_a=403, viewer_a=403, assessor=403, site_admin=200)
+INVITE_POST = {**INVITE_GET, "lead_a": REDIRECT, "site_admin": REDIRECT}
+SITE_ADMIN_GET = signed_in(403, site_admin=200)
+SITE_ADMIN_POST = signed_in(403, site_admin=REDIRECT)
+
+
+def _invitation(cast, *, organisation=None, role: str = "contributor"):
+    """A new open invitation, last sent a day ago (so it may be sent again), and its link's token.
+    Each call invites a new address (a row's kwargs may be asked for more than once)."""
+    email = f"invitee{Invitation.objects.count() + 1}@example.org"
+    tokens: list[str] = []
+    by = cast.lead_a if organisation is not None else cast.site_admin
+    [invitation] = people_services.invitations_create(
+        organisation=organisation,
+        emails_to_invite=[email],
+        role=role,
+        by=by,
+        link_for=lambda token: tokens.append(token) or token,
+    )
+    type(invitation).objects.filter(pk=invitation.pk).update(
+        sent_at=timezone.now() - datetime.timedelta(days=1)
+    )
+    return invitation, tokens[0]
+
+
+def _org_a_invitation(cast) -> dict:
+    invitation, _ = _invitation(cast, organisation=cast.org_a)
+    return {"code": cast.org_a.code, "invitation_id": invitation.pk}
+
+
+def _staff_invitation(cast) -> dict:
+    invitation, _ = _invitation(cast, role="assessor")
+    return {"invitation_id": invitation.pk}
+
+
+def _invitation_token(cast) -> dict:
+    _, token = _invitation(cast, organisation=cast.org_a)
+    return {"token": token}
+
+
+def _new_account(cast) -> dict:
+    return {
+        "first_name": "Priya",
+        "last_name": "Shah",
+        "password1": "a long enough passphrase",
+        "password2": "a long enough passphrase",
+    }
+
+
+PEOPLE_RULES = [
+    Rule("invite", "GET", INVITE_GET, kwargs=_org_a),
+    Rule(
+        "invite",
+        "POST",
+        INVITE_POST,
+        kwargs=_org_a,
+        data=lambda c: {"emails": "new.person@example.org", "role": "contributor"},
+    ),
+    Rule("membership_remove", "GET", INVITE_GET, kwargs=_viewer_a_membership),
+    Rule("membership_remove", "POST", INVITE_POST, kwargs=_viewer_a_membership),
+    Rule("invitation_resend", "POST", INVITE_POST, kwargs=_org_a_invitation),
+    Rule("invitation_cancel", "POST", INVITE_POST, kwargs=_org_a_invitation),
+    # The link: anyone may open it. Someone signed in whose address is not the invited one is
+    # refused (400) when they try to join; an anonymous person makes an account and joins.
+    Rule("invitation_accept", "GET", public(200), kwargs=_invitation_token),
+    Rule(
+        "invitation_accept",
+        "POST",
+        statuses(400, anonymous=REDIRECT),
+        kwargs=_invitation_token,
+        data=_new_account,
+    ),
+    Rule("invitation_accept", "GET", public(404), kwargs=lambda c: {"token": "not-a-real-token"}),
+    Rule("people", "GET", SITE_ADMIN_GET),
+    Rule("staff_invite", "GET", SITE_ADMIN_GET),
+    Rule(
+        "staff_invite",
+        "POST",
+        SITE_ADMIN_POST,
+        data=lambda c: {"emails": "another.assessor@example.org", "role": "assessor"},
+    ),
+    Rule("staff_invitation_resend", "POST", SITE_ADMIN_POST, kwargs=_staff_invitation),
+    Rule("staff_invitation_cancel", "POST", SITE_ADMIN_POST, kwargs=_staff_invitation),
+]
+RULES += PEOPLE_RULES

@@ -1,0 +1,19 @@
+"""Signals about organisations' people, sent after the change has committed.
+
+Other apps (such as notifications, on a floor above) listen to these instead of organisations
+importing them: organisations never imports an app above it.
+
+- `invitation_created(sender=Invitation, invitation, link)`: an invitation was made or sent again;
+  `link` is the one-time address (the only place the token is ever seen after it is made).
+- `member_added(sender=Membership, membership, invitation)`: someone joined an organisation (or,
+  for CQC staff invitations, `membership` is None and `invitation.role` says which group).
+- `member_removed(sender=Membership, organisation, user, by)`: a lead removed someone.
+"""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+invitation_created = Signal()
+member_added = Signal()
+member_removed = Signal()

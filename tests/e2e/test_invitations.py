@@ -1,0 +1,84 @@
+"""A lead invites a colleague and a partner's person; they join from the emailed link and answer
+a criterion, and the answer shows who wrote it and for which partner (issue 14)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from organisations.models import Organisation, System
+from tests.assessments.helpers import open_cycle, start
+from tests.factories import OrganisationFactory
+
+pytestmark = pytest.mark.e2e
+
+LINK = re.compile(r"https?://[^/\s]+(/invitations/[^/\s]+/)")
+
+
+def invite(portal, email: str, *, partner: str | None = None) -> None:
+    portal.goto("/organisations/QA1/")
+    portal.follow(portal.page.get_by_role("button", name="Invite people"))
+    page = portal.page
+    page.get_by_label("Email addresses").fill(email)
+    page.get_by_label("Contributor").check()
+    if partner:
+        page.get_by_label("Do they speak for a partner organisation?").select_option(label=partner)
+    portal.submit("Send invitations")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(f"Invitation sent to {email}")
+
+
+def join(portal, link: str, first: str, last: str) -> None:
+    portal.goto(link)
+    page = portal.page
+    expect(page.get_by_role("heading", level=1)).to_have_text("Join Alderley Integrated Care System")
+    page.get_by_label("First name").fill(first)
+    page.get_by_label("Last name").fill(last)
+    page.get_by_label("Password", exact=True).fill("lighthouse kettle orchard 47")
+    page.get_by_label("Confirm password").fill("lighthouse kettle orchard 47")
+    portal.submit("Create your account and join")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Alderley Integrated Care System")
+
+
+def sign_out(portal) -> None:
+    portal.follow(portal.page.get_by_role("button", name="Sign out").first)
+
+
+def test_a_lead_invites_a_colleague_and_a_partner_who_join_and_contribute(portal, cast, mailoutbox):
+    healthwatch = OrganisationFactory(name="Healthwatch Alderley", code="HWA", type=Organisation.Type.PARTNER)
+    System.objects.create(ics=cast.org_a).partners.add(healthwatch)
+    start(cast, open_cycle())
+
+    portal.sign_in("lead_a")
+    invite(portal, "ada@example.org")
+    invite(portal, "priya@example.org", partner="Healthwatch Alderley")
+    expect(portal.page.locator("#invitations")).to_contain_text("priya@example.org")
+    sign_out(portal)
+
+    links = {message.to[0]: LINK.search(message.body).group(1) for message in mailoutbox}
+    assert set(links) == {"ada@example.org", "priya@example.org"}
+
+    join(portal, links["ada@example.org"], "Ada", "Lovelace")
+    sign_out(portal)
+    join(portal, links["priya@example.org"], "Priya", "Shah")
+    expect(portal.page.get_by_role("main")).to_contain_text("for Healthwatch Alderley")
+
+    # Priya answers a criterion of the ICS's self-assessment.
+    portal.goto("/organisations/QA1/assessments/2026-27/criteria/1.1/")
+    page = portal.page
+    page.get_by_role("radio", name="3 – Good standard").check()
+    page.get_by_label("Your evidence and reasoning").fill(
+        "Healthwatch heard from 400 people across the area."
+    )
+    portal.submit("Save and return to overview")
+    sign_out(portal)
+
+    # The lead sees who wrote it, and for which partner.
+    portal.sign_in("lead_a")
+    portal.goto("/organisations/QA1/assessments/2026-27/criteria/1.1/")
+    expect(portal.page.get_by_role("main")).to_contain_text("by Priya Shah, Healthwatch Alderley")
+    # The used link says so, and changes nothing.
+    sign_out(portal)
+    portal.goto(links["ada@example.org"])
+    expect(portal.page.get_by_role("heading", level=1)).to_have_text("This invitation has already been used")

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from home.sections import sections_for
 from organisations.models import Organisation
 from organisations.roles import is_assessor, is_rubric_admin
 
@@ -28,5 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "is_assessor": assessor,
             "is_rubric_admin": is_rubric_admin(request.user),
             "organisations": Organisation.objects.order_by("name") if assessor else None,
+            # What to do next, section by section (home/sections.py).
+            "sections": sections_for(request),
         },
     )

@@ -23,12 +23,13 @@ from activities.systems import system_organisation_ids
 from organisations.models import Membership, Organisation
 
 
-@dataclass(frozen=True)
+@dataclass
 class Register:
     """An organisation's register as one of its members sees it."""
 
     organisation: Organisation
     membership: Membership
+    _system_ids: set[int] | None = None
 
     @property
     def can_edit(self) -> bool:
@@ -39,7 +40,10 @@ class Register:
         return self.membership.role == Membership.Role.LEAD
 
     def system_ids(self) -> set[int]:
-        return system_organisation_ids(self.organisation)
+        """Asked once a request: the organisations of its systems, its own too."""
+        if self._system_ids is None:
+            self._system_ids = system_organisation_ids(self.organisation)
+        return self._system_ids
 
     def owns(self, activity: Activity) -> bool:
         return activity.organisation_id == self.organisation.pk

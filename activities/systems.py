@@ -1,19 +1,19 @@
 """Which organisations share a system with an organisation: the boundary of everything an
 organisation sees of others' activities.
 
-A system is an ICS's footprint: the ICS, its local authorities (one may sit in two systems) and
-its partners. Until organisations/ has its System model, an organisation's system is itself
-alone, so nothing is shared beyond it.
+A system is an ICS's footprint (organisations.models.System): the ICS, its local authorities (one
+may sit in two systems) and its partners. An organisation sees the activities of every
+organisation of every system it is in; one in no system sees only its own.
 """
 
 from __future__ import annotations
 
-from organisations.models import Organisation
+from organisations.models import Organisation, organisations_in_systems_of
 
 
 def system_organisation_ids(organisation: Organisation) -> set[int]:
     """The ids of every organisation in any system the organisation belongs to, its own too."""
-    return {organisation.pk}
+    return set(organisations_in_systems_of(organisation).values_list("pk", flat=True)) | {organisation.pk}
 
 
 def system_organisations(organisation: Organisation):

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from activities import overlaps
 from activities.models import Activity, Publication
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +23,10 @@ def test_seed_demo_adds_the_activities_once(settings, client):
     assert {p.activity.organisation.code for p in published} == {"QZ1", "E99000001"}
     closed = Activity.objects.filter(status="closed")
     assert all(a.what_changed for a in closed)
+    # The ICS's planned urgent-care activity overlaps its partner Eastbrook's.
+    urgent = Activity.objects.get(title="Getting the right urgent care first time")
+    found = [o.activity.organisation.code for o in overlaps.find(overlaps.Probe.of(urgent))]
+    assert "E99000001" in found
     page = client.get(reverse("you_said_we_did", kwargs={"code": "QZ1"})).content.decode()
     assert "Mental health crisis support listening events" in page
     assert "priya.shah" not in page and "Budget agreed" not in page

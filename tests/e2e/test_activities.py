@@ -25,9 +25,12 @@ def lists(cast):
 
 
 def test_plan_see_the_overlap_join_close_publish(portal, cast, lists):
+    from organisations.models import System
+
+    System.objects.create(ics=cast.org_a).local_authorities.add(cast.org_b)
     partner = make(
-        cast.org_a,
-        cast.lead_a,
+        cast.org_b,
+        cast.lead_b,
         title="Carers' crisis support survey",
         contact_name="Robin Lee",
         contact_email="robin.lee@example.org",
@@ -67,6 +70,7 @@ def test_plan_see_the_overlap_join_close_publish(portal, cast, lists):
     expect(page.get_by_role("heading", level=1)).to_have_text("Crisis support listening events")
     card = page.locator(".govuk-summary-card", has_text="Carers' crisis support survey")
     expect(card).to_contain_text("Robin Lee")
+    expect(card).to_contain_text(cast.org_b.name)
     expect(card).to_contain_text("Topics: Mental health")
     expect(card).to_contain_text("Communities: Unpaid carers")
     portal.follow(card.get_by_role("button", name="Join with this activity"))

@@ -1345,3 +1345,60 @@ PEOPLE_RULES = [
     Rule("staff_invitation_cancel", "POST", SITE_ADMIN_POST, kwargs=_staff_invitation),
 ]
 RULES += PEOPLE_RULES
+
+
+# The system boundary: organisation B (a local authority) sees the shared part of activities of
+# the organisations of its systems, under its own code; in two systems, both; in none, none. It
+# may read them (200), never change them (403).
+
+
+def _systems(cast, *, b_with_a: bool, b_with_c: bool):
+    from organisations.models import Organisation, System
+    from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+    org_c = Organisation.objects.filter(code="QC9").first() or OrganisationFactory(
+        name="Cranmore ICS", code="QC9"
+    )
+    if not System.objects.exists():
+        a = System.objects.create(ics=cast.org_a)
+        c = System.objects.create(ics=org_c)
+        if b_with_a:
+            a.local_authorities.add(cast.org_b)
+        if b_with_c:
+            c.local_authorities.add(cast.org_b)
+        MembershipFactory(user=UserFactory(username="lead_c"), organisation=org_c, role="lead")
+    return org_c
+
+
+def _a_act_under_b(cast) -> dict:
+    _systems(cast, b_with_a=True, b_with_c=True)
+    return {"code": cast.org_b.code, "activity_id": _activity(cast).pk}
+
+
+def _c_act_under_b(cast) -> dict:
+    from activities.models import Activity
+    from tests.activities.helpers import make
+
+    org_c = _systems(cast, b_with_a=True, b_with_c=True)
+    activity = Activity.objects.filter(organisation=org_c).first() or make(
+        org_c, org_c.memberships.get().user, title="Cranmore activity"
+    )
+    return {"code": cast.org_b.code, "activity_id": activity.pk}
+
+
+def _a_act_under_b_in_no_system(cast) -> dict:
+    _systems(cast, b_with_a=False, b_with_c=False)
+    return {"code": cast.org_b.code, "activity_id": _activity(cast).pk}
+
+
+SYSTEM_PARTNER_READ = signed_in(404, lead_b=200, contributor_b=200, viewer_b=200)
+SYSTEM_PARTNER_WRITE = signed_in(404, lead_b=403, contributor_b=403, viewer_b=403)
+
+RULES += [
+    Rule("activity_detail", "GET", SYSTEM_PARTNER_READ, kwargs=_a_act_under_b),
+    Rule("activity_detail", "GET", SYSTEM_PARTNER_READ, kwargs=_c_act_under_b),
+    Rule("activity_detail", "GET", signed_in(404), kwargs=_a_act_under_b_in_no_system),
+    Rule("activity_edit", "GET", SYSTEM_PARTNER_WRITE, kwargs=_a_act_under_b),
+    Rule("activity_close", "GET", SYSTEM_PARTNER_WRITE, kwargs=_a_act_under_b),
+    Rule("activity_publish", "GET", SYSTEM_PARTNER_WRITE, kwargs=_a_act_under_b),
+]

@@ -251,7 +251,9 @@ def invitations_create(
 
 def _lock_invitation(invitation: Invitation) -> Invitation:
     return (
-        Invitation.objects.select_for_update().select_related("organisation", "partner").get(pk=invitation.pk)
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("organisation", "partner")
+        .get(pk=invitation.pk)
     )
 
 

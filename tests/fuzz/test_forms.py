@@ -78,6 +78,9 @@ def _neutral_change_allowed(change: snapshot.Change, target: Target, poster, *sn
         return target.person in {"rubric_admin", "site_admin"}
     if change.label in {"activities.topic", "activities.community"}:
         return target.person in {"rubric_admin", "site_admin"}
+    if change.label == "organisations.invitation":
+        # An invitation of CQC staff belongs to no organisation: site admins make them.
+        return target.person == "site_admin"
     if change.label == "auth.user":
         return (poster is not None and change.pk == poster.pk) or change.fields == ("last_login",)
     row = next((s[change.label][change.pk] for s in snapshots if change.pk in s.get(change.label, {})), {})
@@ -102,6 +105,13 @@ def _post_and_check(client, cast, target: Target, url: str, poster, data: dict[s
             assert organisations == {cast.org_a.pk}, (
                 f"{target.id}: {change} reaches organisations {organisations} "
                 f"(A is {cast.org_a.pk}, B is {cast.org_b.pk}) for {shown}"
+            )
+        elif change.label == "notifications.notification":
+            # An email queued by the change (a receipt, a note to CQC): it names the organisation
+            # it is about by id, which must be A's.
+            row = after[change.label].get(change.pk) or before[change.label][change.pk]
+            assert row["organisation_id"] == cast.org_a.pk, (
+                f"{target.id}: {change} is about {row} for {shown}"
             )
         else:
             assert _neutral_change_allowed(change, target, poster, after, before), (

@@ -147,16 +147,17 @@ def find(
         Q(topics__in=probe.topic_ids) | Q(communities__in=probe.community_ids) | Q(places__in=probe.place_ids)
     )
     if connection.vendor == "postgresql":
-        alike = (
+        # One query: the candidates sharing a topic, community or place (a subquery), or alike
+        # in title or purpose by trigram similarity.
+        sharing = candidates.filter(shares).values("pk")
+        rows = list(
             candidates.annotate(
                 title_similarity=TrigramSimilarity("title", probe.title),
                 purpose_similarity=TrigramSimilarity("purpose", probe.purpose),
             )
-            .filter(Q(title_similarity__gte=SIMILAR) | Q(purpose_similarity__gte=SIMILAR))
-            .values_list("pk", flat=True)
+            .filter(Q(pk__in=sharing) | Q(title_similarity__gte=SIMILAR) | Q(purpose_similarity__gte=SIMILAR))
+            .select_related("organisation")
         )
-        ids = set(candidates.filter(shares).values_list("pk", flat=True)) | set(alike)
-        rows = list(Activity.objects.filter(pk__in=ids).select_related("organisation"))
     else:
         rows = list(candidates.select_related("organisation"))
         sharing = set(candidates.filter(shares).values_list("pk", flat=True))

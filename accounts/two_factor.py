@@ -137,15 +137,43 @@ def turn_off(user) -> None:
 ALWAYS_ALLOWED = frozenset({"logout", "healthz", "accessibility"})
 
 
-def pending_step(user) -> str | None:
-    """The URL name of the step a signed-in person still owes, or None.
+# Whether the signed-in person has an authenticator app, remembered in their session as
+# [user id, bool] so that the middleware does not ask the database on every request. Setting up
+# or turning off the app updates it and ends the person's other sessions (which would otherwise
+# hold the old answer); the code page forgets it when the app it expected is gone.
+SESSION_FLAG = "two_factor_app"
+
+
+def session_has_two_factor(request: HttpRequest) -> bool:
+    user = request.user
+    session = getattr(request, "session", None)
+    stored = session.get(SESSION_FLAG) if session is not None else None
+    if isinstance(stored, list) and len(stored) == 2 and stored[0] == user.pk:
+        return bool(stored[1])
+    value = has_two_factor(user)
+    if session is not None:
+        session[SESSION_FLAG] = [user.pk, value]
+    return value
+
+
+def remember(request: HttpRequest, value: bool) -> None:
+    request.session[SESSION_FLAG] = [request.user.pk, value]
+
+
+def forget(request: HttpRequest) -> None:
+    request.session.pop(SESSION_FLAG, None)
+
+
+def pending_step(request: HttpRequest) -> str | None:
+    """The URL name of the step the request's signed-in person still owes, or None.
 
     "sign_in_code" when they have an authenticator app but this session has not had a code;
     "two_factor_setup" when they must use two-factor authentication and have not set it up.
     """
-    if not user.is_authenticated or user.is_verified():
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or user.is_verified():
         return None
-    if has_two_factor(user):
+    if session_has_two_factor(request):
         return "sign_in_code"
     if needs_two_factor(user):
         return "two_factor_setup"
@@ -164,8 +192,7 @@ class SecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = getattr(request, "user", None)
-        step = pending_step(user) if user is not None else None
+        step = pending_step(request)
         # For the navigation (accounts.context_processors), which shows no links then.
         request.second_factor_pending = step
         if step is not None:

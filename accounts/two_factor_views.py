@@ -24,6 +24,7 @@ from django_otp.oath import TOTP
 from accounts import two_factor
 from audit.services import record
 from engagement_portal.lib.forms import submit_button
+from engagement_portal.lib.sessions import end_sessions
 
 # The key being set up lives in the session until a code from it is confirmed, so nothing is
 # stored against the person until then. New recovery codes wait there for the one page that
@@ -152,6 +153,8 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
         return redirect(_next_url(request))
     device = two_factor.authenticator(request.user)
     if device is None:
+        # The app this session remembered is gone (removed elsewhere): ask again from now on.
+        two_factor.forget(request)
         return redirect(_next_url(request))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -243,6 +246,9 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             replacing = two_factor.has_two_factor(request.user)
             device, codes = two_factor.turn_on(request.user, key)
             del request.session[SETUP_KEY]
+            two_factor.remember(request, True)
+            # Sessions elsewhere were signed in without this app: they sign in again with it.
+            end_sessions(user_ids=[request.user.pk], keep=request.session.session_key)
             _verified(request, device)
             request.session[NEW_CODES] = codes
             record(
@@ -314,6 +320,8 @@ def two_factor_turn_off(request: HttpRequest) -> HttpResponse:
         return redirect("account")
     if request.method == "POST":
         two_factor.turn_off(request.user)
+        two_factor.remember(request, False)
+        end_sessions(user_ids=[request.user.pk], keep=request.session.session_key)
         record("auth.two_factor_turned_off", "Turned off two-factor authentication", request=request)
         messages.success(
             request, "Two-factor authentication is off. You now sign in with your password only."

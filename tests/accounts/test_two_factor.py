@@ -416,7 +416,7 @@ def test_wrong_recovery_codes_are_throttled_too(client, cast):
     assert client.get("/account/").status_code == 302
 
 
-def test_turning_two_factor_on_holds_the_persons_other_sessions_at_the_code_page(client, cast):
+def test_turning_two_factor_on_signs_the_persons_other_sessions_out(client, cast):
     laptop = PortalClient()
     laptop.force_login(cast.lead_a)
     assert laptop.get("/account/").status_code == 200
@@ -424,4 +424,45 @@ def test_turning_two_factor_on_holds_the_persons_other_sessions_at_the_code_page
     client.get("/account/two-factor/set-up/")
     client.post("/account/two-factor/set-up/", {"code": _setup_code(client)})
     assert client.get("/account/").status_code == 200
+    assert laptop.get("/account/")["Location"] == "/sign-in/?next=/account/"
+    # Signing in there again needs the code.
+    _sign_in_with_password(laptop, "lead_a", cast.password)
     assert laptop.get("/account/")["Location"] == "/sign-in/code/?next=%2Faccount%2F"
+
+
+def test_turning_two_factor_off_signs_the_persons_other_sessions_out(client, cast):
+    authenticator_for(cast.lead_a)
+    phone = PortalClient()
+    phone.force_login(cast.lead_a)
+    assert phone.get("/account/").status_code == 200
+    client.force_login(cast.lead_a)
+    client.post("/account/two-factor/turn-off/")
+    assert client.get("/account/").status_code == 200
+    assert phone.get("/account/")["Location"] == "/sign-in/?next=/account/"
+
+
+def test_whether_a_person_has_an_app_is_asked_once_a_session_not_on_every_request(client, cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login_unverified(cast.lead_a)
+    client.get("/organisations/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/organisations/").status_code == 200
+    assert not [q for q in queries.captured_queries if "otp_totp_totpdevice" in q["sql"]]
+    # A fresh session asks again, and finds an app set up meanwhile.
+    authenticator_for(cast.lead_a)
+    fresh = PortalClient()
+    fresh.force_login_unverified(cast.lead_a)
+    assert fresh.get("/account/")["Location"] == "/sign-in/code/?next=%2Faccount%2F"
+
+
+def test_an_app_removed_elsewhere_does_not_trap_the_session_at_the_code_page(client, cast):
+    authenticator_for(cast.lead_a)
+    client.force_login_unverified(cast.lead_a)
+    assert client.get("/account/")["Location"] == "/sign-in/code/?next=%2Faccount%2F"
+    # A site admin removes the app in site administration: this session remembered it.
+    TOTPDevice.objects.filter(user=cast.lead_a).delete()
+    response = client.get("/sign-in/code/?next=/account/")
+    assert response["Location"] == "/account/"
+    assert client.get("/account/").status_code == 200

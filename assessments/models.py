@@ -220,6 +220,21 @@ class CriterionResponse(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # Work shared out (issue 14): the member the lead gave this criterion to (nobody when
+    # unassigned), and whether its answer is "ready for the lead". Neither is part of the answer:
+    # they never bump `version`. Changing the level or the reasoning clears the ready mark
+    # (services.response_save): what was marked ready is no longer what is there.
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    ready_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    ready_at = models.DateTimeField(null=True, blank=True)
 
     objects = editable_only_manager("assessment")
 
@@ -257,6 +272,11 @@ class CriterionResponse(models.Model):
     @property
     def is_answered(self) -> bool:
         return self.score is not None or self.not_evidenced
+
+    @property
+    def is_ready(self) -> bool:
+        """Marked "ready for the lead" since the answer last changed."""
+        return self.ready_at is not None
 
 
 class Transition(models.Model):

@@ -223,10 +223,140 @@ def response_save(
         version=F("version") + 1,
         updated_by=by,
         updated_at=timezone.now(),
+        # What was marked ready for the lead is no longer what is there: the mark goes.
+        ready_by=None,
+        ready_at=None,
     )
     if not updated:
         raise StaleAnswerError(current)
+    if current.ready_at is not None:
+        record(
+            "assessment.not_ready",
+            f"Criterion {response.criterion.code} of the {assessment.cycle.label} self-assessment is no "
+            "longer ready for the lead: its answer changed",
+            actor=by,
+            organisation=assessment.organisation_id,
+            obj=current,
+            detail={
+                "object": f"Criterion {response.criterion.code}, {assessment.cycle.label} self-assessment",
+                "criterion": response.criterion.code,
+                "reason": "answer changed",
+            },
+        )
     return CriterionResponse.objects.select_related("updated_by").get(pk=response.pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# Work shared out: the lead gives criteria to members; members mark them ready for the lead
+
+
+class AssignmentRefused(ValueError):
+    """The criteria cannot be given to this person; the message says why, in plain English."""
+
+
+class ReadyRefused(ValueError):
+    """The criterion cannot be marked ready yet; the message says why, in plain English."""
+
+
+def assignable_members(organisation_id: int):
+    """The members work can be given to: the organisation's leads and contributors (partners'
+    people included), not viewers, who change nothing."""
+    return (
+        Membership.objects.filter(
+            organisation_id=organisation_id, role__in=[Membership.Role.LEAD, Membership.Role.CONTRIBUTOR]
+        )
+        .select_related("user", "partner")
+        .order_by("user__first_name", "user__last_name", "user__username")
+    )
+
+
+@transaction.atomic
+def criteria_assign(*, assessment: Assessment, by, criterion_ids: list[int], assignee) -> int:
+    """Give these criteria of the assessment to `assignee` (a lead or contributor of the
+    organisation), or to nobody when `assignee` is None. Only leads share out the work, and only
+    while the assessment is with the organisation. Returns how many criteria changed hands;
+    criteria already with that person are left as they are. One audit event for the lot."""
+    locked = _lock_editable(assessment)
+    _require_lead(by, locked.organisation_id)
+    if not criterion_ids:
+        raise AssignmentRefused("Choose at least one criterion or principle")
+    if assignee is not None and not assignable_members(locked.organisation_id).filter(user=assignee).exists():
+        raise AssignmentRefused(
+            "Choose a lead or contributor of this organisation: viewers and people outside it cannot be "
+            "given work"
+        )
+    responses = CriterionResponse.objects.filter(assessment=locked, criterion_id__in=set(criterion_ids))
+    if responses.count() != len(set(criterion_ids)):
+        raise AssignmentRefused("Choose criteria of this self-assessment")
+    changing = (
+        responses.exclude(assigned_to=assignee)
+        if assignee is not None
+        else responses.exclude(assigned_to=None)
+    )
+    codes = sorted(
+        changing.values_list("criterion__code", flat=True),
+        key=lambda code: [int(part) if part.isdigit() else part for part in code.split(".")],
+    )
+    if not codes:
+        return 0
+    now = timezone.now()
+    changing.update(
+        assigned_to=assignee,
+        assigned_by=by if assignee is not None else None,
+        assigned_at=now if assignee is not None else None,
+    )
+    cycle = locked.cycle.label
+    who = (assignee.get_full_name() or assignee.get_username()) if assignee is not None else "nobody"
+    record(
+        "assessment.assigned",
+        f"Gave criteria {answers_module.and_list(codes)} of the {cycle} self-assessment to {who}",
+        actor=by,
+        organisation=locked.organisation_id,
+        obj=locked,
+        detail={
+            "object": f"{cycle} self-assessment",
+            "criteria": codes,
+            "assignee": assignee.get_username() if assignee is not None else None,
+        },
+    )
+    return len(codes)
+
+
+@transaction.atomic
+def response_mark_ready(*, response: CriterionResponse, by, ready: bool) -> CriterionResponse:
+    """Mark a criterion's answer "ready for the lead" (`ready=True`), or take the mark back.
+
+    Any lead or contributor may, not only the person it is assigned to: the lead keeps the
+    last word. Only an answered criterion can be ready, and a level needs its reasoning first
+    (as submitting does). Marking twice, or taking back what is not marked, changes nothing."""
+    assessment = _lock_editable(response.assessment)
+    _require_editor(by, assessment)
+    current = CriterionResponse.objects.select_related("criterion").get(pk=response.pk)
+    if ready == current.is_ready:
+        return current
+    code = current.criterion.code
+    if ready:
+        if not current.is_answered:
+            raise ReadyRefused(f"Answer criterion {code} before you mark it ready for the lead")
+        if current.score is not None and not current.narrative.strip():
+            raise ReadyRefused(
+                f"Give the evidence and reasoning for criterion {code} before you mark it ready for the lead"
+            )
+    CriterionResponse.objects.filter(pk=current.pk).update(
+        ready_by=by if ready else None, ready_at=timezone.now() if ready else None
+    )
+    label = assessment.cycle.label
+    record(
+        "assessment.ready" if ready else "assessment.not_ready",
+        f"Marked criterion {code} of the {label} self-assessment ready for the lead"
+        if ready
+        else f"Took back criterion {code} of the {label} self-assessment: not ready for the lead",
+        actor=by,
+        organisation=assessment.organisation_id,
+        obj=current,
+        detail={"object": f"Criterion {code}, {label} self-assessment", "criterion": code},
+    )
+    return CriterionResponse.objects.select_related("criterion", "ready_by").get(pk=current.pk)
 
 
 def citable_files(organisation: Organisation):

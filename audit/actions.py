@@ -25,6 +25,9 @@ ACTIONS: dict[str, str] = {
     "rubric.changed": "Rubric changed",
     # Self-assessments and reviews
     "assessment.transition": "Assessment status changed",
+    "assessment.assigned": "Criteria assigned",
+    "assessment.ready": "Criterion marked ready for the lead",
+    "assessment.not_ready": "Criterion no longer ready for the lead",
     "review.score": "Assessor score recorded",
     "review.override": "Principle score overridden",
     "review.moderation": "Principle score moderated",

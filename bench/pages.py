@@ -48,15 +48,44 @@ ROOT = Path(__file__).resolve().parents[1]
 CONNECTIONS = 20
 SEARCH_TERM = "dementia"
 
+# wrk's own summary counts dropped connections (connect, read, write, timeout) and answers of 400
+# or above; the response hook counts every answer outside 2xx (a redirect to the sign-in page
+# would otherwise be timed as if it were the page) and the 5xx among them, per thread.
 LUA = """
+local threads = {}
+function setup(thread)
+  table.insert(threads, thread)
+end
+function init(args)
+  non_2xx = 0
+  server_errors = 0
+end
+function response(status, headers, body)
+  if status < 200 or status > 299 then non_2xx = non_2xx + 1 end
+  if status >= 500 then server_errors = server_errors + 1 end
+end
 done = function(summary, latency, requests)
   local e = summary.errors
+  local non_2xx, server_errors = 0, 0
+  for _, thread in ipairs(threads) do
+    non_2xx = non_2xx + thread:get("non_2xx")
+    server_errors = server_errors + thread:get("server_errors")
+  end
   io.write(string.format("wrk_p95_us: %d\\n", latency:percentile(95)))
+  io.write(string.format("wrk_median_us: %d\\n", latency:percentile(50)))
   io.write(string.format("wrk_requests: %d\\n", summary.requests))
   io.write(string.format("wrk_duration_us: %d\\n", summary.duration))
-  io.write(string.format("wrk_errors: %d\\n", e.connect + e.read + e.write + e.status + e.timeout))
+  io.write(string.format("wrk_dropped: %d\\n", e.connect + e.read + e.write + e.timeout))
+  io.write(string.format("wrk_non_2xx: %d\\n", non_2xx))
+  io.write(string.format("wrk_5xx: %d\\n", server_errors))
 end
 """
+WRK_FIGURES = 7
+
+
+class BenchFailure(SystemExit):
+    """The load did not get the page: a 5xx, a dropped connection, or an answer that was not the
+    page (a redirect, a 4xx). The figures would be of something else, so the bench stops."""
 
 
 def say(message: str) -> None:
@@ -165,6 +194,11 @@ def targets() -> list[tuple[str, str, object]]:
             assessor,
         ),
         ("calibration", reverse("review_calibration", kwargs={"cycle": calibration_cycle.slug}), assessor),
+        # Home pages: what a lead and an assessor see first (issues 14 and 15).
+        ("home_lead", reverse("home"), lead),
+        ("home_assessor", reverse("home"), assessor),
+        # CQC's national progress of the current cycle: every organisation in scope.
+        ("national_progress", reverse("cycle_progress", kwargs={"cycle": current.slug}), assessor),
         # The system's register, and one activity's page, which runs the overlap check.
         ("activities", reverse("activity_system_list", kwargs={"code": org.code}), lead),
         (
@@ -235,19 +269,42 @@ def wrk(
     output = subprocess.run(  # noqa: S603 - our own arguments
         [*command, url], capture_output=True, text=True, check=True
     ).stdout
+    return read_wrk(output, url, seconds, warmup=warmup)
+
+
+def read_wrk(output: str, url: str, seconds: int, *, warmup: bool = False) -> dict[str, float]:
+    """wrk's figures (from LUA's done hook), refusing a run with any 5xx, dropped connection or
+    other answer than 2xx. Warm-up runs are read but not judged (a cold worker may be slow)."""
     values = dict(re.findall(r"^(wrk_\w+): (\d+)$", output, flags=re.MULTILINE))
-    if len(values) != 4:
-        raise SystemExit(f"bench/pages.py: could not read wrk's output:\n{output}")
+    if len(values) != WRK_FIGURES:
+        raise BenchFailure(f"bench: could not read wrk's output:\n{output}")
     result = {k: float(v) for k, v in values.items()}
-    if warmup:  # a cold worker's first request may take longer than the warm-up itself
+    if warmup:
         return result
+    problems = []
+    if result["wrk_5xx"]:
+        problems.append(f"{int(result['wrk_5xx'])} server errors (5xx)")
+    if result["wrk_dropped"]:
+        problems.append(f"{int(result['wrk_dropped'])} dropped connections or timeouts")
+    other = result["wrk_non_2xx"] - result["wrk_5xx"]
+    if other:
+        problems.append(f"{int(other)} answers that were not the page (3xx or 4xx)")
+    if problems:
+        raise BenchFailure(f"bench: {url} under load: {'; '.join(problems)}\n{output}")
     if not result["wrk_requests"]:
-        raise SystemExit(f"bench/pages.py: no request to {url} finished in {seconds} s")
-    if result["wrk_errors"]:
-        raise SystemExit(f"bench/pages.py: {int(result['wrk_errors'])} failed requests to {url}:\n{output}")
+        raise BenchFailure(f"bench: no request to {url} finished in {seconds} s")
     result["rps"] = result["wrk_requests"] / (result["wrk_duration_us"] / 1e6)
     result["p95_ms"] = result["wrk_p95_us"] / 1000
+    result["median_ms"] = result["wrk_median_us"] / 1000
     return result
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
 
 
 def serial_ms(url: str, cookie: str | None, n: int = 15) -> float:
@@ -258,7 +315,8 @@ def serial_ms(url: str, cookie: str | None, n: int = 15) -> float:
         headers = {"Cookie": f"sessionid={cookie}"} if cookie else {}
         request = urllib.request.Request(url, headers=headers)  # noqa: S310 - loopback
         started = time.perf_counter()
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - loopback
+        # A redirect or error raises (HTTPError): only the page itself is timed.
+        with _opener.open(request, timeout=30) as response:
             response.read()
         times.append(time.perf_counter() - started)
     return statistics.median(times) * 1000
@@ -339,11 +397,16 @@ def main() -> None:
     worst = max(results["baseline_before"]["p95_ms"], results["baseline_after"]["p95_ms"])
     print(f"baseline_p95_ms: {worst:.1f}")
     print(f"workers: {args.workers}")
+    serial_baseline = (results["baseline_before"]["serial_ms"] + results["baseline_after"]["serial_ms"]) / 2
+    print(f"baseline_serial_median_ms: {serial_baseline:.2f}")
     for name, _, _ in pages:
-        print(f"{name}_p95_ms: {results[name]['p95_ms']:.1f}")
         print(f"{name}_throughput_ratio: {results[name]['rps'] / baseline:.3f}")
+        print(f"{name}_serial_ratio: {serial_baseline / results[name]['serial_ms']:.3f}")
         print(f"{name}_queries: {queries[name]}")
+        print(f"{name}_p95_ms: {results[name]['p95_ms']:.1f}")
+        print(f"{name}_median_ms: {results[name]['median_ms']:.1f}")
         print(f"{name}_serial_median_ms: {results[name]['serial_ms']:.1f}")
+        print(f"{name}_non_2xx: {int(results[name]['wrk_non_2xx'])}")
     del settings
 
 

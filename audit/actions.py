@@ -51,6 +51,12 @@ ACTIONS: dict[str, str] = {
     "activity.imported": "Engagement activities imported",
     "activity.filed_as_evidence": "Engagement register filed as evidence",
     "activity.list_changed": "List of topics or communities changed",
+    # Improvement plans (improvement/)
+    "improvement.action_added": "Improvement action recorded",
+    "improvement.action_changed": "Improvement action changed",
+    "improvement.action_status": "Improvement action status changed",
+    "improvement.progress": "Improvement action progress updated",
+    "improvement.suggestion_decided": "Decision on CQC's area for improvement",
     # Surveys (voices/)
     "survey.changed": "Survey changed",
     "survey.transition": "Survey status changed",

@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "voices",
     # A system's shared register of engagement activities, and "You said, we did".
     "activities",
+    # Improvement plans carried from one cycle to the next (principle 7).
+    "improvement",
     # The append-only audit trail every app writes to (audit.services.record).
     "audit",
     # Records management: retention (apply_retention), backup and restore. No models of its own.

@@ -21,6 +21,7 @@ urlpatterns = [
     path("organisations/<str:code>/activities/", include("activities.urls")),
     path("activities/", include("activities.list_urls")),
     path("you-said-we-did/", include("activities.public_urls")),
+    path("organisations/<str:code>/improvement/", include("improvement.urls")),
     path("", include("voices.urls")),
     path("", include("notifications.urls")),
     path("cycles/", include("cycles.urls")),

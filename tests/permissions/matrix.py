@@ -1254,6 +1254,93 @@ ACTIVITY_RULES = [
 ]
 RULES += ACTIVITY_RULES
 
+# ---------------------------------------------------------------------------------------------
+# Improvement plans (improvement/). A's members read A's plan (viewers too); A's leads add and
+# change actions and their status (contributors and viewers 403); A's leads and contributors
+# write progress updates (viewers 403). Everyone else, CQC staff included, gets 404; so does
+# another organisation's action under A's address, for A's people too.
+
+
+def _imp_action(cast) -> dict:
+    from improvement.models import Action
+    from tests.improvement.helpers import add
+
+    action = Action.objects.filter(organisation=cast.org_a).first() or add(cast)
+    return {"code": cast.org_a.code, "action_id": action.pk}
+
+
+def _imp_org_a(cast) -> dict:
+    from tests.improvement.helpers import submitted_earlier
+
+    submitted_earlier(cast)
+    return _org_a(cast)
+
+
+def _imp_org_b_action_under_a(cast) -> dict:
+    from improvement import services
+    from improvement.models import Action
+    from tests.improvement.helpers import due, submitted_earlier
+
+    action = Action.objects.filter(organisation=cast.org_b).first()
+    if action is None:
+        submitted_earlier(cast, organisation=cast.org_b, lead=cast.lead_b)
+        action = services.action_add(
+            organisation=cast.org_b,
+            by=cast.lead_b,
+            data=services.ActionData(
+                criterion_codes=["1.1"], what="B's action", owner_id=cast.lead_b.pk, due_on=due()
+            ),
+        )
+    return {"code": cast.org_a.code, "action_id": action.pk}
+
+
+def _imp_form(cast) -> dict:
+    from tests.improvement.helpers import form
+
+    return form(cast)
+
+
+IMP_READ = signed_in(404, **ORG_A_MEMBERS)
+IMP_LEAD_GET = signed_in(404, lead_a=200, contributor_a=403, viewer_a=403)
+IMP_LEAD_POST = signed_in(404, lead_a=REDIRECT, contributor_a=403, viewer_a=403)
+IMP_UPDATE_GET = signed_in(404, lead_a=200, contributor_a=200, viewer_a=403)
+IMP_UPDATE_POST = signed_in(404, lead_a=REDIRECT, contributor_a=REDIRECT, viewer_a=403)
+IMP_NONE_OF_A = signed_in(404, contributor_a=403, viewer_a=403)
+
+IMPROVEMENT_RULES = [
+    Rule("improvement_plan", "GET", IMP_READ, kwargs=_imp_org_a),
+    Rule("improvement_action_add", "GET", IMP_LEAD_GET, kwargs=_imp_org_a),
+    Rule("improvement_action_add", "POST", IMP_LEAD_POST, kwargs=_imp_org_a, data=_imp_form),
+    Rule("improvement_action_change", "GET", IMP_LEAD_GET, kwargs=_imp_action),
+    Rule("improvement_action_change", "POST", IMP_LEAD_POST, kwargs=_imp_action, data=_imp_form),
+    Rule("improvement_action_change", "GET", IMP_NONE_OF_A, kwargs=_imp_org_b_action_under_a),
+    Rule("improvement_action_progress", "GET", IMP_UPDATE_GET, kwargs=_imp_action),
+    Rule(
+        "improvement_action_progress",
+        "POST",
+        IMP_UPDATE_POST,
+        kwargs=_imp_action,
+        data=lambda c: {"body": "First event held", "status": "in_progress"},
+    ),
+    Rule(
+        "improvement_action_progress",
+        "POST",
+        signed_in(404, viewer_a=403),
+        kwargs=_imp_org_b_action_under_a,
+        data=lambda c: {"body": "Not ours", "status": "done"},
+    ),
+    Rule("improvement_action_status", "GET", IMP_LEAD_GET, kwargs=_imp_action),
+    Rule(
+        "improvement_action_status",
+        "POST",
+        IMP_LEAD_POST,
+        kwargs=_imp_action,
+        data=lambda c: {"status": "dropped", "reason": "A partner now runs it"},
+    ),
+    Rule("improvement_action_status", "GET", IMP_NONE_OF_A, kwargs=_imp_org_b_action_under_a),
+]
+RULES += IMPROVEMENT_RULES
+
 
 # ---------------------------------------------------------------------------------------------
 # People: invitations and removing members (issue 14). A's lead (and site admins, who invite an

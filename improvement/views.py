@@ -1,0 +1,198 @@
+"""The improvement plan's pages, under /organisations/<code>/improvement/.
+
+Every object is fetched through improvement/access.py (another organisation's: 404; a viewer's
+write, or a contributor's change to an action: 403) and every write goes through
+improvement/services.py. The plan page reads in a fixed number of queries however many actions
+and updates it has (improvement/plan.py).
+"""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from engagement_portal.lib.confirmations import confirmed_at
+from improvement import access, services
+from improvement import plan as plan_module
+from improvement.forms import ActionForm, ProgressForm, StatusForm
+from improvement.models import Action
+
+
+def _plan_url(plan: access.Plan) -> str:
+    return reverse("improvement_plan", kwargs={"code": plan.organisation.code})
+
+
+def _place(action: Action) -> str:
+    return f"action-{action.pk}"
+
+
+def _errors(form, invalid: services.ActionInvalid) -> None:
+    for name, message in invalid.errors.items():
+        form.add_error(name if name in form.fields else None, message)
+
+
+@require_GET
+def improvement_plan(request: HttpRequest, code: str) -> HttpResponse:
+    plan = access.get_plan(request.user, code)
+    organisation = plan.organisation
+    latest = plan_module.latest_assessment(organisation)
+    version = plan_module.shown_version(organisation, latest)
+    actions = plan_module.load(organisation, version)
+    today = timezone.localdate()
+    cycles = [
+        (assessment, list(group)) for assessment, group in groupby(actions, key=lambda p: p.action.assessment)
+    ]
+    cycles.reverse()  # the newest cycle's actions first
+    return render(
+        request,
+        "improvement/plan.html",
+        {
+            "plan": plan,
+            "organisation": organisation,
+            "cycles": cycles,
+            "progress": plan_module.Progress.of(actions, today),
+            "today": today,
+            "plan_assessment": plan_module.plan_assessment(organisation),
+            "version": version,
+            "message_places": {_place(p.action) for p in actions},
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def improvement_action_add(request: HttpRequest, code: str) -> HttpResponse:
+    plan = access.get_plan_for_lead(request.user, code)
+    organisation = plan.organisation
+    assessment = plan_module.plan_assessment(organisation)
+    version = plan_module.shown_version(organisation)
+    if assessment is None:
+        return render(request, "improvement/not_yet.html", {"plan": plan, "organisation": organisation})
+    form = ActionForm(request.POST or None, organisation=organisation, version=version)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action = services.action_add(
+                organisation=organisation, by=request.user, data=form.data_for_service()
+            )
+        except services.ActionInvalid as invalid:
+            _errors(form, invalid)
+        else:
+            return confirmed_at(request, _plan_url(plan), _place(action), "Improvement action added.")
+    return render(
+        request,
+        "improvement/action_form.html",
+        {
+            "plan": plan,
+            "organisation": organisation,
+            "form": form,
+            "assessment": assessment,
+            "action": None,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def improvement_action_change(request: HttpRequest, code: str, action_id: int) -> HttpResponse:
+    plan = access.get_plan_for_lead(request.user, code)
+    action = access.get_action(plan, action_id)
+    organisation = plan.organisation
+    form = ActionForm(
+        request.POST or None,
+        organisation=organisation,
+        version=plan_module.shown_version(organisation),
+        action=action,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            action = services.action_change(action=action, by=request.user, data=form.data_for_service())
+        except services.ActionInvalid as invalid:
+            _errors(form, invalid)
+        else:
+            return confirmed_at(request, _plan_url(plan), _place(action), "Improvement action changed.")
+    return render(
+        request,
+        "improvement/action_form.html",
+        {
+            "plan": plan,
+            "organisation": organisation,
+            "form": form,
+            "assessment": action.assessment,
+            "action": action,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _action_context(plan: access.Plan, action: Action) -> dict:
+    planned = plan_module.load(
+        plan.organisation,
+        plan_module.shown_version(plan.organisation),
+        actions=Action.objects.filter(pk=action.pk),
+    )[0]
+    return {
+        "plan": plan,
+        "organisation": plan.organisation,
+        "action": action,
+        "planned": planned,
+        "today": timezone.localdate(),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def improvement_action_progress(request: HttpRequest, code: str, action_id: int) -> HttpResponse:
+    plan = access.get_plan_for_updater(request.user, code)
+    action = access.get_action(plan, action_id)
+    form = ProgressForm(request.POST or None, action=action)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.progress_add(
+                action=action,
+                by=request.user,
+                body=form.cleaned_data["body"],
+                status=form.cleaned_data["status"],
+            )
+        except services.ActionInvalid as invalid:
+            _errors(form, invalid)
+        else:
+            return confirmed_at(request, _plan_url(plan), _place(action), "Progress update saved.")
+    return render(
+        request,
+        "improvement/action_progress.html",
+        {**_action_context(plan, action), "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def improvement_action_status(request: HttpRequest, code: str, action_id: int) -> HttpResponse:
+    plan = access.get_plan_for_lead(request.user, code)
+    action = access.get_action(plan, action_id)
+    form = StatusForm(request.POST or None, action=action)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action = services.action_status(
+                action=action,
+                by=request.user,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+            )
+        except services.ActionInvalid as invalid:
+            _errors(form, invalid)
+        else:
+            return confirmed_at(
+                request,
+                _plan_url(plan),
+                _place(action),
+                f"Status saved: {action.get_status_display().lower()}.",
+            )
+    return render(
+        request,
+        "improvement/action_status.html",
+        {**_action_context(plan, action), "form": form},
+        status=400 if form.errors else 200,
+    )

@@ -95,8 +95,8 @@ class ActionForm(forms.Form):
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
             Field.textarea("what", label_size=Size.MEDIUM, rows=4),
-            Field.select("owner", label_size=Size.MEDIUM),
-            Field("due_on", fieldset=True, legend_size=Size.MEDIUM),
+            Field("owner", context={"label_size": Size.for_label(Size.MEDIUM)}),
+            Field("due_on", context={"legend_size": Size.for_legend(Size.MEDIUM)}),
             Field.checkboxes("criteria", legend_size=Size.MEDIUM, small=True),
             submit_button(submit),
         )

@@ -16,7 +16,8 @@ class NotificationAdmin(ViewOnlyModelAdmin):
     list_filter = ("status", "kind")
     search_fields = ("email", "about", "subject")
     date_hierarchy = "created_at"
-    exclude = ("body_html",)
+    # The HTML part repeats the text; a one-time link (an invitation's) is never shown.
+    exclude = ("body_html", "secret")
     actions = ["send_again"]
 
     @admin.action(description="Send the selected failed notifications again", permissions=["view"])

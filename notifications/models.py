@@ -57,6 +57,10 @@ OPTIONAL_KINDS = (
 )
 
 
+# Where a secret link stands in a stored body (Notification.secret).
+LINK_PLACEHOLDER = "[link sent by email, not kept]"
+
+
 class Notification(models.Model):
     """One message to one person: what, about what, when, and whether the email went."""
 
@@ -83,6 +87,11 @@ class Notification(models.Model):
     occasion = models.CharField(max_length=100, blank=True)
     idempotency_key = models.CharField(max_length=255, unique=True)
     subject = models.CharField(max_length=200)
+    # A one-time link the email carries (an invitation's): the stored bodies hold LINK_PLACEHOLDER in
+    # its place, the email gets the link, and the link is forgotten once the email is sent, so
+    # the token is in the database only while the email waits (and after it failed for good, so
+    # that a site admin can send it again).
+    secret = models.CharField(max_length=500, blank=True)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
     # Where the person acts on it (a path in the portal), and the deadline if there is one:

@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from engagement_portal.dates import govuk_date, govuk_datetime
-from notifications.models import OPTIONAL_KINDS, EmailPreference, Kind, Notification
+from notifications.models import LINK_PLACEHOLDER, OPTIONAL_KINDS, EmailPreference, Kind, Notification
 
 logger = logging.getLogger(__name__)
 
@@ -99,9 +99,14 @@ def notify(
     context: dict | None = None,
     link: str = "",
     due_on: date | None = None,
+    secret_link: str = "",
 ) -> list[Notification]:
     """Tell each recipient (users or Recipient) once: returns the notifications made now (none
-    for a person already told of this kind, about this, on this occasion)."""
+    for a person already told of this kind, about this, on this occasion).
+
+    `link` is where the person acts in the portal (in the email, and on their home page).
+    `secret_link` is a one-time address (an invitation's) that only the email carries: the
+    stored body holds LINK_PLACEHOLDER in its place, and the link is forgotten once it is sent."""
     if kind not in Kind.values:
         raise ValueError(f"Unknown kind of notification: {kind}")
     made: list[Notification] = []
@@ -117,7 +122,7 @@ def notify(
             {
                 **(context or {}),
                 "recipient_name": recipient.name,
-                "link": absolute(link),
+                "link": LINK_PLACEHOLDER if secret_link else absolute(link),
                 "due_on": long_date(due_on),
                 "service_name": settings.SERVICE_NAME,
                 "account_link": absolute("/account/emails/"),
@@ -141,6 +146,7 @@ def notify(
                     occasion=occasion,
                     idempotency_key=key,
                     subject=subject[:200],
+                    secret=secret_link,
                     body_text=text,
                     body_html=html,
                     link=link,

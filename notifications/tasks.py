@@ -18,7 +18,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 from django_tasks import task
 
-from notifications.models import Notification
+from notifications.models import LINK_PLACEHOLDER, Notification
 
 logger = logging.getLogger(__name__)
 
@@ -32,16 +32,21 @@ class PermanentDeliveryError(Exception):
     """The mail service refused this message for good: trying again would not help."""
 
 
+def _with_secret(body: str, notification: Notification) -> str:
+    """The body as emailed: a one-time link back in the place the stored body marks."""
+    return body.replace(LINK_PLACEHOLDER, notification.secret) if notification.secret else body
+
+
 def message_for(notification: Notification) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject=notification.subject,
-        body=notification.body_text,
+        body=_with_secret(notification.body_text, notification),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.email],
         headers={KIND_HEADER: notification.kind, REFERENCE_HEADER: f"notification-{notification.pk}"},
     )
     if notification.body_html:
-        message.attach_alternative(notification.body_html, "text/html")
+        message.attach_alternative(_with_secret(notification.body_html, notification), "text/html")
     return message
 
 
@@ -86,7 +91,8 @@ def send_notification(notification_id: int) -> str:
             send_notification.using(run_after=run_after).enqueue(notification_id)
         # Otherwise (the immediate backend) `send_reminders` sends it once it is due.
         return "retry"
+    # Sent: a one-time link it carried is forgotten (the email is its only copy).
     Notification.objects.filter(pk=notification_id).update(
-        status=Notification.Status.SENT, attempts=attempts, sent_at=timezone.now(), last_error=""
+        status=Notification.Status.SENT, attempts=attempts, sent_at=timezone.now(), last_error="", secret=""
     )
     return "sent"

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from audit.services import record
 from engagement_portal.lib.sessions import end_sessions
-from organisations import emails, signals
+from organisations import signals
 from organisations.models import Invitation, Membership, Organisation, organisations_in_systems_of
 from organisations.roles import CQC_ASSESSORS, RUBRIC_ADMINS, is_site_admin
 
@@ -81,8 +81,8 @@ def organisation_legal_hold_lift(
 #
 # A lead invites people to their organisation by email; a site admin invites anyone to any
 # organisation (the first lead, say) and CQC's staff. The email goes after the transaction
-# commits, and `signals.invitation_created` is sent with the link, for any app that wants to
-# tell people too. Everything is recorded in the audit trail in the same transaction.
+# commits: `signals.invitation_created` is sent with the link, and notifications (a floor above)
+# emails it. Everything is recorded in the audit trail in the same transaction.
 
 INVITATION_DAYS = 7
 # At most this many addresses in one go, and this many invitations (new or sent again) in any
@@ -147,14 +147,12 @@ def _check_throttle(by, organisation: Organisation | None, count: int) -> None:
 
 
 def _send(invitation: Invitation, token: str, link_for: Callable[[str], str]) -> None:
-    """After the transaction commits: the email, then the signal."""
+    """After the transaction commits, the signal with the link: notifications (on the floor
+    above, notifications/membership.py) emails it."""
     link = link_for(token)
-
-    def send() -> None:
-        emails.send_invitation(invitation, link)
-        signals.invitation_created.send(sender=Invitation, invitation=invitation, link=link)
-
-    transaction.on_commit(send)
+    transaction.on_commit(
+        lambda: signals.invitation_created.send(sender=Invitation, invitation=invitation, link=link)
+    )
 
 
 def _record_invitation(action: str, invitation: Invitation, by, summary: str) -> None:
@@ -408,7 +406,7 @@ def membership_remove(*, membership: Membership, by) -> None:
                     f"{membership.user.get_full_name() or membership.user.get_username()} is "
                     f"{organisation.name}'s only lead. Make someone else a lead first."
                 )
-        user = membership.user
+        user, membership_id = membership.user, membership.pk
         membership.delete()
         name = user.get_full_name() or user.get_username()
         record(
@@ -421,6 +419,6 @@ def membership_remove(*, membership: Membership, by) -> None:
         transaction.on_commit(lambda: end_sessions(user_ids=[user.pk]))
         transaction.on_commit(
             lambda: signals.member_removed.send(
-                sender=Membership, organisation=organisation, user=user, by=by
+                sender=Membership, organisation=organisation, user=user, by=by, membership_id=membership_id
             )
         )

@@ -7,7 +7,10 @@ importing them: organisations never imports an app above it.
   `link` is the one-time address (the only place the token is ever seen after it is made).
 - `member_added(sender=Membership, membership, invitation)`: someone joined an organisation (or,
   for CQC staff invitations, `membership` is None and `invitation.role` says which group).
-- `member_removed(sender=Membership, organisation, user, by)`: a lead removed someone.
+- `member_removed(sender=Membership, organisation, user, by, membership_id)`: a lead removed
+  someone (`membership_id` is the removed membership's, for telling them once).
+
+notifications/membership.py listens to all three and emails the people concerned.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from notifications.models import Notification
 from organisations import services, signals
 from organisations.models import Invitation, Membership, Organisation, System
 from organisations.roles import is_assessor
@@ -56,6 +57,8 @@ def test_a_lead_invites_several_people_at_once(client, cast, django_capture_on_c
     # Only a hash of the token is kept: the link's token is nowhere in the database.
     token = links()[0].split("/")[2]
     assert not Invitation.objects.filter(token_sha256=token).exists()
+    assert not Notification.objects.filter(secret__contains=token).exists()
+    assert not Notification.objects.filter(body_text__contains=token).exists()
     assert Invitation.objects.filter(token_sha256=services.token_sha256(token)).exists()
     # In the audit trail, and on the organisation's activity page.
     assert AuditEvent.objects.filter(action="invitation.sent", organisation_id=cast.org_a.pk).count() == 2

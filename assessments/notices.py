@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from assessments.models import Assessment, Submission
 from notifications.models import Kind
-from notifications.services import long_datetime, notify
+from notifications.services import long_datetime, notify, resolve
 from organisations.models import Membership
 
 
@@ -60,3 +60,33 @@ def submitted(assessment: Assessment, submission: Submission) -> None:
         ),
         link=org_link("submission_detail", assessment, number=submission.number),
     )
+
+
+# What a status change does for the notifications that asked for it (notifications.models,
+# DISMISSABLE_KINDS and what follows): they leave the home page of everyone told.
+ACTED_ON = {
+    # Submitted or resubmitted: CQC's questions are answered, and the cycle's closing date met.
+    Assessment.Status.SUBMITTED: (Kind.RETURNED, Kind.REPLY_BY_DUE),
+    # Taken into review: the notes to the assessors that it waits for them.
+    Assessment.Status.IN_REVIEW: (Kind.SUBMITTED_FOR_REVIEW, Kind.RESUBMITTED),
+    # Assessed: the draft outcome, its deadline and its comments are done with.
+    Assessment.Status.ASSESSED: (
+        Kind.DRAFT_OUTCOME,
+        Kind.FA_DEADLINE_DUE,
+        Kind.FA_COMMENT,
+        Kind.SUBMITTED_FOR_REVIEW,
+        Kind.RESUBMITTED,
+    ),
+}
+
+
+def acted_on(assessment: Assessment, to_status: str) -> None:
+    """Called by `services.transition_record` inside the transaction of every status change."""
+    kinds = ACTED_ON.get(to_status)
+    if kinds:
+        resolve(about_key=about(assessment)["about_key"], kinds=kinds)
+    if to_status == Assessment.Status.SUBMITTED:
+        resolve(
+            about_key=f"cycle:{assessment.cycle_id}:organisation:{assessment.organisation_id}",
+            kinds=[Kind.CYCLE_CLOSING],
+        )

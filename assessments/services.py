@@ -139,6 +139,8 @@ def transition_record(
         obj=assessment,
         detail={"object": f"{assessment.cycle.label} self-assessment", "from": from_status, "to": to_status},
     )
+    # The notifications that asked for this leave people's home pages.
+    notices.acted_on(assessment, to_status)
     return transition
 
 

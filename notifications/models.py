@@ -57,6 +57,27 @@ OPTIONAL_KINDS = (
 )
 
 
+# What "acted on" means for each kind, so that a notification leaves the person's home page:
+# - Information only: the person dismisses it (a button on the home page).
+DISMISSABLE_KINDS = (
+    Kind.INVITATION,
+    Kind.MEMBER_ADDED,
+    Kind.MEMBER_REMOVED,
+    Kind.SUBMISSION_RECEIPT,
+    Kind.ASSIGNED,
+    Kind.OUTCOME_FINALISED,
+    Kind.CYCLE_DATES_CHANGED,
+    Kind.EVIDENCE_REFUSED,
+)
+# - Asking for something: it goes once that is done, for everyone told (`services.resolve`,
+#   called by the app that does it): returned and reply-by, once resubmitted; a cycle closing,
+#   once submitted; a note to the assessors, once the review starts; the draft outcome and its
+#   deadline, once finalised; a factual-accuracy comment, once answered or finalised.
+# - These ask for something by a deadline: once the deadline has passed there is nothing left to
+#   do, and they leave the home page (the self-assessment's card says what happened).
+ENDS_AT_DEADLINE = (Kind.CYCLE_CLOSING, Kind.DRAFT_OUTCOME, Kind.FA_DEADLINE_DUE)
+
+
 # Where a secret link stands in a stored body (Notification.secret).
 LINK_PLACEHOLDER = "[link sent by email, not kept]"
 

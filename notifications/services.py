@@ -22,7 +22,15 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from engagement_portal.dates import govuk_date, govuk_datetime
-from notifications.models import LINK_PLACEHOLDER, OPTIONAL_KINDS, EmailPreference, Kind, Notification
+from notifications.models import (
+    DISMISSABLE_KINDS,
+    ENDS_AT_DEADLINE,
+    LINK_PLACEHOLDER,
+    OPTIONAL_KINDS,
+    EmailPreference,
+    Kind,
+    Notification,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -212,6 +220,42 @@ def mark_done(*, user, about_key: str, kinds: Iterable[str] | None = None) -> in
     if kinds is not None:
         rows = rows.filter(kind__in=list(kinds))
     return rows.update(done_at=timezone.now())
+
+
+def resolve(*, about_key: str, kinds: Iterable[str], occasion: str | None = None) -> int:
+    """What these notifications asked for is done (by whoever did it): they leave the home page
+    of everyone told. Called inside the transaction that does it."""
+    rows = Notification.objects.filter(about_key=about_key, kind__in=list(kinds), done_at__isnull=True)
+    if occasion is not None:
+        rows = rows.filter(occasion=occasion)
+    return rows.update(done_at=timezone.now())
+
+
+class NotDismissable(Exception):
+    """This notification asks for something: it goes once that is done, not by dismissing it."""
+
+
+def dismiss(*, user, notification_id: int) -> Notification:
+    """The person has read an information-only notification: it leaves their home page.
+    Notification.DoesNotExist for anyone else's (a 404); NotDismissable for one that asks for
+    something. A personal choice, like the email choices: not in the audit trail."""
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().get(pk=notification_id, recipient=user)
+        if notification.kind not in DISMISSABLE_KINDS:
+            raise NotDismissable(notification.get_kind_display())
+        if notification.done_at is None:
+            notification.done_at = timezone.now()
+            notification.save(update_fields=["done_at"])
+    return notification
+
+
+def waiting_for(user, today: date):
+    """The person's notifications not yet acted on, newest first: the home page lists them."""
+    return (
+        Notification.objects.filter(recipient=user, done_at__isnull=True)
+        .exclude(kind__in=ENDS_AT_DEADLINE, due_on__lt=today)
+        .order_by("-created_at", "-pk")
+    )
 
 
 def told(*, about_key: str):

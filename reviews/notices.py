@@ -14,7 +14,7 @@ from assessments.models import Assessment, Submission
 from assessments.notices import about, context, members, org_link
 from assessments.signals import assessment_submitted
 from notifications.models import Kind
-from notifications.services import long_datetime, notify
+from notifications.services import long_datetime, notify, resolve
 from organisations.models import Membership
 from reviews.models import Review
 from reviews.people import assessors
@@ -100,6 +100,13 @@ def fa_comment_received(assessment: Assessment, *, comment_id: int) -> None:
         occasion=f"fa_comment:{comment_id}",
         context=context(assessment),
         link=_review_link("review_outcome", assessment),
+    )
+
+
+def fa_comment_answered(assessment: Assessment, *, comment_id: int) -> None:
+    """The assessor answered the comment: the note that it came in leaves their home page."""
+    resolve(
+        about_key=about(assessment)["about_key"], kinds=[Kind.FA_COMMENT], occasion=f"fa_comment:{comment_id}"
     )
 
 

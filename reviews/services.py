@@ -596,6 +596,7 @@ def fa_respond(*, comment: FactualAccuracyComment, by, response: str) -> Factual
     comment.response, comment.responded_by, comment.responded_at = response, by, timezone.now()
     comment.save()
     ReviewEvent.objects.create(review=comment.outcome.review, kind=ReviewEvent.Kind.FA_RESPONSE, by=by)
+    notices.fa_comment_answered(locked, comment_id=comment.pk)
     return comment
 
 

@@ -37,8 +37,12 @@ def test_accessibility_statement_needs_no_sign_in(client):
     [
         ("lead_a", ["Your organisations", "Alderley"], ["Reviewing for CQC", "Brackenfield"]),
         ("viewer_a", ["Viewer"], ["Site administration", "Brackenfield"]),
-        ("assessor", ["Reviewing for CQC", "See all 2 organisations"], ["Your organisations"]),
-        ("rubric_admin", ["Rubric administration"], ["Reviewing for CQC", "Organisations</a>"]),
+        ("assessor", ["As a CQC assessor", "Go to the review queue"], ["Your organisations"]),
+        (
+            "rubric_admin",
+            ["As a rubric admin", "Manage rubric versions"],
+            ["Go to the review queue", "Organisations</a>"],
+        ),
         ("site_admin", ["Site administration"], ["Your organisations"]),
         ("outsider", ["not part of any organisation"], ["Organisations</a>"]),
     ],

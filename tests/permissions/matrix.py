@@ -995,10 +995,44 @@ def _survey_cycle(cast) -> int:
     return open_cycle().pk
 
 
-# Notifications (notifications/urls.py): everyone signed in chooses their own emails.
+def _lead_a_notification(kind: str):
+    """A notification to lead_a about organisation A, of this kind."""
+
+    def kwargs(cast) -> dict:
+        from notifications.models import Notification
+
+        notification, _ = Notification.objects.get_or_create(
+            idempotency_key=f"matrix|{kind}|{cast.lead_a.pk}",
+            defaults={
+                "kind": kind,
+                "recipient": cast.lead_a,
+                "email": cast.lead_a.email,
+                "organisation_id": cast.org_a.pk,
+                "about": "Alderley",
+                "about_key": f"organisation:{cast.org_a.pk}",
+                "subject": "A notification",
+                "body_text": "Hello",
+                "status": Notification.Status.SENT,
+            },
+        )
+        return {"notification_id": notification.pk}
+
+    return kwargs
+
+
+# Notifications (notifications/urls.py): everyone signed in chooses their own emails, and removes
+# their own information-only notifications from their home page; anyone else's is a 404, and one
+# that asks for something (a return) is refused with a 400 (it goes once done).
 NOTIFICATION_RULES = [
     Rule("email_choices", "GET", signed_in(200)),
     Rule("email_choices", "POST", signed_in(REDIRECT), data=lambda c: {"wanted": ["assigned"]}),
+    Rule(
+        "notification_dismiss",
+        "POST",
+        signed_in(404, lead_a=REDIRECT),
+        kwargs=_lead_a_notification("member_added"),
+    ),
+    Rule("notification_dismiss", "POST", signed_in(404, lead_a=400), kwargs=_lead_a_notification("returned")),
 ]
 RULES += NOTIFICATION_RULES
 

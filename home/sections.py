@@ -441,14 +441,15 @@ def site_admin_people(person: Person) -> Section | None:
     )
 
 
+# In this order on the page: the person's own work first, then the messages about it.
 BUILDERS: list[Callable[[Person], Section | None]] = [
-    notifications_waiting,
     self_assessments,
     invitations_waiting,
     assessor_reviews,
     cycles_open,
     rubric_drafts,
     site_admin_people,
+    notifications_waiting,
 ]
 
 

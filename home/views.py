@@ -60,6 +60,14 @@ def role_sentences(user, memberships: list[Membership]) -> list[str]:
         sentences.append(MEMBER_ROLES[membership.role].format(org=membership.organisation.name))
     elif memberships:
         sentences.append(SEVERAL_ORGANISATIONS)
+    if user.is_superuser:
+        # A superuser holds every permission: say what they are here for, and that the rest is open.
+        sentences.append(STAFF_ROLES[-1][1])
+        sentences.append(
+            "You also hold every CQC permission, so you can review self-assessments, manage "
+            "cycles and edit the rubric too."
+        )
+        return sentences
     sentences += [sentence for applies, sentence in STAFF_ROLES if applies(user)]
     return sentences
 

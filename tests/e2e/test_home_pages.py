@@ -1,4 +1,6 @@
-"""Each role's home page, reached by signing in through the form."""
+"""Each role's home page, reached by signing in through the form: what the role does, and what
+waits for the person (issue 14.5, 15.5). axe runs on every page at 1280 and 320 pixels wide
+(the portal fixture)."""
 
 from __future__ import annotations
 
@@ -48,20 +50,77 @@ def test_an_organisation_member_sees_their_organisation_and_role(portal, cast, u
     assert "Site administration" not in links
 
 
-def test_an_assessor_sees_every_organisation_to_review(portal, cast):
+def test_a_lead_sees_the_self_assessment_and_what_to_do_next(portal, cast):
+    from tests.assessments.helpers import open_cycle, start
+
+    start(cast, open_cycle())
+    content = signed_in_home(portal, cast, "lead_a")
+    expect(content.locator("#your-role")).to_contain_text("You lead Alderley Integrated Care System")
+    card = content.locator(".govuk-summary-card", has_text="2026/27 self-assessment")
+    expect(card).to_contain_text("In progress")
+    expect(card).to_contain_text("criteria answered")
+    expect(card).to_contain_text("days left")
+    portal.follow(card.get_by_role("link", name=re.compile("^Continue the self-assessment")))
+    expect(portal.page).to_have_url(re.compile(r"/organisations/QA1/assessments/2026-27/$"))
+
+
+def test_a_viewer_is_told_where_to_read(portal, cast):
+    from tests.assessments.helpers import open_cycle, start
+
+    start(cast, open_cycle())
+    content = signed_in_home(portal, cast, "viewer_a")
+    card = content.locator(".govuk-summary-card", has_text="2026/27 self-assessment")
+    expect(card).to_contain_text("you can read it, not change it")
+    expect(card.get_by_role("link", name=re.compile("^Read the answers so far"))).to_be_visible()
+
+
+def test_a_notification_is_removed_from_the_home_page_with_the_keyboard(portal, cast):
+    from notifications.models import Kind, Notification
+
+    Notification.objects.create(
+        kind=Kind.MEMBER_ADDED,
+        recipient=cast.contributor_a,
+        email=cast.contributor_a.email,
+        organisation_id=cast.org_a.pk,
+        about="Alderley",
+        about_key="membership:e2e",
+        idempotency_key="e2e|member_added",
+        subject="You were added to Alderley Integrated Care System",
+        body_text="Hello",
+        link="/organisations/QA1/",
+        status=Notification.Status.SENT,
+    )
+    content = signed_in_home(portal, cast, "contributor_a")
+    expect(content.get_by_role("heading", name="Messages")).to_be_visible()
+    button = content.get_by_role("button", name=re.compile("^Remove from this list"))
+    for _ in range(60):
+        portal.page.keyboard.press("Tab")
+        if portal.focused()["text"].startswith("Remove from this list"):
+            break
+    else:
+        raise AssertionError("Tab never reached the Remove button")
+    expect(button).to_be_focused()
+    portal.press("Enter")
+    expect(portal.page.locator(".govuk-notification-banner")).to_contain_text("Removed from your home page")
+    expect(content.get_by_role("heading", name="Messages")).to_have_count(0)
+
+
+def test_an_assessor_sees_what_waits_and_the_queue(portal, cast):
     content = signed_in_home(portal, cast, "assessor")
-    expect(content.get_by_role("heading", name="Reviewing for CQC")).to_be_visible()
-    expect(content.get_by_role("link", name="See all 2 organisations")).to_be_visible()
+    expect(content.locator("#your-role")).to_contain_text("As a CQC assessor you review")
+    expect(content.get_by_role("heading", name="Reviews")).to_be_visible()
+    expect(content.get_by_role("link", name="Go to the review queue")).to_be_visible()
     expect(content.get_by_role("heading", name="Your organisations")).to_have_count(0)
     links = nav_links(portal)
     assert "Organisations" in links
     assert "Site administration" not in links
 
 
-def test_a_rubric_admin_sees_rubric_administration(portal, cast):
+def test_a_rubric_admin_sees_rubric_drafts(portal, cast):
     content = signed_in_home(portal, cast, "rubric_admin")
-    expect(content.get_by_role("heading", name="Rubric administration")).to_be_visible()
-    expect(content.get_by_role("heading", name="Reviewing for CQC")).to_have_count(0)
+    expect(content.locator("#your-role")).to_contain_text("As a rubric admin")
+    expect(content.get_by_role("heading", name="Rubric drafts")).to_be_visible()
+    expect(content.get_by_role("heading", name="Reviews")).to_have_count(0)
     assert "Organisations" not in nav_links(portal)
 
 

@@ -827,7 +827,51 @@ REVIEW_RULES += [
         kwargs=lambda c: {"cycle": "none"},
     ),
 ]
+
+
+def _rv_moderatable(cast) -> dict:
+    """A's assessment in an earlier cycle (2024/25), answered with evidence from two categories
+    under every criterion, submitted, in review with the assessor and every criterion scored: its
+    principles have scores a second assessor can moderate."""
+    import datetime
+
+    from django.utils import timezone
+
+    from assessments.models import Assessment, AssessmentCycle
+    from reviews.services import review_start
+    from tests.assessments.helpers import answer_all, cite_everywhere, start_in_past_cycle, submit
+    from tests.assessments.review_helpers import score_all
+
+    today = timezone.localdate()
+    cycle, _ = AssessmentCycle.objects.get_or_create(
+        slug="2024-25",
+        defaults={
+            "label": "2024/25",
+            "opens_on": today - datetime.timedelta(days=800),
+            "closes_on": today - datetime.timedelta(days=440),
+        },
+    )
+    if not Assessment.objects.filter(organisation=cast.org_a, cycle=cycle).exists():
+        assessment = start_in_past_cycle(cast, cycle)
+        answer_all(assessment)
+        cite_everywhere(assessment, cast.lead_a)
+        submit(assessment, cast.lead_a)
+        assessment.refresh_from_db()
+        review_start(assessment=assessment, by=cast.assessor)
+        score_all(assessment, cast.assessor)
+    return {"code": cast.org_a.code, "cycle": cycle.slug}
+
+
 REVIEW_RULES += [
+    # A principle with a score: the review's own assessor gets 403; a second assessor (the site
+    # admin holds the permission) moderates it. Fuzzed from this row.
+    Rule(
+        "review_moderate",
+        "POST",
+        signed_in(403, site_admin=REDIRECT),
+        kwargs=lambda c: {**_rv_moderatable(c), "number": 1},
+        data=lambda c: {"moderation": "agree", "reason": ""},
+    ),
     # The moderation page: every assessor reads it (the review's own assessor without a form).
     Rule("review_moderate", "GET", REVIEW_GET, kwargs=lambda c: {**_rv_shared(c), "number": 1}),
     Rule("review_moderate", "GET", REVIEW_DRAFT, kwargs=lambda c: {**_sa(c), "number": 1}),
@@ -1060,8 +1104,80 @@ def _matrix_cycle(cast) -> dict:
     return {"cycle": cycle.slug}
 
 
+def _cycle_dates_days(cycle, opens: int, closes: int) -> dict:
+    import datetime
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    data = {}
+    for prefix, days in (("opens_on", opens), ("closes_on", closes)):
+        day = today + datetime.timedelta(days=days)
+        data.update(
+            {f"{prefix}_0": str(day.day), f"{prefix}_1": str(day.month), f"{prefix}_2": str(day.year)}
+        )
+    return data
+
+
+def _matrix_cycle_of_a(cast) -> dict:
+    """A cycle asking organisation A alone, well after every other cycle the matrix and the
+    fuzzer make (a cycle may not overlap another asking the same organisation): the one whose
+    dates are changed and which is closed with good data, so that the people told of the new
+    dates are A's alone."""
+    import datetime
+
+    from django.utils import timezone
+
+    from assessments.models import AssessmentCycle
+
+    today = timezone.localdate()
+    cycle, _ = AssessmentCycle.objects.get_or_create(
+        slug="matrix-cycle-a",
+        defaults={
+            "label": "Matrix A",
+            "opens_on": today + datetime.timedelta(days=400),
+            "closes_on": today + datetime.timedelta(days=460),
+            "scope": AssessmentCycle.Scope.PICKED,
+            "scope_organisation_ids": [cast.org_a.pk],
+        },
+    )
+    return {"cycle": cycle.slug}
+
+
+def _new_cycle(cast) -> dict:
+    """A cycle asking organisation A alone, after every other."""
+    from principles.models import RubricVersion
+
+    return {
+        "label": "2099/00",
+        **_cycle_dates_days(None, 500, 560),
+        "rubric_version": str(RubricVersion.objects.get(label="2026").pk),
+        "scope": "picked",
+        "scope_organisations": [str(cast.org_a.pk)],
+        "reply_by_working_days": "10",
+        "factual_accuracy_days": "14",
+    }
+
+
 CYCLE_READERS = signed_in(403, assessor=200, site_admin=200)
 CYCLE_RULES = [
+    # With good data (cycle managers' pages; the site admin, a superuser, holds the permission):
+    # fuzzed from these (tests/fuzz/registry.py).
+    Rule("cycle_create", "POST", signed_in(403, site_admin=REDIRECT), data=_new_cycle),
+    Rule(
+        "cycle_dates",
+        "POST",
+        signed_in(403, site_admin=REDIRECT),
+        kwargs=_matrix_cycle_of_a,
+        data=lambda c: _cycle_dates_days(None, 400, 470),
+    ),
+    Rule(
+        "cycle_close",
+        "POST",
+        signed_in(403, site_admin=REDIRECT),
+        kwargs=_matrix_cycle_of_a,
+        data=lambda c: {"confirm": "on"},
+    ),
     Rule("cycle_list", "GET", CYCLE_READERS),
     Rule("cycle_create", "GET", signed_in(403, site_admin=200)),
     Rule("cycle_create", "POST", signed_in(403, site_admin=400)),

@@ -456,9 +456,17 @@ class Seeder:
             ReviewEvent.objects.bulk_create(events)
             if state in {"outcome_shared", "assessed"}:
                 ws = build(a, review)
-                if rng.random() < 0.3:
+                # A second assessor agrees with the first principle that has a score (one with
+                # too little evidence to score has none to moderate: the sufficiency rule).
+                scorable = [p for p in ws.principles if not p.not_enough_evidence and p.assessed is not None]
+                if rng.random() < 0.3 and scorable:
                     services.moderate(
-                        assessment=a, principle_number=1, by=second, agrees=True, score=None, reason=""
+                        assessment=a,
+                        principle_number=scorable[0].number,
+                        by=second,
+                        agrees=True,
+                        score=None,
+                        reason="",
                     )
                 services.outcome_share(
                     assessment=a,

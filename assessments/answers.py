@@ -108,6 +108,14 @@ class CriterionAnswer:
         """A level with no narrative: a score needs its reasoning ("not evidenced" needs none)."""
         return self.response.score is not None and not self.response.narrative.strip()
 
+    @property
+    def is_ready(self) -> bool:
+        return self.response.is_ready
+
+    @property
+    def assignee(self):
+        return self.response.assigned_to
+
 
 @dataclass
 class PrincipleAnswers:
@@ -127,6 +135,19 @@ class PrincipleAnswers:
     @property
     def categories(self) -> set[str]:
         return set().union(*(c.categories for c in self.criteria))
+
+    @property
+    def ready(self) -> int:
+        return sum(1 for c in self.criteria if c.is_ready)
+
+    @property
+    def assignees(self) -> list:
+        """The people this principle's criteria are given to, in the order of the criteria."""
+        people = {}
+        for c in self.criteria:
+            if c.assignee is not None:
+                people.setdefault(c.assignee.pk, c.assignee)
+        return list(people.values())
 
     @property
     def progress(self) -> Progress:
@@ -153,6 +174,22 @@ class CheckWarning:
 
 
 @dataclass
+class Assignment:
+    """One person's share of the work: the criteria given to them (`person` None: to nobody)."""
+
+    person: object
+    criteria: list[CriterionAnswer]
+
+    @property
+    def ready(self) -> int:
+        return sum(1 for c in self.criteria if c.is_ready)
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for c in self.criteria if c.is_answered)
+
+
+@dataclass
 class AssessmentAnswers:
     assessment: Assessment
     rule: ScoringRule
@@ -172,6 +209,57 @@ class AssessmentAnswers:
     @property
     def total(self) -> int:
         return sum(len(p.criteria) for p in self.principles)
+
+    @property
+    def ready(self) -> int:
+        """Criteria marked "ready for the lead" since their answer last changed."""
+        return sum(p.ready for p in self.principles)
+
+    @property
+    def cited(self) -> int:
+        """Criteria citing at least one document."""
+        return sum(1 for c in self.criteria if c.citations)
+
+    @property
+    def partners(self) -> dict[int, str]:
+        """Person id -> the partner they speak for, for everyone the answers name (who changed,
+        was given or marked each criterion), read with the answers: no query of its own."""
+        names: dict[int, str] = {}
+        for c in self.criteria:
+            r = c.response
+            for person_id, partner in (
+                (r.updated_by_id, getattr(r, "updated_by_partner", None)),
+                (r.assigned_to_id, getattr(r, "assigned_to_partner", None)),
+                (r.ready_by_id, getattr(r, "ready_by_partner", None)),
+            ):
+                if person_id is not None and partner:
+                    names[person_id] = partner
+        return names
+
+    @property
+    def is_shared_out(self) -> bool:
+        """Whether the lead shares out the work: any criterion given to someone or marked ready."""
+        return any(c.assignee is not None or c.is_ready for c in self.criteria)
+
+    def assignments(self) -> list[Assignment]:
+        """Who has what: each person given criteria, by name, then the criteria given to nobody
+        (when the work is shared out at all)."""
+        by_person: dict[int, Assignment] = {}
+        nobody = Assignment(None, [])
+        for c in self.criteria:
+            if c.assignee is None:
+                nobody.criteria.append(c)
+            else:
+                by_person.setdefault(c.assignee.pk, Assignment(c.assignee, [])).criteria.append(c)
+        people = sorted(
+            by_person.values(),
+            key=lambda a: ((a.person.get_full_name() or a.person.get_username()).lower(), a.person.pk),
+        )
+        return people + ([nobody] if nobody.criteria and people else [])
+
+    def not_ready(self) -> list[CriterionAnswer]:
+        """Not blocking: criteria not marked "ready for the lead", for the lead to look at."""
+        return [c for c in self.criteria if not c.is_ready]
 
     @property
     def unscored_principles(self) -> list[int]:
@@ -284,9 +372,13 @@ def load(assessment: Assessment, *, with_previous: bool = True) -> AssessmentAns
     responses = {
         r.criterion_id: r
         for r in CriterionResponse.objects.filter(assessment=assessment)
-        .select_related("updated_by")
-        # The partner the last writer speaks for, if any ("Kiran Shah, Healthwatch Northmoor").
-        .annotate(updated_by_partner=partner_of("updated_by", assessment.organisation_id))
+        .select_related("updated_by", "assigned_to", "ready_by")
+        # The partner each person speaks for, if any ("Kiran Shah, Healthwatch Northmoor").
+        .annotate(
+            updated_by_partner=partner_of("updated_by", assessment.organisation_id),
+            assigned_to_partner=partner_of("assigned_to", assessment.organisation_id),
+            ready_by_partner=partner_of("ready_by", assessment.organisation_id),
+        )
     }
     counts: dict[int, int] = defaultdict(int)
     categories: dict[int, set[str]] = defaultdict(set)

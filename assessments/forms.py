@@ -216,3 +216,55 @@ class SubmitForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False  # the page's own form posts to the submit URL
         self.helper.layout = Layout(*fields)
+
+
+# ---------------------------------------------------------------------------------------------
+# Work shared out
+
+NOBODY = "nobody"
+
+
+class AssignForm(forms.Form):
+    """The lead gives criteria (or whole principles) to one member, or takes them back.
+
+    The page lays out its own GOV.UK radios and checkboxes (criteria grouped by principle, each
+    with who has it now), so this form only checks what came back: a person from the list (or
+    nobody), and at least one principle or criterion of this assessment, by number and code."""
+
+    person = forms.ChoiceField(
+        error_messages={
+            "required": "Choose who to give the work to",
+            "invalid_choice": "Choose someone from the list",
+        }
+    )
+    principles = forms.MultipleChoiceField(
+        required=False, error_messages={"invalid_choice": "Choose principles from the list"}
+    )
+    criteria = forms.MultipleChoiceField(
+        required=False, error_messages={"invalid_choice": "Choose criteria from the list"}
+    )
+
+    def __init__(self, *args, people: list[tuple[str, str]], principles: dict[str, list[str]], **kwargs):
+        """`people`: (user id, name) of those work can go to; `principles`: principle number ->
+        its criteria's codes."""
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [*people, (NOBODY, "Nobody")]
+        self.fields["principles"].choices = [(number, number) for number in principles]
+        self.fields["criteria"].choices = [(code, code) for codes in principles.values() for code in codes]
+        self.principle_criteria = principles
+        # The page lays out the fields itself; the helper is what the error summary reads.
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("principles") and not data.get("criteria"):
+            self.add_error("criteria", "Choose at least one principle or criterion")
+        return data
+
+    def chosen_codes(self) -> list[str]:
+        """Every criterion chosen, one by one or with its whole principle, in rubric order."""
+        chosen = set(self.cleaned_data.get("criteria") or [])
+        for number in self.cleaned_data.get("principles") or []:
+            chosen.update(self.principle_criteria.get(number, []))
+        return [code for codes in self.principle_criteria.values() for code in codes if code in chosen]

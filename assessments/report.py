@@ -48,7 +48,7 @@ from principles.scoring import DEFAULT_RULE, NOT_ENOUGH_EVIDENCE, ScoringRule
 
 logger = logging.getLogger(__name__)
 
-REPORT_VERSION = "9"
+REPORT_VERSION = "10"
 TEMPLATE = "pdf/report.html"
 # Stored reports share the private evidence storage (local disk or S3), in a folder of their own.
 STORAGE_PREFIX = "reports/"
@@ -116,6 +116,8 @@ class EvidenceEntry:
     file_name: str
     revision: int | None
     sha256: str
+    # Who uploaded it ("Priya Shah, Healthwatch Northmoor"); "" in snapshots from before it was kept.
+    uploaded_by: str = ""
 
     @property
     def short_sha256(self) -> str:
@@ -138,6 +140,8 @@ class CriterionSection:
     descriptor: str
     narrative: str
     citations: list[CitedEvidence]
+    # Who last changed the answer; "" in snapshots from before it was kept.
+    answered_by: str = ""
     assessor_label: str = ""  # CQC's score in words, once finalised
 
 
@@ -406,6 +410,7 @@ def build_report(
                         file_name=cited.get("original_name", ""),
                         revision=cited.get("revision"),
                         sha256=cited.get("sha256", ""),
+                        uploaded_by=cited.get("uploaded_by", ""),
                     )
                 citations.append(CitedEvidence(entry, cited.get("location", ""), cited.get("note", "")))
             score = c.get("score")
@@ -418,6 +423,7 @@ def build_report(
                     descriptor=descriptors.get((c["code"], score), "") if score else "",
                     narrative=c.get("narrative", ""),
                     citations=citations,
+                    answered_by=c.get("answered_by", ""),
                     assessor_label=outcome.criteria.get(c["code"], "") if outcome else "",
                 )
             )

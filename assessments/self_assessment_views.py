@@ -34,13 +34,13 @@ from assessments.access import (
     get_assessment_for_member,
     get_assessment_for_submission_reader,
 )
-from assessments.forms import NOT_EVIDENCED, CitationForm, ResponseForm, SubmitForm
+from assessments.forms import NOBODY, NOT_EVIDENCED, AssignForm, CitationForm, ResponseForm, SubmitForm
 from assessments.models import Assessment, AssessmentCycle, FrozenAssessmentError
 from engagement_portal.dates import govuk_date
 from evidence.models import Citation, EvidenceFile, EvidenceItem
 from organisations.access import get_organisation_for_lead, get_organisation_for_user, membership_for
 from organisations.models import Membership
-from organisations.people import partner_names, partner_of, who_can_start
+from organisations.people import name_of, partner_names, partner_of, who_can_start
 from principles import cache as rubric_cache
 from principles.scoring import format_percentage
 from principles.services import current_version
@@ -157,6 +157,7 @@ def assessment_overview(request: HttpRequest, code: str, cycle: str) -> HttpResp
         returned = (
             assessment.transitions.filter(to_status=Assessment.Status.RETURNED).select_related("by").last()
         )
+    mine = [c for c in answers.criteria if c.response.assigned_to_id == request.user.pk]
     return render(
         request,
         "assessments/assessment_overview.html",
@@ -165,6 +166,10 @@ def assessment_overview(request: HttpRequest, code: str, cycle: str) -> HttpResp
             "assessment": assessment,
             "answers": answers,
             "returned": returned,
+            "assignments": answers.assignments(),
+            "mine": mine,
+            "mine_not_ready": [c for c in mine if not c.is_ready],
+            "partners": answers.partners,
             "overall_percentage": _percentage(answers.overall.percentage),
             "previous_percentage": _percentage(answers.previous_overall.percentage)
             if answers.previous_overall
@@ -195,9 +200,8 @@ def _criterion_page(
         .order_by("pk")
     )
     # Who speaks for a partner, from what the page already read (no query of its own).
-    partners = {c.created_by_id: c.created_by_partner for c in citations if c.created_by_partner}
-    if getattr(answer.response, "updated_by_partner", None):
-        partners[answer.response.updated_by_id] = answer.response.updated_by_partner
+    partners = {**answers.partners}
+    partners.update({c.created_by_id: c.created_by_partner for c in citations if c.created_by_partner})
     wording = rubric_cache.wording(access.assessment.rubric_version)
     # Each suggestion with its categories named in words ("Feedback from partners", not "FP").
     suggested = [
@@ -304,7 +308,50 @@ def assessment_criterion(request: HttpRequest, code: str, cycle: str, criterion:
         for message in exc.messages:
             form.add_error(None, message)
         return _criterion_page(request, access, answers, answer, form)
+    if request.POST.get("action") == "ready":
+        return _mark_ready(request, access, answer.criterion.code, ready=True)
     return redirect(_after_save(request, answers, answer))
+
+
+def _mark_ready(request: HttpRequest, access: AssessmentAccess, code: str, *, ready: bool) -> HttpResponse:
+    """Mark the criterion ready for the lead (or take the mark back), then show its page again;
+    a criterion that cannot be ready yet is shown with the reason as an error."""
+    assessment = access.assessment
+    answers = answers_module.load(assessment)
+    answer = _find(answers, code)
+    try:
+        services.response_mark_ready(response=answer.response, by=request.user, ready=ready)
+    except FrozenAssessmentError:
+        assessment.refresh_from_db()
+        return _refused(request, assessment)
+    except services.ReadyRefused as refused:
+        # The answer as saved, with the reason it cannot be ready yet.
+        form = _response_form(answers, answer)
+        form = _response_form(
+            answers, answer, {k: form[k].value() for k in ("score", "narrative", "version")}
+        )
+        form.is_valid()
+        form.add_error(None, str(refused))
+        return _criterion_page(request, access, answers, answer, form)
+    if ready:
+        messages.success(request, f"Criterion {code} is marked ready for the lead.")
+    else:
+        messages.success(request, f"Criterion {code} is no longer marked ready for the lead.")
+    url = _url("assessment_criterion", assessment, criterion=code)
+    return redirect(url + ("?from=check" if _return_to(request) == "check" else ""))
+
+
+@require_POST
+def criterion_ready(request: HttpRequest, code: str, cycle: str, criterion: str) -> HttpResponse:
+    """Mark a criterion "ready for the lead" (`ready=yes`) or take the mark back (`ready=no`):
+    the organisation's leads and contributors, while the assessment is with the organisation."""
+    access = get_assessment_for_editor(request.user, code, cycle)
+    if not access.assessment.is_editable:
+        return _refused(request, access.assessment)
+    choice = request.POST.get("ready", "")
+    if choice not in {"yes", "no"}:
+        return HttpResponse("Say whether the criterion is ready (ready=yes or ready=no).", status=400)
+    return _mark_ready(request, access, criterion, ready=choice == "yes")
 
 
 def _after_save(request: HttpRequest, answers, answer: answers_module.CriterionAnswer) -> str:
@@ -509,6 +556,74 @@ def citation_remove(
 
 
 # ---------------------------------------------------------------------------------------------
+# Sharing out the work
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_share(request: HttpRequest, code: str, cycle: str) -> HttpResponse:
+    """The lead gives criteria, or whole principles, to a lead or contributor of the
+    organisation (partners' people included), or takes them back. Leads only (403 for other
+    members); a submitted assessment's work cannot change hands."""
+    access = get_assessment_for_member(request.user, code, cycle)
+    if not access.is_lead:
+        raise PermissionDenied("Only the organisation's leads share out the work")
+    assessment = access.assessment
+    if not assessment.is_editable:
+        return _refused(request, assessment)
+    answers = answers_module.load(assessment, with_previous=False)
+    members = list(services.assignable_members(assessment.organisation_id))
+    partners = {m.user_id: m.partner.name for m in members if m.partner_id}
+    people = [(str(m.user_id), name_of(m.user, partners)) for m in members]
+    principles = {str(p.principle.number): [c.criterion.code for c in p.criteria] for p in answers.principles}
+    form = AssignForm(request.POST or None, people=people, principles=principles)
+    if request.method == "POST" and form.is_valid():
+        person = form.cleaned_data["person"]
+        assignee = None if person == NOBODY else next(m.user for m in members if str(m.user_id) == person)
+        codes = form.chosen_codes()
+        ids = [c.criterion.pk for c in answers.criteria if c.criterion.code in set(codes)]
+        try:
+            changed = services.criteria_assign(
+                assessment=assessment, by=request.user, criterion_ids=ids, assignee=assignee
+            )
+        except services.AssignmentRefused as refused:
+            form.add_error("person", str(refused))
+        except FrozenAssessmentError:
+            assessment.refresh_from_db()
+            return _refused(request, assessment)
+        else:
+            who = name_of(assignee, partners) if assignee is not None else "nobody"
+            listed = answers_module.and_list(codes)
+            one = len(codes) == 1
+            what = f"{'Criterion' if one else 'Criteria'} {listed}"
+            if not changed:
+                message = f"Nothing changed: {what[0].lower()}{what[1:]} {'was' if one else 'were'} already"
+                message += f" with {who}." if assignee is not None else " not given to anyone."
+            elif assignee is None:
+                message = f"{what} {'is' if one else 'are'} no longer given to anyone."
+            else:
+                message = f"{what} {'is' if one else 'are'} now with {who}."
+            messages.success(request, message)
+            return redirect(_url("assessment_overview", assessment) + "#who-is-doing-what")
+    chosen = set(form["criteria"].value() or []) if form.is_bound else set()
+    chosen_principles = set(form["principles"].value() or []) if form.is_bound else set()
+    return render(
+        request,
+        "assessments/assessment_share.html",
+        {
+            "access": access,
+            "assessment": assessment,
+            "answers": answers,
+            "form": form,
+            "people": people,
+            "person": form["person"].value() if form.is_bound else "",
+            "chosen": chosen,
+            "chosen_principles": chosen_principles,
+            "partners": answers.partners,
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
 # Check your answers, and submit
 
 
@@ -545,6 +660,8 @@ def _check_page(
             "questions": questions,
             "unanswered_questions": [q for q in questions if not q.answered],
             "uncited": answers.uncited(),
+            "not_ready": answers.not_ready(),
+            "partners": answers.partners,
             "warnings": warnings,
             "returned": returned,
             "form": form,

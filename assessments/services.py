@@ -35,6 +35,7 @@ from audit.services import record
 from engagement_portal.lib.hashing import json_sha256
 from evidence.models import Citation, EvidenceFile
 from organisations.models import Membership, Organisation
+from organisations.people import name_of, partner_names
 from organisations.roles import is_assessor
 from principles.models import Criterion
 from principles.scoring import format_percentage
@@ -460,10 +461,13 @@ def build_snapshot(*, assessment: Assessment, number: int, by, at, reply: str = 
     Each citation carries the SHA-256 of the exact file revision cited, so the file can be
     checked later; the rubric version carries its content hash, so the wording can be."""
     loaded = answers_module.load(assessment, with_previous=False)
+    # Who wrote each answer and uploaded each file, as the pages name them: "Priya Shah,
+    # Healthwatch Northmoor" for a partner's person.
+    partners = partner_names(assessment.organisation)
     citations: dict[int, list[dict[str, Any]]] = {}
     for c in (
         Citation.objects.filter(response__assessment=assessment)
-        .select_related("file__item")
+        .select_related("file__item", "file__uploaded_by")
         .order_by("response_id", "pk")
     ):
         item, file = c.file.item, c.file
@@ -479,6 +483,7 @@ def build_snapshot(*, assessment: Assessment, number: int, by, at, reply: str = 
                 "size": file.size,
                 "content_type": file.content_type,
                 "uploaded_at": _when(file.uploaded_at),
+                "uploaded_by": name_of(file.uploaded_by, partners),
                 "location": c.location,
                 "note": c.note,
             }
@@ -524,6 +529,7 @@ def build_snapshot(*, assessment: Assessment, number: int, by, at, reply: str = 
                         "score": c.response.score,
                         "not_evidenced": c.response.not_evidenced,
                         "narrative": c.response.narrative,
+                        "answered_by": name_of(c.response.updated_by, partners),
                         "citations": citations.get(c.response.pk, []),
                     }
                     for c in p.criteria

@@ -33,6 +33,16 @@ urlpatterns = [
         name="citation_remove",
     ),
     path(
+        "organisations/<str:code>/assessments/<slug:cycle>/criteria/<str:criterion>/ready/",
+        sa.criterion_ready,
+        name="criterion_ready",
+    ),
+    path(
+        "organisations/<str:code>/assessments/<slug:cycle>/share/",
+        sa.assessment_share,
+        name="assessment_share",
+    ),
+    path(
         "organisations/<str:code>/assessments/<slug:cycle>/evidence/<int:item_id>/cite/",
         evidence_citing.evidence_cite_criterion,
         name="evidence_cite_criterion",

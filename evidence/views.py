@@ -24,7 +24,7 @@ from evidence.forms import SORTS, ItemEditForm, LibraryFilterForm, RevisionForm,
 from evidence.models import Citation, EvidenceItem
 from evidence.uploads import EvidenceUploadHandler
 from evidence.validation import sanitise_file_name, text_charset
-from organisations.people import partner_names
+from organisations.people import partner_names, partner_of
 
 PAGE_SIZE = 20
 
@@ -67,19 +67,29 @@ def evidence_library(request: HttpRequest, code: str) -> HttpResponse:
     library = access.get_library_for_user(request.user, code)
     form = LibraryFilterForm(request.GET)
     items, data = _filtered(access.items_for(request.user, library), form, library.organisation)
+    # Who uploaded each item, with the partner they speak for, read with the page's items.
+    uploader_partner = partner_of("created_by", library.organisation.pk)
     if data.get("q"):
         # A search runs once: its matches' ids, in order, then the page's items by id. Counting
         # the matches for the pagination and then fetching a page would search twice.
         pages = paginate(request, list(items.values_list("pk", flat=True)), PAGE_SIZE)
         page = pages["page"]
-        by_id = EvidenceItem.objects.select_related("created_by").in_bulk(page.object_list)
+        by_id = (
+            EvidenceItem.objects.select_related("created_by")
+            .annotate(created_by_partner=uploader_partner)
+            .in_bulk(page.object_list)
+        )
         page.object_list = [by_id[pk] for pk in page.object_list if pk in by_id]
     else:
-        pages = paginate(request, items.select_related("created_by"), PAGE_SIZE)
+        items = items.select_related("created_by").annotate(created_by_partner=uploader_partner)
+        pages = paginate(request, items, PAGE_SIZE)
         page = pages["page"]
     found = search.snippets(page.object_list, data.get("q") or "")
+    partners = {}
     for item in page.object_list:
         item.snippet = found.get(item.pk)
+        if item.created_by_partner:
+            partners[item.created_by_id] = item.created_by_partner
     filtering = any(data.get(key) for key in ("q", "kind", "category", "principle", "date_from", "date_to"))
     return render(
         request,
@@ -91,6 +101,7 @@ def evidence_library(request: HttpRequest, code: str) -> HttpResponse:
             **pages,
             "searched": data.get("q") or "",
             "filtering": filtering,
+            "partners": partners,
         },
     )
 

@@ -81,9 +81,32 @@ def member_removed(sender, *, organisation, user, by=None, membership_id=None, *
     )
 
 
+def account_exists(sender, *, invitation, link: str, reset_link: str = "", **kwargs) -> None:
+    """Someone holding the invitation's link asked for a new account, but the address has one.
+    The page said nothing of it; the address's owner is told here how to join with their account.
+    Once per link sent (a retry with the same link tells nobody again)."""
+    organisation = invitation.organisation
+    notify(
+        Kind.ACCOUNT_EXISTS,
+        [Recipient(email=invitation.email)],
+        about=(f"Invitation to {organisation.name}" if organisation else "Invitation to join CQC's staff"),
+        about_key=f"invitation:{invitation.pk}",
+        occasion=f"account_exists:{invitation.sent_at.isoformat()}",
+        organisation_id=invitation.organisation_id,
+        context={
+            "organisation": organisation.name if organisation else "",
+            "email": invitation.email,
+            "expires_at": govuk_datetime(invitation.expires_at),
+            "reset_link": reset_link,
+        },
+        secret_link=link,
+    )
+
+
 def connect() -> None:
     from organisations import signals
 
     signals.invitation_created.connect(invitation_created, dispatch_uid="notifications.invitation_created")
     signals.member_added.connect(member_added, dispatch_uid="notifications.member_added")
     signals.member_removed.connect(member_removed, dispatch_uid="notifications.member_removed")
+    signals.account_exists.connect(account_exists, dispatch_uid="notifications.account_exists")

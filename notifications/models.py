@@ -27,6 +27,7 @@ class Kind(models.TextChoices):
     INVITATION = "invitation", "Invitation to join an organisation"
     MEMBER_ADDED = "member_added", "You were added to an organisation"
     MEMBER_REMOVED = "member_removed", "You were removed from an organisation"
+    ACCOUNT_EXISTS = "account_exists", "How to join with the account you have"
     # A self-assessment handed between the organisation and CQC
     SUBMISSION_RECEIPT = "submission_receipt", "Receipt for a submitted self-assessment"
     SUBMITTED_FOR_REVIEW = "submitted_for_review", "A self-assessment was submitted for review"

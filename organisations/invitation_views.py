@@ -192,6 +192,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 return _invitation_page(request, "join", context, status=400)
             return _joined(request, invitation)
         return _invitation_page(request, "join", context)
+    if request.method == "GET" and request.GET.get("emailed") == "1":
+        # Shown to anyone who asks, whatever the address: it says nothing about accounts.
+        return _invitation_page(request, "emailed", context)
     form = NewAccountForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
         try:
@@ -200,7 +203,13 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 first_name=form.cleaned_data["first_name"],
                 last_name=form.cleaned_data["last_name"],
                 password=form.cleaned_data["password1"],
+                link=request.build_absolute_uri(request.path),
+                reset_link=request.build_absolute_uri(reverse("password_reset")),
             )
+        except services.AccountNeeded:
+            # The address has an account: the email says so, this page never does. Like a new
+            # account's, the answer is a redirect, to a page anyone with the link may see.
+            return redirect(request.path + "?emailed=1")
         except services.InvitationError as error:
             form.add_error(None, error.messages)
         else:

@@ -47,10 +47,10 @@ def is_site_admin(user: AbstractBaseUser | AnonymousUser) -> bool:
 
 # What each role does, in one sentence: on invitations, and at the top of each role's home page.
 ROLE_DESCRIPTIONS = {
-    "lead": "Leads run their organisation's self-assessment: they invite and remove people, answer "
-    "with their contributors, and submit the self-assessment to CQC.",
-    "contributor": "Contributors write answers to the criteria and upload and cite evidence; the "
-    "organisation's leads submit the self-assessment to CQC.",
+    "lead": "Leads run their organisation's self-assessment: they invite and remove people, share out "
+    "the work, check what contributors mark ready, and submit the self-assessment to CQC.",
+    "contributor": "Contributors answer the criteria they are given, upload and cite evidence, and mark "
+    "each answer ready for the lead, who submits the self-assessment to CQC.",
     "viewer": "Viewers can read the self-assessment, its evidence and CQC's outcome, but cannot "
     "change anything.",
     "assessor": "CQC assessors review the self-assessments organisations submit, ask questions and score "

@@ -98,6 +98,12 @@ class InvitationError(ValidationError):
     """Bad input: nothing was made or changed. `message_dict` names the field when it can."""
 
 
+class AccountNeeded(Exception):
+    """A new account was asked for an address that has one. Nothing was made or changed; an
+    email to the address (which only its owner reads) says to sign in and join. The page must
+    say no more than it says for any address: links never reveal whether an account exists."""
+
+
 def _token() -> tuple[str, str]:
     token = secrets.token_urlsafe(32)
     return token, token_sha256(token)
@@ -365,23 +371,40 @@ def invitation_accept_as(*, invitation: Invitation, user) -> Membership | None:
         return _join(invitation, user)
 
 
-def invitation_accept_new(*, invitation: Invitation, first_name: str, last_name: str, password: str):
-    """A new account for the invited address, with the invitation's role. Returns the person."""
+def invitation_accept_new(
+    *,
+    invitation: Invitation,
+    first_name: str,
+    last_name: str,
+    password: str,
+    link: str = "",
+    reset_link: str = "",
+):
+    """A new account for the invited address, with the invitation's role. Returns the person.
+
+    If the address already has an account, nothing is made: AccountNeeded is raised and the
+    address is told how to join with that account (`signals.account_exists`, which notifications
+    emails; `link`: the invitation's own address, `reset_link`: the password reset page's)."""
     User = get_user_model()
     with transaction.atomic():
         invitation = _lock_open(invitation)
         taken = User.objects.filter(Q(email__iexact=invitation.email) | Q(username__iexact=invitation.email))
-        if taken.exists():
-            raise InvitationError(
-                "We could not make a new account for this invitation. If you already have an account, "
-                "sign in, then open the invitation link again."
+        exists = taken.exists()
+        if not exists:
+            user = User(
+                username=invitation.email, email=invitation.email, first_name=first_name, last_name=last_name
             )
-        user = User(
-            username=invitation.email, email=invitation.email, first_name=first_name, last_name=last_name
+            user.set_password(password)
+            user.save()
+            _join(invitation, user)
+    if exists:
+        # Told by email, never on the page: the address's owner learns it, the link's holder not.
+        transaction.on_commit(
+            lambda: signals.account_exists.send(
+                sender=Invitation, invitation=invitation, link=link, reset_link=reset_link
+            )
         )
-        user.set_password(password)
-        user.save()
-        _join(invitation, user)
+        raise AccountNeeded(invitation.email)
     return user
 
 

@@ -8,6 +8,7 @@ from html import unescape
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments import services
 from assessments.models import Assessment, CriterionResponse, Submission
@@ -606,8 +607,17 @@ def test_a_new_rubric_version_leaves_a_submitted_assessment_unchanged(client, ca
 
 
 def _big(cast, assessment) -> None:
-    """Every criterion answered, 5 citations each, 40 evidence items in the library."""
+    """Every criterion answered, 5 citations each, 40 evidence items in the library; the work
+    shared out between the lead and a contributor, and half of it marked ready for the lead."""
     answer_all(assessment, 3)
+    for n, row in enumerate(CriterionResponse.objects.filter(assessment=assessment).order_by("pk")):
+        person = cast.lead_a if n % 2 else cast.contributor_b  # called for organisation B's assessment
+        CriterionResponse.objects.filter(pk=row.pk).update(
+            assigned_to=person,
+            assigned_by=cast.lead_a,
+            ready_by=person if n % 3 else None,
+            ready_at=timezone.now() if n % 3 else None,
+        )
     files = [
         evidence_file(
             cast.org_a, cast.lead_a, title=f"Document {n}", category=EvidenceItem.Category.values[n % 6]
@@ -657,7 +667,8 @@ def _publish_copy(cast, label: str, *, extra_criteria: int = 0):
 
 
 @pytest.mark.parametrize(
-    "page", ["assessment_overview", "assessment_criterion", "assessment_check", "citation_add"]
+    "page",
+    ["assessment_overview", "assessment_criterion", "assessment_check", "citation_add", "assessment_share"],
 )
 def test_pages_use_the_same_number_of_queries_for_a_small_and_a_large_assessment(client, cast, page):
     """A's assessment is empty, on a copy of the 2026 rubric. B's is on a version with 16 more

@@ -204,23 +204,84 @@ def test_a_link_for_another_address_is_refused_to_a_signed_in_person(client, cas
     assert invitation.status == "pending"
 
 
-def test_making_an_account_for_an_address_that_has_one_makes_nothing(cast):
-    _, link = _invite(cast, email=cast.lead_b.email)
-    response = PortalClient().post(
-        link,
-        {
-            "first_name": "X",
-            "last_name": "Y",
-            "password1": "engines of analysis",
-            "password2": "engines of analysis",
-        },
+NEW_ACCOUNT = {
+    "first_name": "X",
+    "last_name": "Y",
+    "password1": "engines of analysis",
+    "password2": "engines of analysis",
+}
+
+
+def _page_words(html: str, *tokens_and_addresses: str) -> str:
+    """A page's text with what differs by invitation (token, address, CSRF) taken out."""
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+    html = re.sub(r'nonce="[^"]+"', "", html)
+    for value in tokens_and_addresses:
+        html = html.replace(value, "<x>")
+    return re.sub(r"\s+", " ", html)
+
+
+def test_a_link_never_reveals_whether_its_address_has_an_account(cast, django_capture_on_commit_callbacks):
+    """Issue 14: whoever holds an invitation link learns nothing from the pages about whether
+    its address has an account. Asking for a new account for an address that has one makes
+    nothing and answers with a redirect, as a new address's account does, to a page that says
+    only that an email went to the address; the email, which only the address's owner reads,
+    says there is an account and how to join with it."""
+    existing = cast.lead_b  # has an account
+    has_one, has_one_link = _invite(cast, email=existing.email)
+    has_none, has_none_link = _invite(cast, email="newcomer@example.org")
+
+    # The link's page is the same for both, word for word.
+    first = PortalClient().get(has_one_link)
+    second = PortalClient().get(has_none_link)
+    assert first.status_code == second.status_code == 200
+    assert _page_words(first.content.decode(), has_one_link, existing.email) == _page_words(
+        second.content.decode(), has_none_link, "newcomer@example.org"
     )
-    assert (
-        response.status_code == 400
-        and "sign in, then open the invitation link again" in response.content.decode()
-    )
-    assert get_user_model().objects.filter(email=cast.lead_b.email).count() == 1
-    assert not Membership.objects.filter(user=cast.lead_b, organisation=cast.org_a).exists()
+
+    # Asking for a new account: a redirect either way, and no word about an account existing.
+    mail.outbox.clear()
+    browser = PortalClient()
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = browser.post(has_one_link, NEW_ACCOUNT)
+    made = PortalClient().post(has_none_link, NEW_ACCOUNT)
+    assert refused.status_code == made.status_code == 302
+    assert refused["Location"] == has_one_link + "?emailed=1"
+    emailed = browser.get(refused["Location"])
+    assert emailed.status_code == 200
+    page = emailed.content.decode()
+    assert "Check your email" in page and existing.email in page
+    for disclosure in (
+        "already have an account",
+        "already has an account",
+        "account exists",
+        "existing account",
+    ):
+        assert disclosure not in page.lower() and disclosure not in refused.content.decode().lower()
+    # The same page for an address with no account, for anyone who asks.
+    _, other_link = _invite(cast, email="someone.else@example.org")
+    assert _page_words(
+        PortalClient().get(other_link + "?emailed=1").content.decode(), other_link, "someone.else@example.org"
+    ) == _page_words(page, has_one_link, existing.email)
+
+    # Nothing was made or changed for the account that exists; the invitation still works.
+    assert get_user_model().objects.filter(email=existing.email).count() == 1
+    existing.refresh_from_db()
+    assert not existing.check_password("engines of analysis") and existing.first_name != "X"
+    assert not Membership.objects.filter(user=existing, organisation=cast.org_a).exists()
+    has_one.refresh_from_db()
+    assert has_one.status == "pending"
+    assert "_auth_user_id" not in browser.session
+    # Only the address's owner is told, by email, how to join with their account.
+    [told] = mail.outbox
+    assert told.to == [existing.email]
+    assert "There is already an account with this email address" in told.body
+    assert has_one_link in told.body and reverse("password_reset") in told.body
+    # Signed in, they join with one click.
+    browser.force_login(existing)
+    assert browser.post(has_one_link).status_code == 302
+    assert Membership.objects.filter(user=existing, organisation=cast.org_a).exists()
+    assert has_none.email == "newcomer@example.org"
 
 
 def test_tampered_expired_and_cancelled_links(cast):

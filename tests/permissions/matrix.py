@@ -518,6 +518,21 @@ def _sa_criterion_choice(cast) -> dict:
     return {"criterion": "1.1"}
 
 
+def _sa_answered_criterion(cast) -> dict:
+    """Criterion 1.1 answered with its reasoning, so it can be marked ready for the lead."""
+    from assessments.models import CriterionResponse
+
+    kwargs = _sa_criterion(cast)
+    CriterionResponse.objects.filter(assessment=_sa_draft(cast), criterion__code="1.1").update(
+        score=3, narrative="Named leads in every partner."
+    )
+    return kwargs
+
+
+def _sa_share(cast) -> dict:
+    return {"person": str(cast.contributor_a.pk), "principles": "1", "criteria": "2.1"}
+
+
 SA_MEMBERS = signed_in(404, **ORG_A_MEMBERS)
 SA_EDITORS_GET = signed_in(404, lead_a=200, contributor_a=200, viewer_a=403)
 SA_EDITORS_POST = signed_in(404, lead_a=REDIRECT, contributor_a=REDIRECT, viewer_a=403)
@@ -539,6 +554,16 @@ SELF_ASSESSMENT_RULES: list[Rule] = [
     Rule("citation_remove", "GET", SA_EDITORS_GET, kwargs=_sa_citation),
     Rule("citation_remove", "POST", SA_EDITORS_POST, kwargs=_sa_citation),
     Rule("assessment_check", "GET", SA_MEMBERS, kwargs=_sa),
+    # Work shared out: leads give criteria to members; leads and contributors mark them ready.
+    Rule("assessment_share", "GET", signed_in(404, lead_a=200, contributor_a=403, viewer_a=403), kwargs=_sa),
+    Rule("assessment_share", "POST", SA_LEAD_POST, kwargs=_sa, data=_sa_share),
+    Rule(
+        "criterion_ready",
+        "POST",
+        SA_EDITORS_POST,
+        kwargs=_sa_answered_criterion,
+        data=lambda c: {"ready": "yes"},
+    ),
     Rule(
         "assessment_submit",
         "POST",

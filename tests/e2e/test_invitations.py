@@ -1,5 +1,7 @@
-"""A lead invites a colleague and a partner's person; they join from the emailed link and answer
-a criterion, and the answer shows who wrote it and for which partner (issue 14)."""
+"""A lead invites a colleague and a partner's person; they join from the emailed link; the lead
+gives the partner's person a principle, which they answer and mark ready for the lead; the lead
+sees it on the overview and check your answers, with who wrote it and for which partner (issue
+14). (The home page's part comes with the home pages' lead section.)"""
 
 from __future__ import annotations
 
@@ -63,21 +65,48 @@ def test_a_lead_invites_a_colleague_and_a_partner_who_join_and_contribute(portal
     sign_out(portal)
     join(portal, links["priya@example.org"], "Priya", "Shah")
     expect(portal.page.get_by_role("main")).to_contain_text("for Healthwatch Alderley")
+    sign_out(portal)
 
-    # Priya answers a criterion of the ICS's self-assessment.
-    portal.goto("/organisations/QA1/assessments/2026-27/criteria/1.1/")
+    # The lead shares out the work: principle 1 to Priya.
+    portal.sign_in("lead_a")
+    portal.goto("/organisations/QA1/assessments/2026-27/")
+    portal.follow(portal.page.get_by_role("button", name="Share out the work"))
     page = portal.page
+    page.get_by_label("Priya Shah, Healthwatch Alderley").check()
+    page.get_by_label("All 4 criteria of principle 1").check()
+    portal.submit("Save who does what")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "are now with Priya Shah, Healthwatch Alderley"
+    )
+    expect(page.locator("#assignments")).to_contain_text("Priya Shah, Healthwatch Alderley")
+    sign_out(portal)
+
+    # Priya answers a criterion of the ICS's self-assessment and marks it ready for the lead.
+    portal.sign_in("priya@example.org", "lighthouse kettle orchard 47")
+    portal.goto("/organisations/QA1/assessments/2026-27/")
+    expect(page.locator("#given-to-you")).to_contain_text("Your lead has given you 4 criteria")
+    portal.follow(page.locator("#given-to-you").get_by_role("link", name="Criterion 1.1"))
     page.get_by_role("radio", name="3 – Good standard").check()
     page.get_by_label("Your evidence and reasoning").fill(
         "Healthwatch heard from 400 people across the area."
     )
-    portal.submit("Save and return to overview")
+    portal.submit("Save and mark ready for the lead")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Criterion 1.1 is marked ready for the lead."
+    )
+    expect(page.locator("#ready-status")).to_contain_text("Ready")
     sign_out(portal)
 
-    # The lead sees who wrote it, and for which partner.
+    # The lead sees who wrote it, and for which partner, and that it is ready.
     portal.sign_in("lead_a")
+    portal.goto("/organisations/QA1/assessments/2026-27/")
+    expect(page.locator("#assignments")).to_contain_text("1 of 4")
+    expect(page.locator("#progress")).to_contain_text("1 of 33 criteria marked ready for the lead")
+    portal.goto("/organisations/QA1/assessments/2026-27/check/")
+    expect(page.locator("#not-ready")).to_contain_text("32 criteria are not marked ready")
     portal.goto("/organisations/QA1/assessments/2026-27/criteria/1.1/")
     expect(portal.page.get_by_role("main")).to_contain_text("by Priya Shah, Healthwatch Alderley")
+    expect(page.locator("#ready-status")).to_contain_text("Priya Shah, Healthwatch Alderley")
     # The used link says so, and changes nothing.
     sign_out(portal)
     portal.goto(links["ada@example.org"])

@@ -150,6 +150,16 @@ class PrincipleAnswers:
         return list(people.values())
 
     @property
+    def shares(self) -> list[tuple[object, list[str], bool]]:
+        """(person, codes of the criteria given to them, whether that is all of them), in the
+        order of the criteria."""
+        codes: dict[int, list[str]] = {}
+        for c in self.criteria:
+            if c.assignee is not None:
+                codes.setdefault(c.assignee.pk, []).append(c.criterion.code)
+        return [(p, codes[p.pk], len(codes[p.pk]) == len(self.criteria)) for p in self.assignees]
+
+    @property
     def progress(self) -> Progress:
         if self.answered == 0:
             return Progress.NOT_STARTED
@@ -258,8 +268,9 @@ class AssessmentAnswers:
         return people + ([nobody] if nobody.criteria and people else [])
 
     def not_ready(self) -> list[CriterionAnswer]:
-        """Not blocking: criteria not marked "ready for the lead", for the lead to look at."""
-        return [c for c in self.criteria if not c.is_ready]
+        """Not blocking: answered criteria not marked "ready for the lead", for the lead to look
+        at (unanswered ones are listed, and block, as unanswered)."""
+        return [c for c in self.criteria if c.is_answered and not c.is_ready]
 
     @property
     def unscored_principles(self) -> list[int]:

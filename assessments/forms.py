@@ -258,7 +258,8 @@ class AssignForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not self.errors and not data.get("principles") and not data.get("criteria"):
+        chose_none = not data.get("principles") and not data.get("criteria")
+        if chose_none and "principles" not in self.errors and "criteria" not in self.errors:
             self.add_error("criteria", "Choose at least one principle or criterion")
         return data
 

@@ -4,15 +4,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0002_notification_secret_link'),
+        ("notifications", "0002_notification_secret_link"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('invitation', 'Invitation to join an organisation'), ('member_added', 'You were added to an organisation'), ('member_removed', 'You were removed from an organisation'), ('account_exists', 'How to join with the account you have'), ('submission_receipt', 'Receipt for a submitted self-assessment'), ('submitted_for_review', 'A self-assessment was submitted for review'), ('assigned', 'A review was assigned to you'), ('returned', 'CQC returned a self-assessment with questions'), ('resubmitted', 'An organisation answered and resubmitted'), ('draft_outcome', 'CQC shared a draft outcome'), ('fa_comment', 'A factual-accuracy comment was received'), ('outcome_finalised', 'CQC finalised an outcome'), ('cycle_dates_changed', "A cycle's dates changed"), ('cycle_closing', 'A cycle closes soon'), ('reply_by_due', "Answers to CQC's questions are due soon"), ('fa_deadline_due', 'Factual-accuracy comments close soon'), ('evidence_refused', 'An evidence file was refused by the virus scan')], max_length=30),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("invitation", "Invitation to join an organisation"),
+                    ("member_added", "You were added to an organisation"),
+                    ("member_removed", "You were removed from an organisation"),
+                    ("account_exists", "How to join with the account you have"),
+                    ("submission_receipt", "Receipt for a submitted self-assessment"),
+                    ("submitted_for_review", "A self-assessment was submitted for review"),
+                    ("assigned", "A review was assigned to you"),
+                    ("returned", "CQC returned a self-assessment with questions"),
+                    ("resubmitted", "An organisation answered and resubmitted"),
+                    ("draft_outcome", "CQC shared a draft outcome"),
+                    ("fa_comment", "A factual-accuracy comment was received"),
+                    ("outcome_finalised", "CQC finalised an outcome"),
+                    ("cycle_dates_changed", "A cycle's dates changed"),
+                    ("cycle_closing", "A cycle closes soon"),
+                    ("reply_by_due", "Answers to CQC's questions are due soon"),
+                    ("fa_deadline_due", "Factual-accuracy comments close soon"),
+                    ("evidence_refused", "An evidence file was refused by the virus scan"),
+                ],
+                max_length=30,
+            ),
         ),
     ]

@@ -92,7 +92,10 @@ def test_a_lead_gives_a_whole_principle_and_a_criterion_and_the_overview_says_wh
     assert f"0 of {len(principle_1) + 1}" in table
     assert "Not given to anyone" in table
     # The principle's line in the task list names who has it.
-    assert "With Priya Shah, Healthwatch Alderley." in page
+    assert (
+        "All with Priya Shah, Healthwatch Alderley." in page
+        and "2.1 with Priya Shah, Healthwatch Alderley." in page
+    )
 
 
 def text_of_table(page, table_id: str) -> str:
@@ -298,15 +301,19 @@ def test_check_your_answers_lists_what_is_not_ready_without_blocking(client, cas
     client.force_login(priya)
     _answer_page_post(client, assessment, "1.1", action="ready")
     _answer_page_post(client, assessment, "1.2", action="return")
-
     client.force_login(cast.lead_a)
+    _answer_page_post(client, assessment, "2.1", action="return")
+
     page = client.get(url("assessment_check", assessment))
     text = text_of(page)
-    assert "32 criteria are not marked ready for the lead" in text
-    assert "Criterion 1.2: with Priya Shah, Healthwatch Alderley, answered" in text
+    # Answered but not ready: 1.2 (Priya's) and 2.1 (nobody's); 1.1 is ready.
+    assert "2 answered criteria are not marked ready for the lead" in text
+    assert "Criterion 1.2: with Priya Shah, Healthwatch Alderley" in text
+    assert "Criterion 2.1: not given to anyone" in text
     assert "Criterion 1.1: with" not in text
-    assert "Criterion 2.1: not given to anyone, not answered" in text
-    assert "You can still submit" in text
+    assert "You can still submit" in text and "Criteria not answered yet are listed above." in text
+    # Unanswered criteria say who has them too.
+    assert "30 criteria are not answered yet" in text
     # Each answer says who has it and who last changed it, partner included.
     assert (
         "Given to Priya Shah, Healthwatch Alderley. Marked ready for the lead by Priya Shah, Healthwatch "

@@ -103,7 +103,7 @@ def test_a_lead_invites_a_colleague_and_a_partner_who_join_and_contribute(portal
     expect(page.locator("#assignments")).to_contain_text("1 of 4")
     expect(page.locator("#progress")).to_contain_text("1 of 33 criteria marked ready for the lead")
     portal.goto("/organisations/QA1/assessments/2026-27/check/")
-    expect(page.locator("#not-ready")).to_contain_text("32 criteria are not marked ready")
+    expect(page.locator("#unanswered")).to_contain_text("with Priya Shah, Healthwatch Alderley")
     portal.goto("/organisations/QA1/assessments/2026-27/criteria/1.1/")
     expect(portal.page.get_by_role("main")).to_contain_text("by Priya Shah, Healthwatch Alderley")
     expect(page.locator("#ready-status")).to_contain_text("Priya Shah, Healthwatch Alderley")

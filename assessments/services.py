@@ -326,6 +326,48 @@ def criteria_assign(*, assessment: Assessment, by, criterion_ids: list[int], ass
 
 
 @transaction.atomic
+def assignments_release(*, organisation_id: int, user, by=None) -> int:
+    """A person removed from an organisation keeps none of its work: the criteria given to them
+    in its self-assessments still with the organisation go back to nobody, with one audit event
+    per assessment. Called on `organisations.signals.member_removed` (apps.py)."""
+    released = 0
+    for assessment in (
+        Assessment.objects.select_for_update()
+        .filter(organisation_id=organisation_id, status__in=Assessment.EDITABLE)
+        .order_by("pk")
+    ):
+        responses = CriterionResponse.objects.filter(assessment=assessment, assigned_to=user)
+        codes = sorted(
+            responses.values_list("criterion__code", flat=True),
+            key=lambda code: [int(part) if part.isdigit() else part for part in code.split(".")],
+        )
+        if not codes:
+            continue
+        responses.update(assigned_to=None, assigned_by=None, assigned_at=None)
+        released += len(codes)
+        record(
+            "assessment.assigned",
+            f"Criteria {answers_module.and_list(codes)} of the {assessment.cycle.label} self-assessment are "
+            f"no longer given to {user.get_full_name() or user.get_username()}, who left the organisation",
+            actor=by,
+            organisation=organisation_id,
+            obj=assessment,
+            detail={
+                "object": f"{assessment.cycle.label} self-assessment",
+                "criteria": codes,
+                "assignee": None,
+                "released_from": user.get_username(),
+            },
+        )
+    return released
+
+
+def member_removed(sender, *, organisation, user, by=None, **kwargs) -> None:
+    """Receiver of organisations.signals.member_removed (connected in apps.py)."""
+    assignments_release(organisation_id=organisation.pk, user=user, by=by)
+
+
+@transaction.atomic
 def response_mark_ready(*, response: CriterionResponse, by, ready: bool) -> CriterionResponse:
     """Mark a criterion's answer "ready for the lead" (`ready=True`), or take the mark back.
 

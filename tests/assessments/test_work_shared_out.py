@@ -321,3 +321,35 @@ def test_current_work_reads_in_three_queries_however_much_there_is(cast):
     assert len(current_work(cast.contributor_a)) == 2
     assert count(cast.contributor_a) == small
     assert count(cast.outsider) <= 1
+
+
+def test_someone_removed_from_the_organisation_keeps_none_of_its_work(
+    cast, django_capture_on_commit_callbacks
+):
+    from organisations import services as people_services
+
+    assessment = start(cast)
+    services.criteria_assign(
+        assessment=assessment,
+        by=cast.lead_a,
+        criterion_ids=_ids(assessment, "1.1", "1.2"),
+        assignee=cast.contributor_a,
+    )
+    services.criteria_assign(
+        assessment=assessment, by=cast.lead_a, criterion_ids=_ids(assessment, "2.1"), assignee=cast.lead_a
+    )
+    membership = Membership.objects.get(user=cast.contributor_a, organisation=cast.org_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        people_services.membership_remove(membership=membership, by=cast.lead_a)
+    assert _assigned_codes(assessment) == {"2.1": cast.lead_a.pk}
+    event = AuditEvent.objects.filter(action="assessment.assigned").order_by("pk").last()
+    assert event.detail["criteria"] == ["1.1", "1.2"] and event.detail["released_from"] == "contributor_a"
+    assert "who left the organisation" in event.summary
+
+
+def _assigned_codes(assessment) -> dict[str, int]:
+    return dict(
+        CriterionResponse.objects.filter(assessment=assessment)
+        .exclude(assigned_to=None)
+        .values_list("criterion__code", "assigned_to_id")
+    )

@@ -316,6 +316,13 @@ def library(organisation: Organisation, lead) -> list[EvidenceFile]:
     return files
 
 
+def _share(assessment: Assessment, lead, person, principles: set[int]) -> None:
+    ids = CriterionResponse.objects.filter(
+        assessment=assessment, criterion__principle__number__in=principles
+    ).values_list("criterion_id", flat=True)
+    services.criteria_assign(assessment=assessment, by=lead, criterion_ids=list(ids), assignee=person)
+
+
 def seed_assessment(
     organisation: Organisation,
     lead,
@@ -341,9 +348,18 @@ def seed_assessment(
             organisation=organisation, cycle=cycle, by=lead, check_dates=False
         )
     with clock.at(answering):
+        if partner is not None:
+            # The lead shares out the partner's principles first (issue 14's work shared out).
+            _share(assessment, lead, partner[0], partner[1])
         _fill(assessment, lead, files, base=base, principles=principles, pace=pace)
         if partner is not None:
             _fill(assessment, partner[0], files, base=base, principles=partner[1], pace=pace)
+            # The partner's person marks their first two answers ready for the lead.
+            for response in CriterionResponse.objects.filter(
+                assessment=assessment, criterion__principle__number__in=partner[1]
+            ).order_by("criterion__principle__number", "criterion__position")[:2]:
+                if response.is_answered:
+                    services.response_mark_ready(response=response, by=partner[0], ready=True)
     if submitted is not None:
         with clock.at(submitted):
             services.assessment_submit(
@@ -374,10 +390,14 @@ def seed_assessments(organisations: dict[str, Organisation], people: dict[str, o
     # Kiran Shah of Healthwatch Northmoor answers principle 5 for the ICS (seed_demo's
     # PARTNER_MEMBERSHIPS), shown as "Kiran Shah, Healthwatch Northmoor".
     partner = (people["contributor.healthwatch"], {5}) if "contributor.healthwatch" in people else None
-    seed_assessment(
+    current = seed_assessment(
         northmoor, people["lead.northmoor"], cycles["2026-27"], base=3, principles={1, 2, 3, 4},
         started=moment(2026, 5, 11), answering=moment(2026, 6, 1, 9), pace=2 * days, partner=partner,
     )  # fmt: skip
+    # Ben Hughes has principle 6 to answer next.
+    if "contributor.northmoor" in people and current.is_editable:
+        with clock.at(moment(2026, 9, 1, 10)):
+            _share(current, people["lead.northmoor"], people["contributor.northmoor"], {6})
     seed_assessment(
         westvale, people["lead.westvale"], cycles["2026-27"], base=3,
         started=moment(2026, 4, 20), answering=moment(2026, 6, 15, 9), pace=2 * days,

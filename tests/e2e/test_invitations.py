@@ -1,7 +1,7 @@
 """A lead invites a colleague and a partner's person; they join from the emailed link; the lead
 gives the partner's person a principle, which they answer and mark ready for the lead; the lead
-sees it on the overview and check your answers, with who wrote it and for which partner (issue
-14). (The home page's part comes with the home pages' lead section.)"""
+sees it on the home page, the overview and check your answers, with who wrote it and for which
+partner (issue 14)."""
 
 from __future__ import annotations
 
@@ -83,6 +83,8 @@ def test_a_lead_invites_a_colleague_and_a_partner_who_join_and_contribute(portal
 
     # Priya answers a criterion of the ICS's self-assessment and marks it ready for the lead.
     portal.sign_in("priya@example.org", "lighthouse kettle orchard 47")
+    portal.goto("/")
+    expect(page.get_by_role("main")).to_contain_text("4 criteria; 4 not yet ready for the lead")
     portal.goto("/organisations/QA1/assessments/2026-27/")
     expect(page.locator("#given-to-you")).to_contain_text("Your lead has given you 4 criteria")
     portal.follow(page.locator("#given-to-you").get_by_role("link", name="Criterion 1.1"))
@@ -97,8 +99,11 @@ def test_a_lead_invites_a_colleague_and_a_partner_who_join_and_contribute(portal
     expect(page.locator("#ready-status")).to_contain_text("Ready")
     sign_out(portal)
 
-    # The lead sees who wrote it, and for which partner, and that it is ready.
+    # The lead sees who wrote it, and for which partner, and that it is ready: on the home page,
+    # the overview, check your answers and the criterion.
     portal.sign_in("lead_a")
+    portal.goto("/")
+    expect(page.get_by_role("main")).to_contain_text("1 of 33 ready for the lead")
     portal.goto("/organisations/QA1/assessments/2026-27/")
     expect(page.locator("#assignments")).to_contain_text("1 of 4")
     expect(page.locator("#progress")).to_contain_text("1 of 33 criteria marked ready for the lead")

@@ -40,7 +40,7 @@ def portal(request: HttpRequest) -> dict:
                 navigation.append(
                     (
                         reverse("organisation_activity", kwargs={"code": membership.organisation.code}),
-                        "Activity",
+                        "Audit log",
                     )
                 )
         if is_assessor(user):

@@ -46,8 +46,8 @@ def test_a_lead_reads_the_activity_page_and_filters_it(portal, cast):
     _events(cast)
     portal.sign_in("lead_a")
     page = portal.page
-    portal.follow(page.get_by_role("navigation", name="Menu").get_by_role("link", name="Activity"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Activity")
+    portal.follow(page.get_by_role("navigation", name="Menu").get_by_role("link", name="Audit log"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Audit log")
     table = page.locator("#audit-events")
     download = table.get_by_role("row").filter(has_text="Evidence downloaded")
     expect(download).to_contain_text("CQC assessor")
@@ -65,7 +65,7 @@ def test_a_lead_reads_the_activity_page_and_filters_it(portal, cast):
     from_date.get_by_label("Month").fill("2")
     from_date.get_by_label("Year").fill("2026")
     portal.submit("Apply filters")
-    expect(page).to_have_title(re.compile(r"^Error: Activity"))
+    expect(page).to_have_title(re.compile(r"^Error: Audit log"))
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a real date, for example 12 3 2026")
 
 

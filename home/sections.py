@@ -445,10 +445,10 @@ def site_admin_people(person: Person) -> Section | None:
 BUILDERS: list[Callable[[Person], Section | None]] = [
     self_assessments,
     invitations_waiting,
+    site_admin_people,
     assessor_reviews,
     cycles_open,
     rubric_drafts,
-    site_admin_people,
     notifications_waiting,
 ]
 

@@ -183,6 +183,10 @@ def test_an_assessor_sees_what_waits_with_counts_and_the_queue(
     assert "Returned with your questions" in text
     assert "Submitted, assigned to nobody" in text
     assert reverse("review_queue") + "?assigned=none&amp;status=submitted" in text
+    queue = client.get(reverse("review_queue") + "?assigned=none&status=submitted").content.decode()
+    assert "Calderbrook ICS" in queue and "Alderley" not in queue  # the link leads to what it counts
+    returned = client.get(reverse("review_queue") + "?assigned=me&status=returned&sort=due").content.decode()
+    assert "Alderley" in returned and "Calderbrook ICS" not in returned
     assert "Go to the review queue" in text
     # And the note that Calderbrook's waits for review, until someone takes it into review.
     assert 'id="messages"' in text and "Calderbrook" in text.split('id="messages"')[1]
@@ -337,3 +341,47 @@ def test_every_home_page_reads_in_a_fixed_number_of_queries(client, cast, django
     large = [queries(client, person) for person in people]
     assert large == small, connection.vendor
     assert max(large) <= 15, large  # issue 19's budget for a page
+
+
+def test_the_assessors_counts_are_what_waits_for_them(cast, django_capture_on_commit_callbacks):
+    """reviews.summaries.assessor_summary, which the assessor's home page shows: each count can
+    be told apart from the others."""
+    from reviews.models import FactualAccuracyComment, Review
+    from reviews.summaries import assessor_summary
+
+    returned = _returned(cast, django_capture_on_commit_callbacks, questions=2, reply_in_days=1)
+    # Its reply-by date has since passed.
+    Review.objects.filter(assessment=returned).update(
+        reply_by=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    question = Clarification.objects.filter(assessment=returned, parent=None).first()
+    review_services.question_reply(question=question, by=cast.lead_a, body="The minutes.")
+    # Organisation B: a draft outcome shared, with one comment the assessor has not answered.
+    with django_capture_on_commit_callbacks(execute=True):
+        shared = start(cast, organisation=cast.org_b, lead=cast.lead_b)
+        answer_all(shared)
+        cite_everywhere(shared, cast.lead_b)
+        submit(shared, cast.lead_b)
+        shared.refresh_from_db()
+        in_review(shared, cast.assessor)
+        score_all(shared, cast.assessor)
+        review_services.outcome_share(
+            assessment=shared,
+            by=cast.assessor,
+            summaries={str(n): "Summary" for n in range(1, 9)},
+            fa_deadline=timezone.localdate() + datetime.timedelta(days=5),
+        )
+        review_services.fa_comment_add(assessment=shared, by=cast.lead_b, body="Page 3 is from 2025.")
+    summary = assessor_summary(cast.assessor, timezone.localdate())
+    assert (summary.returned, summary.replies, summary.overdue) == (1, 1, 1)
+    assert (summary.drafts_shared, summary.drafts_with_comments, summary.comments_waiting) == (1, 1, 1)
+    assert (summary.assigned_waiting, summary.assigned_submitted, summary.unassigned) == (1, 0, 0)
+    comment = FactualAccuracyComment.objects.get()
+    review_services.fa_respond(comment=comment, by=cast.assessor, response="Thank you, corrected.")
+    summary = assessor_summary(cast.assessor, timezone.localdate())
+    assert (summary.drafts_shared, summary.drafts_with_comments, summary.comments_waiting) == (1, 0, 0)
+    # Someone else's reviews are not theirs.
+    from tests.assessments.review_helpers import second_assessor
+
+    other = assessor_summary(second_assessor(), timezone.localdate())
+    assert (other.returned, other.drafts_shared, other.assigned_waiting) == (0, 0, 0)

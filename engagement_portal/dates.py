@@ -11,7 +11,9 @@ shown in the portal's time zone (Europe/London), as Django's own `date` filter w
 from __future__ import annotations
 
 import datetime
+from functools import cache
 
+import holidays
 from django.utils import timezone
 
 MONTHS = (
@@ -83,3 +85,23 @@ def govuk_datetime(value) -> str:
     if not isinstance(value, datetime.datetime):
         return govuk_date(value)
     return f"{govuk_date(value)} at {govuk_time(value)}"
+
+
+@cache
+def _bank_holidays(year: int) -> frozenset[datetime.date]:
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
+
+
+def is_working_day(day: datetime.date) -> bool:
+    """Monday to Friday, and not a bank holiday in England (substitute days included)."""
+    return day.weekday() < 5 and day not in _bank_holidays(day.year)
+
+
+def add_working_days(start: datetime.date, days: int) -> datetime.date:
+    """`days` working days after `start` (weekends and England's bank holidays not counted)."""
+    day = start
+    while days > 0:
+        day += datetime.timedelta(days=1)
+        if is_working_day(day):
+            days -= 1
+    return day

@@ -16,7 +16,7 @@ from assessments import cqc_questions
 from assessments.models import Assessment
 from assessments.services import transition_record
 from audit.services import record
-from engagement_portal.dates import govuk_date
+from engagement_portal.dates import add_working_days, govuk_date
 from organisations.roles import is_assessor
 from principles.scoring import NOT_ENOUGH_EVIDENCE
 from reviews import notices
@@ -301,16 +301,6 @@ def question_ask(
 
 # How long an organisation has to answer CQC's questions, unless the assessor chooses otherwise.
 REPLY_BY_WORKING_DAYS = 10
-
-
-def add_working_days(start: datetime.date, days: int) -> datetime.date:
-    """`days` working days (Monday to Friday) after `start`. Bank holidays are not counted out."""
-    day = start
-    while days > 0:
-        day += datetime.timedelta(days=1)
-        if day.weekday() < 5:
-            days -= 1
-    return day
 
 
 def default_reply_by(assessment: Assessment) -> datetime.date:

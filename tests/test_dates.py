@@ -76,3 +76,19 @@ def test_python_code_puts_dates_into_words_through_the_helper():
         if re.search(r"%-?d %[bB]|%B %Y", text):
             own_way.append(str(source.relative_to(root)))
     assert not own_way, "Use engagement_portal.dates.govuk_date:\n" + "\n".join(own_way)
+
+
+def test_working_days_skip_englands_bank_holidays_and_their_substitute_days():
+    from engagement_portal.dates import add_working_days, is_working_day
+
+    # Christmas 2026: Friday 25 December, Boxing Day on Saturday, so Monday 28 December is its
+    # substitute; then New Year's Day on Friday 1 January 2027.
+    assert not is_working_day(datetime.date(2026, 12, 25))
+    assert not is_working_day(datetime.date(2026, 12, 28))
+    assert is_working_day(datetime.date(2026, 12, 29))
+    friday = datetime.date(2026, 12, 18)
+    assert add_working_days(friday, 1) == datetime.date(2026, 12, 21)
+    # 21, 22, 23, 24, 29, 30, 31 December and 4, 5, 6 January.
+    assert add_working_days(friday, 10) == datetime.date(2027, 1, 6)
+    # Easter 2027: Good Friday 26 March and Easter Monday 29 March.
+    assert add_working_days(datetime.date(2027, 3, 25), 1) == datetime.date(2027, 3, 30)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size
+from crispy_forms_gds.layout import HTML, Field, Layout, Size
 from django import forms
+from django.utils.html import format_html
 
 from engagement_portal.lib.forms import submit_button
 from evidence.forms import clean_date_parts, evidence_date_field
@@ -147,20 +148,21 @@ class ProgressForm(forms.Form):
         },
     )
 
-    def __init__(self, data=None, *, action: Action, submit: str = "Save progress update", prefix=None):
+    def __init__(self, data=None, *, action: Action, back: str = ""):
         super().__init__(
-            data,
-            initial={"status": action.status if action.status in Action.OPEN else Action.Status.DONE},
-            prefix=prefix,
+            data, initial={"status": action.status if action.status in Action.OPEN else Action.Status.DONE}
         )
         self.helper = FormHelper()
-        self.helper.form_tag = prefix is None
         self.helper.attrs = {"novalidate": ""}
-        self.helper.layout = Layout(
+        layout = [
             Field.textarea("body", label_size=Size.MEDIUM, rows=5),
             Field.radios("status", legend_size=Size.SMALL, small=True),
-            submit_button(submit),
-        )
+            submit_button("Save progress update"),
+        ]
+        if back:
+            # Back to the criterion page it was asked for on (checked again by the view).
+            layout.insert(0, HTML(format_html('<input type="hidden" name="back" value="{}">', back)))
+        self.helper.layout = Layout(*layout)
 
 
 class StatusForm(forms.Form):
@@ -195,3 +197,24 @@ class StatusForm(forms.Form):
         if cleaned.get("status") == Action.Status.DROPPED and not cleaned.get("reason", "").strip():
             self.add_error("reason", "Say why the action is being dropped")
         return cleaned
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you declining it?",
+        max_length=services.REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="CQC and next year's assessor will read this beside the area they named.",
+        error_messages={
+            "required": "Say why you are declining this area for improvement",
+            "max_length": f"The reason must be {services.REASON_MAX:,} characters or fewer",
+        },
+    )
+
+    def __init__(self, data=None):
+        super().__init__(data)
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            Field.textarea("reason", label_size=Size.MEDIUM, rows=4), submit_button("Decline it")
+        )

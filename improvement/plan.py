@@ -196,3 +196,33 @@ class Progress:
                 progress.dropped += 1
             progress.overdue += p.overdue(today)
         return progress
+
+
+def carried_into(assessment: Assessment) -> QuerySet[Action]:
+    """The actions a self-assessment carries from the organisation's earlier cycles: those still
+    open, and those finished (done or dropped) in the year before its cycle opened or since."""
+    since = assessment.cycle.opens_on - datetime.timedelta(days=RECENTLY_FINISHED_DAYS)
+    return Action.objects.filter(
+        organisation_id=assessment.organisation_id,
+        assessment__cycle__opens_on__lt=assessment.cycle.opens_on,
+    ).filter(Q(status__in=Action.OPEN) | Q(status_changed_at__date__gte=since))
+
+
+def carried(assessment: Assessment) -> list[PlannedAction]:
+    """`carried_into`'s actions, their criteria mapped onto the assessment's rubric version.
+    Three queries."""
+    return load(assessment.organisation, assessment.rubric_version, actions=carried_into(assessment))
+
+
+def for_criterion(planned: list[PlannedAction], code: str) -> list[PlannedAction]:
+    return [p for p in planned if code in p.action.criterion_codes]
+
+
+def without_update(planned: list[PlannedAction], assessment: Assessment) -> list[PlannedAction]:
+    """Carried actions nobody has said anything about since this cycle's self-assessment began
+    (dropped ones take no updates)."""
+    return [
+        p
+        for p in planned
+        if p.action.status != Action.Status.DROPPED and not p.updated_since(assessment.started_at)
+    ]

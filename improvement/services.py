@@ -18,7 +18,7 @@ from django.utils import timezone
 from audit.services import record
 from engagement_portal.dates import govuk_date
 from improvement import plan as plan_module
-from improvement.models import Action, ProgressUpdate
+from improvement.models import Action, ProgressUpdate, SuggestionDecision
 from organisations.models import Membership, Organisation
 from principles import cache as rubric_cache
 from principles.models import RubricVersion
@@ -123,10 +123,12 @@ def action_add(
     source: str = Action.Source.ORGANISATION,
     principle_number: int | None = None,
     cqc_words: str = "",
+    assessment=None,
 ) -> Action:
-    """A new action, out of the organisation's latest submitted self-assessment. Leads only."""
+    """A new action, out of the organisation's latest submitted self-assessment (or, for one of
+    CQC's areas for improvement, the assessed one it came from). Leads only."""
     _require_lead(by, organisation)
-    assessment = plan_module.plan_assessment(organisation)
+    assessment = assessment or plan_module.plan_assessment(organisation)
     if assessment is None:
         raise ActionInvalid({None: "Submit a self-assessment before you record improvement actions"})
     version = plan_module.shown_version(organisation)
@@ -291,3 +293,95 @@ def progress_add(*, action: Action, by, body: str, status: str = "") -> Progress
         detail={"object": "Improvement action", "status_to": moved},
     )
     return update
+
+
+# ---------------------------------------------------------------------------------------------
+# CQC's areas for improvement: accepted (in CQC's words or rewritten) or declined with a reason
+
+
+def _undecided(organisation: Organisation, cycle: str, principle_number: int, position: int):
+    from improvement import suggestions
+
+    suggestion = suggestions.find(organisation, cycle, principle_number, position)
+    if suggestion is None:
+        raise ActionInvalid({None: "CQC's outcome names no such area for improvement"})
+    if SuggestionDecision.objects.filter(
+        assessment=suggestion.assessment, principle_number=principle_number, position=position
+    ).exists():
+        raise ActionInvalid({None: "A lead has already decided on this area for improvement"})
+    return suggestion
+
+
+@transaction.atomic
+def suggestion_accept(
+    *, organisation: Organisation, by, cycle: str, principle_number: int, position: int, data: ActionData
+) -> Action:
+    """The area becomes an action: in CQC's words, or rewritten (what will be done changed)."""
+    _require_lead(by, organisation)
+    # Decisions on one organisation's suggestions are made one at a time.
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    suggestion = _undecided(organisation, cycle, principle_number, position)
+    action = action_add(
+        organisation=organisation,
+        by=by,
+        data=data,
+        source=Action.Source.CQC,
+        principle_number=principle_number,
+        cqc_words=suggestion.words,
+        assessment=suggestion.assessment,
+    )
+    rewritten = " ".join(data.what.split()) != " ".join(suggestion.words.split())
+    decision = SuggestionDecision.objects.create(
+        organisation=organisation,
+        assessment=suggestion.assessment,
+        principle_number=principle_number,
+        position=position,
+        words=suggestion.words,
+        decision=SuggestionDecision.Decision.REWRITTEN if rewritten else SuggestionDecision.Decision.ACCEPTED,
+        action=action,
+        by=by,
+        at=timezone.now(),
+    )
+    record(
+        "improvement.suggestion_decided",
+        f"{decision.get_decision_display()}: CQC's area for improvement in principle {principle_number}",
+        actor=by,
+        organisation=organisation,
+        obj=decision,
+        detail={"object": "Area for improvement", "decision": decision.decision, "action": action.pk},
+    )
+    return action
+
+
+@transaction.atomic
+def suggestion_decline(
+    *, organisation: Organisation, by, cycle: str, principle_number: int, position: int, reason: str
+) -> SuggestionDecision:
+    _require_lead(by, organisation)
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    suggestion = _undecided(organisation, cycle, principle_number, position)
+    reason = reason.strip()
+    if not reason:
+        raise ActionInvalid({"reason": "Say why you are declining this area for improvement"})
+    if len(reason) > REASON_MAX:
+        raise ActionInvalid({"reason": f"The reason must be {REASON_MAX:,} characters or fewer"})
+    decision = SuggestionDecision.objects.create(
+        organisation=organisation,
+        assessment=suggestion.assessment,
+        principle_number=principle_number,
+        position=position,
+        words=suggestion.words,
+        decision=SuggestionDecision.Decision.DECLINED,
+        reason=reason,
+        by=by,
+        at=timezone.now(),
+    )
+    record(
+        "improvement.suggestion_decided",
+        f"Declined CQC's area for improvement in principle {principle_number}",
+        actor=by,
+        organisation=organisation,
+        obj=decision,
+        detail={"object": "Area for improvement", "decision": decision.decision, "reason": reason},
+    )
+    return decision

@@ -16,4 +16,14 @@ urlpatterns = [
     path(
         "actions/<int:action_id>/status/", views.improvement_action_status, name="improvement_action_status"
     ),
+    path(
+        "suggestions/<slug:cycle>/<int:principle>/<int:position>/accept/",
+        views.improvement_suggestion_accept,
+        name="improvement_suggestion_accept",
+    ),
+    path(
+        "suggestions/<slug:cycle>/<int:principle>/<int:position>/decline/",
+        views.improvement_suggestion_decline,
+        name="improvement_suggestion_decline",
+    ),
 ]

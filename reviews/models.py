@@ -193,11 +193,16 @@ class Outcome(models.Model):
     """CQC's outcome for a review: shared first as a draft for factual-accuracy comments until
     `fa_deadline`, then finalised (the assessment becomes assessed). `draft` and `final` are
     frozen JSON of what the organisation was shown (principle and criterion scores, the rating,
-    a summary per principle): the organisation's pages render only these, never the live
-    review rows, so nothing CQC-only (notes, rationales) can reach them."""
+    a summary per principle, and any areas for improvement per principle): the organisation's
+    pages render only these, never the live review rows, so nothing CQC-only (notes,
+    rationales) can reach them."""
 
     review = models.OneToOneField(Review, on_delete=models.PROTECT, related_name="outcome")
     summaries = models.JSONField(default=dict)  # {"1": "summary of principle 1", ...}
+    # CQC's areas for improvement, optional, per principle: {"1": ["an area", ...], ...}. Frozen
+    # into `draft` and `final` with the summaries; the organisation's improvement plan offers
+    # each area of the final outcome as a suggested action (improvement/).
+    areas = models.JSONField(default=dict, blank=True)
     fa_deadline = models.DateField(null=True, blank=True)
     draft = models.JSONField(null=True, blank=True)
     shared_at = models.DateTimeField(null=True, blank=True)

@@ -477,9 +477,18 @@ def outcome_shown(data: dict | None, assessment: Assessment) -> dict | None:
     return {**data, "principles": principles}
 
 
-def outcome_data(ws, summaries: dict[str, str]) -> dict:
-    """What the organisation is shown: scores, the rating and the summaries. Never CQC's notes
-    or rationales."""
+AREAS_MAX = 10
+AREA_MAX_CHARS = 1000
+
+
+def areas_from_text(text: str) -> list[str]:
+    """Areas for improvement as the outcome form takes them: one a line, blank lines ignored."""
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+def outcome_data(ws, summaries: dict[str, str], areas: dict[str, list[str]] | None = None) -> dict:
+    """What the organisation is shown: scores, the rating, the summaries and any areas for
+    improvement. Never CQC's notes or rationales."""
     from principles.scoring import format_percentage
 
     overall = ws.overall
@@ -498,6 +507,7 @@ def outcome_data(ws, summaries: dict[str, str]) -> dict:
                 "not_enough_evidence": p.not_enough_evidence,
                 "self_score": p.self_score,
                 "summary": summaries.get(str(p.number), ""),
+                "areas_for_improvement": list((areas or {}).get(str(p.number), [])),
                 "criteria": [
                     {"code": c.code, "self": c.self_label, "score": c.assessor_label} for c in p.criteria
                 ],
@@ -521,8 +531,16 @@ def _refuse_unscored(ws) -> None:
 
 
 @transaction.atomic
-def outcome_share(*, assessment: Assessment, by, summaries: dict[str, str], fa_deadline) -> Outcome:
-    """Share (or share again) the draft outcome with a factual-accuracy deadline."""
+def outcome_share(
+    *,
+    assessment: Assessment,
+    by,
+    summaries: dict[str, str],
+    fa_deadline,
+    areas: dict[str, list[str]] | None = None,
+) -> Outcome:
+    """Share (or share again) the draft outcome with a factual-accuracy deadline, and any areas
+    for improvement per principle (optional: at most AREAS_MAX a principle)."""
     _require_assessor(by)
     locked = _lock(assessment)
     _require_in_review(locked)
@@ -536,10 +554,26 @@ def outcome_share(*, assessment: Assessment, by, summaries: dict[str, str], fa_d
     missing = [str(p.number) for p in ws.principles if not summaries.get(str(p.number))]
     if missing:
         raise ValidationError(f"Write a summary for every principle. Missing: {', '.join(missing)}")
+    numbers = {str(p.number) for p in ws.principles}
+    areas = {
+        str(k): [" ".join(a.split()) for a in v if a.strip()]
+        for k, v in (areas or {}).items()
+        if str(k) in numbers
+    }
+    areas = {k: v for k, v in areas.items() if v}
+    for number, listed in sorted(areas.items()):
+        if len(listed) > AREAS_MAX:
+            raise ValidationError(f"Name at most {AREAS_MAX} areas for improvement in principle {number}.")
+        if any(len(a) > AREA_MAX_CHARS for a in listed):
+            raise ValidationError(
+                f"Each area for improvement in principle {number} must be {AREA_MAX_CHARS:,} characters "
+                "or fewer."
+            )
     outcome, _ = Outcome.objects.get_or_create(review=ws.review)
     outcome.summaries = summaries
+    outcome.areas = areas
     outcome.fa_deadline = fa_deadline
-    outcome.draft = outcome_data(ws, summaries)
+    outcome.draft = outcome_data(ws, summaries, areas)
     outcome.shared_at, outcome.shared_by = timezone.now(), by
     outcome.save()
     ReviewEvent.objects.create(review=ws.review, kind=ReviewEvent.Kind.SHARED, detail=str(fa_deadline), by=by)
@@ -630,7 +664,7 @@ def outcome_finalise(*, assessment: Assessment, by, reason: str = "") -> Outcome
             f"The organisation can comment until {govuk_date(outcome.fa_deadline)}: give your reason "
             "for finalising before the factual-accuracy deadline."
         )
-    outcome.final = outcome_data(ws, outcome.summaries)
+    outcome.final = outcome_data(ws, outcome.summaries, outcome.areas)
     outcome.finalised_at, outcome.finalised_by = timezone.now(), by
     outcome.save()
     transition_record(

@@ -744,6 +744,7 @@ def _outcome_page(request, assessment, *, form=None, errors=None, status=200, **
     if form is None:
         form = {
             "summaries": dict(outcome.summaries) if outcome else {},
+            "areas": {k: "\n".join(v) for k, v in (outcome.areas if outcome else {}).items()},
             "day": deadline.day if deadline else "",
             "month": deadline.month if deadline else "",
             "year": deadline.year if deadline else "",
@@ -758,7 +759,10 @@ def _outcome_page(request, assessment, *, form=None, errors=None, status=200, **
             "final_shown": services.outcome_shown(outcome.final, assessment) if outcome else None,
             "comments": comments,
             "message_places": {c.place for c in comments},
-            "principles": [(p, form["summaries"].get(str(p.number), "")) for p in ws.principles],
+            "principles": [
+                (p, form["summaries"].get(str(p.number), ""), form.get("areas", {}).get(str(p.number), ""))
+                for p in ws.principles
+            ],
             "form": form,
             "errors": errors or [],
             "in_review": assessment.status == Assessment.Status.IN_REVIEW,
@@ -779,8 +783,12 @@ def review_outcome(request: HttpRequest, code: str, cycle: str) -> HttpResponse:
         for key, value in request.POST.items()
         if key.startswith("summary-")
     }
+    areas_typed = {
+        key.removeprefix("areas-"): value for key, value in request.POST.items() if key.startswith("areas-")
+    }
     form = {
         "summaries": summaries,
+        "areas": areas_typed,
         "day": request.POST.get("deadline-day", ""),
         "month": request.POST.get("deadline-month", ""),
         "year": request.POST.get("deadline-year", ""),
@@ -792,7 +800,11 @@ def review_outcome(request: HttpRequest, code: str, cycle: str) -> HttpResponse:
         )
     try:
         services.outcome_share(
-            assessment=assessment, by=request.user, summaries=summaries, fa_deadline=deadline
+            assessment=assessment,
+            by=request.user,
+            summaries=summaries,
+            fa_deadline=deadline,
+            areas={k: services.areas_from_text(v) for k, v in areas_typed.items()},
         )
     except ValidationError as error:
         message = error.messages[0]
@@ -807,6 +819,11 @@ def review_outcome(request: HttpRequest, code: str, cycle: str) -> HttpResponse:
                 errors=[(field, message)],
                 status=400,
                 missing_summaries=missing,
+            )
+        if "area" in message and "principle " in message:
+            number = message.rsplit("principle ", 1)[1].split()[0].rstrip(".")
+            return _outcome_page(
+                request, assessment, form=form, errors=[(f"areas-{number}", message)], status=400
             )
         field = "deadline-day" if "date" in message or "deadline" in message else "summaries"
         return _outcome_page(request, assessment, form=form, errors=[(field, message)], status=400)
@@ -876,7 +893,9 @@ def review_finalise(request: HttpRequest, code: str, cycle: str) -> HttpResponse
             "early": services.finalising_early(outcome),
             "refusals": refusals,
             # What finalising would freeze, exactly as the organisation will be shown it.
-            "data": services.outcome_data(ws, outcome.summaries) if outcome and not refusals else None,
+            "data": services.outcome_data(ws, outcome.summaries, outcome.areas)
+            if outcome and not refusals
+            else None,
             "unanswered": [c for c in outcome.comments.all() if c.responded_at is None] if outcome else [],
             "reason": reason,
             "errors": errors,

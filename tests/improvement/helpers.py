@@ -73,3 +73,32 @@ def plan_url(cast, name: str = "improvement_plan", action: Action | None = None)
     if action is not None:
         kwargs["action_id"] = action.pk
     return reverse(name, kwargs=kwargs)
+
+
+AREAS = {
+    "2": ["Say at the start of each engagement what can and cannot change"],
+    "7": ["Evaluate engagement against its aims", "Tell participants what changed"],
+}
+
+
+def assessed_with_areas(cast, areas: dict | None = None) -> Assessment:
+    """A's 2025/26 self-assessment, reviewed and its outcome finalised, naming areas for
+    improvement in principles 2 and 7."""
+    from reviews import services as review_services
+    from tests.assessments.review_helpers import in_review, score_all
+
+    assessment = submitted_earlier(cast)
+    if assessment.status == Assessment.Status.ASSESSED:
+        return assessment
+    in_review(assessment, cast.assessor)
+    score_all(assessment, cast.assessor, 2)
+    review_services.outcome_share(
+        assessment=assessment,
+        by=cast.assessor,
+        summaries={str(n): f"Summary of principle {n}." for n in range(1, 9)},
+        fa_deadline=due(14),
+        areas=AREAS if areas is None else areas,
+    )
+    review_services.outcome_finalise(assessment=assessment, by=cast.assessor, reason="Nothing to comment on")
+    assessment.refresh_from_db()
+    return assessment

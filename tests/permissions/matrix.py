@@ -1469,6 +1469,14 @@ def _imp_org_b_action_under_a(cast) -> dict:
     return {"code": cast.org_a.code, "action_id": action.pk}
 
 
+def _imp_suggestion(cast) -> dict:
+    """CQC's first area for improvement in principle 7 of A's assessed 2025/26 outcome."""
+    from tests.improvement.helpers import assessed_with_areas
+
+    assessment = assessed_with_areas(cast)
+    return {"code": cast.org_a.code, "cycle": assessment.cycle.slug, "principle": 7, "position": 1}
+
+
 def _imp_form(cast) -> dict:
     from tests.improvement.helpers import form
 
@@ -1513,6 +1521,29 @@ IMPROVEMENT_RULES = [
         data=lambda c: {"status": "dropped", "reason": "A partner now runs it"},
     ),
     Rule("improvement_action_status", "GET", IMP_NONE_OF_A, kwargs=_imp_org_b_action_under_a),
+    Rule("improvement_suggestion_accept", "GET", IMP_LEAD_GET, kwargs=_imp_suggestion),
+    Rule(
+        "improvement_suggestion_accept",
+        "POST",
+        IMP_LEAD_POST,
+        kwargs=_imp_suggestion,
+        data=lambda c: _imp_form(c) | {"what": "Evaluate engagement against its aims"},
+    ),
+    Rule("improvement_suggestion_decline", "GET", IMP_LEAD_GET, kwargs=_imp_suggestion),
+    Rule(
+        "improvement_suggestion_decline",
+        "POST",
+        IMP_LEAD_POST,
+        kwargs=_imp_suggestion,
+        data=lambda c: {"reason": "Our partners' charter already says so"},
+    ),
+    # An area CQC never named: a 404 for A's lead too.
+    Rule(
+        "improvement_suggestion_decline",
+        "GET",
+        IMP_NONE_OF_A,
+        kwargs=lambda c: {**_imp_suggestion(c), "position": 9},
+    ),
 ]
 RULES += IMPROVEMENT_RULES
 

@@ -14,14 +14,21 @@ only from the outcome's frozen `final` JSON, the same the organisation's outcome
 and only the fields named in `OutcomeSection.from_final`: never the live review rows, so CQC's
 notes, rationales and moderation cannot reach a report.
 
+Apps above this one add sections of their own through `report_sections` (the improvement plan:
+last cycle's actions and what happened to them, and the new ones). Those are read live, as they
+stand when the report is rendered, and are not part of what was submitted; the report says so.
+
 Cached submitted reports are keyed by the submission (whose snapshot never changes), by
-REPORT_VERSION and by the outcome's fingerprint (see RenderedReport). Change REPORT_VERSION
-whenever a change to the template, its stylesheet or this module changes what a report looks
-like, so that stored reports are rendered again.
+REPORT_VERSION and by the fingerprint of what the report shows beyond the snapshot
+(`content_fingerprint`: CQC's outcome, and the added sections; stored in RenderedReport's
+`outcome_sha256`, which is the outcome's own fingerprint alone while no section is added).
+Change REPORT_VERSION whenever a change to the template, its stylesheet or this module changes
+what a report looks like, so that stored reports are rendered again.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import logging
@@ -36,7 +43,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
-from assessments import services
+from assessments import report_sections, services
 from assessments.answers import score_label, snapshot_scores
 from assessments.models import Assessment, RenderedReport, Submission
 from engagement_portal.dates import govuk_date
@@ -266,6 +273,8 @@ class ReportData:
     criteria_count: int = field(default=0)
     overall_note: str = ""  # why the self-assessed rating is indicative
     questions: list[QuestionSection] = field(default_factory=list)
+    # Sections apps above this one add (report_sections): the improvement plan.
+    sections: list[report_sections.ReportSection] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -478,15 +487,25 @@ def build_report(
     )
 
 
-def report_for_submission(submission: Submission, *, outcome: OutcomeSection | None = None) -> ReportData:
-    """What CQC received, from the submission's snapshot, with CQC's outcome once finalised."""
+def report_for_submission(
+    submission: Submission,
+    *,
+    outcome: OutcomeSection | None = None,
+    sections: list[report_sections.ReportSection] | None = None,
+) -> ReportData:
+    """What CQC received, from the submission's snapshot, with CQC's outcome once finalised and
+    the sections apps above add (read now when not given)."""
     status = "Submitted to CQC"
     if outcome is not None:
         status = "Assessed by CQC"
         if outcome.finalised_at is not None:
             status += f" on {govuk_date(outcome.finalised_at)}"
-    return build_report(
+    data = build_report(
         submission.snapshot, is_draft=False, status=status, sha256=submission.sha256, outcome=outcome
+    )
+    return dataclasses.replace(
+        data,
+        sections=sections if sections is not None else report_sections.sections_for(submission.assessment),
     )
 
 
@@ -497,7 +516,8 @@ def report_for_draft(assessment: Assessment, *, by) -> ReportData:
     now = timezone.now().replace(microsecond=0)
     snapshot = services.build_snapshot(assessment=assessment, number=0, by=by, at=now)
     status = f"{assessment.get_status_display()}: a draft, not submitted to CQC"
-    return build_report(snapshot, is_draft=True, status=status, generated_at=now)
+    data = build_report(snapshot, is_draft=True, status=status, generated_at=now)
+    return dataclasses.replace(data, sections=report_sections.sections_for(assessment))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -549,12 +569,21 @@ def outcome_for(submission: Submission) -> OutcomeSection | None:
     return OutcomeSection.from_final(final["final"], finalised_at=final["finalised_at"])
 
 
+def content_fingerprint(outcome: OutcomeSection | None, sections: list[report_sections.ReportSection]) -> str:
+    """What a submission's report shows beyond its snapshot: the outcome's fingerprint alone while
+    no section is added (as before sections were), else a hash of it and every section's."""
+    base = outcome.fingerprint() if outcome else ""
+    if not sections:
+        return base
+    return json_sha256({"outcome": base, "sections": [[s.anchor, s.fingerprint] for s in sections]})
+
+
 def report_key(submission: Submission) -> dict:
     outcome = outcome_for(submission)
     return {
         "submission": submission,
         "template_version": REPORT_VERSION,
-        "outcome_sha256": outcome.fingerprint() if outcome else "",
+        "outcome_sha256": content_fingerprint(outcome, report_sections.sections_for(submission.assessment)),
     }
 
 
@@ -578,12 +607,14 @@ def store_submission_report(report_id: int) -> str:
         # Queued before a deployment changed the template: the new version gets its own row.
         return "stale"
     outcome = outcome_for(row.submission)
-    if (outcome.fingerprint() if outcome else "") != row.outcome_sha256:
-        # CQC finalised after this render was queued: the report with the outcome is another row,
-        # queued by the next request. This one is left to be deleted once that one is stored.
+    sections = report_sections.sections_for(row.submission.assessment)
+    if content_fingerprint(outcome, sections) != row.outcome_sha256:
+        # CQC finalised (or a section changed) after this render was queued: the report as it
+        # is now is another row, queued by the next request. This one is left to be deleted
+        # once that one is stored.
         return "stale"
     try:
-        rendered = render_report(report_for_submission(row.submission, outcome=outcome))
+        rendered = render_report(report_for_submission(row.submission, outcome=outcome, sections=sections))
         storage = report_storage()
         key = storage.save(f"{STORAGE_PREFIX}{uuid.uuid4().hex}.pdf", ContentFile(rendered.pdf))
     except Exception as error:

@@ -12,7 +12,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from assessments.models import Assessment, Submission
 from improvement.models import Action, ProgressUpdate
@@ -41,23 +41,23 @@ class LinkedCriterion:
 class PlannedAction:
     action: Action
     criteria: list[LinkedCriterion]
+    # Every update, oldest first (empty when read with `all_updates=False`, which reads only the
+    # latest and the count, in the same query as the action).
     updates: list[ProgressUpdate] = field(default_factory=list)
     owner_name: str = ""
+    latest: ProgressUpdate | None = None
+    update_count: int = 0
 
     @property
     def place(self) -> str:
         """Where a confirmation about it is shown on the plan page."""
         return f"action-{self.action.pk}"
 
-    @property
-    def latest(self) -> ProgressUpdate | None:
-        return self.updates[-1] if self.updates else None
-
     def overdue(self, today: datetime.date) -> bool:
         return self.action.is_open and self.action.due_on < today
 
     def updated_since(self, when: datetime.datetime | None) -> bool:
-        return when is not None and any(u.at >= when for u in self.updates)
+        return when is not None and self.latest is not None and self.latest.at >= when
 
 
 def criteria_of(codes: list[str], version: RubricVersion) -> list[LinkedCriterion]:
@@ -123,48 +123,69 @@ def load(
     version: RubricVersion | None,
     *,
     actions: QuerySet[Action] | None = None,
+    all_updates: bool = True,
 ) -> list[PlannedAction]:
     """The organisation's actions (or `actions`, a narrower queryset of them), oldest cycle
-    first, each with its criteria mapped onto `version`, its updates and its owner's name.
-    Three queries, however many actions and updates."""
+    first, each with its criteria mapped onto `version`, its owner's name and its progress
+    updates. One query for the actions (their owner's partner, latest update and number of
+    updates read with them), and a second for every update when `all_updates`."""
     queryset = actions if actions is not None else Action.objects.filter(organisation=organisation)
+    latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-at", "-pk")
+    memberships = Membership.objects.filter(user=OuterRef("owner_id"))
     rows = list(
-        queryset.select_related("owner", "assessment__cycle", "rubric_version").order_by(
-            "assessment__cycle__opens_on", "due_on", "pk"
+        queryset.select_related("owner", "assessment__cycle", "rubric_version")
+        .annotate(
+            # Whom the owner speaks for: the partner their membership here names, or else the
+            # (partner) organisation they belong to when they are not a member here.
+            owner_partner_here=Subquery(
+                memberships.filter(organisation=organisation).values("partner__name")[:1]
+            ),
+            owner_member_here=Exists(memberships.filter(organisation=organisation)),
+            owner_elsewhere=Subquery(
+                memberships.exclude(organisation=organisation)
+                .order_by("organisation__name")
+                .values("organisation__name")[:1]
+            ),
+            latest_at=Subquery(latest.values("at")[:1]),
+            latest_body=Subquery(latest.values("body")[:1]),
+            update_count=Subquery(
+                ProgressUpdate.objects.filter(action=OuterRef("pk"))
+                .order_by()
+                .values("action")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            ),
         )
+        .order_by("assessment__cycle__opens_on", "due_on", "pk")
     )
     updates: dict[int, list[ProgressUpdate]] = defaultdict(list)
-    for update in (
-        ProgressUpdate.objects.filter(action__in=[a.pk for a in rows])
-        .select_related("by")
-        .order_by("at", "pk")
-    ):
-        updates[update.action_id].append(update)
-    # Whom each owner speaks for: the partner their membership here names, or the partner
-    # organisation they belong to when they are not a member here.
-    partner_names: dict[int, str] = {}
-    members_here: set[int] = set()
-    for user_id, organisation_id, organisation_name, partner_name in Membership.objects.filter(
-        user_id__in={a.owner_id for a in rows}
-    ).values_list("user_id", "organisation_id", "organisation__name", "partner__name"):
-        if organisation_id == organisation.pk:
-            members_here.add(user_id)
-            partner_names.pop(user_id, None)
-            if partner_name:
-                partner_names[user_id] = partner_name
-        elif user_id not in members_here:
-            partner_names.setdefault(user_id, organisation_name)
+    if all_updates and rows:
+        for update in (
+            ProgressUpdate.objects.filter(action__in=[a.pk for a in rows])
+            .select_related("by")
+            .order_by("at", "pk")
+        ):
+            updates[update.action_id].append(update)
     planned = []
     for action in rows:
         shown = version or action.rubric_version
         name = action.owner.get_full_name() or action.owner.get_username()
-        partner = partner_names.get(action.owner_id)
+        partner = action.owner_partner_here if action.owner_member_here else action.owner_elsewhere
+        listed = updates.get(action.pk, [])
+        if listed:
+            newest = listed[-1]
+        elif action.latest_at is not None:
+            newest = ProgressUpdate(action=action, at=action.latest_at, body=action.latest_body or "")
+        else:
+            newest = None
         planned.append(
             PlannedAction(
                 action=action,
                 criteria=criteria_of(action.criterion_codes, shown),
-                updates=updates.get(action.pk, []),
+                updates=listed,
                 owner_name=f"{name}, {partner}" if partner else name,
+                latest=newest,
+                update_count=action.update_count or 0,
             )
         )
     return planned
@@ -209,9 +230,14 @@ def carried_into(assessment: Assessment) -> QuerySet[Action]:
 
 
 def carried(assessment: Assessment) -> list[PlannedAction]:
-    """`carried_into`'s actions, their criteria mapped onto the assessment's rubric version.
-    Three queries."""
-    return load(assessment.organisation, assessment.rubric_version, actions=carried_into(assessment))
+    """`carried_into`'s actions, their criteria mapped onto the assessment's rubric version, each
+    with its latest update. One query."""
+    return load(
+        assessment.organisation,
+        assessment.rubric_version,
+        actions=carried_into(assessment),
+        all_updates=False,
+    )
 
 
 def for_criterion(planned: list[PlannedAction], code: str) -> list[PlannedAction]:

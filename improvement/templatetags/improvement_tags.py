@@ -18,16 +18,18 @@ register = template.Library()
 
 
 def _carried(context, assessment) -> list[plan_module.PlannedAction]:
-    """Read once per page, however many tags on it ask."""
-    key = f"_improvement_carried_{assessment.pk}"
-    cache = context.render_context
-    if key not in cache:
-        cache[key] = plan_module.carried(assessment)
-    return cache[key]
+    """Read once per page, however many tags on it ask (kept on the page's assessment object,
+    which lives as long as the request)."""
+    found = getattr(assessment, "_improvement_carried", None)
+    if found is None:
+        found = assessment._improvement_carried = plan_module.carried(assessment)
+    return found
 
 
 @register.inclusion_tag("improvement/_criterion_actions.html", takes_context=True)
-def criterion_actions(context, assessment, code: str, *, can_update: bool = False) -> dict:
+def criterion_actions(
+    context, assessment, code: str, *, can_update: bool = False, for_assessor: bool = False
+) -> dict:
     """Last cycle's open and recently finished actions for this criterion, asking how each went
     (a progress update) of people who may write one."""
     planned = plan_module.for_criterion(_carried(context, assessment), code)
@@ -45,7 +47,8 @@ def criterion_actions(context, assessment, code: str, *, can_update: bool = Fals
         "planned": planned,
         "assessment": assessment,
         "code": code,
-        "can_update": can_update,
+        "can_update": can_update and not for_assessor,
+        "for_assessor": for_assessor,
         "today": timezone.localdate(),
     }
 

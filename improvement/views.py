@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from itertools import groupby
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -182,7 +183,9 @@ def improvement_action_progress(request: HttpRequest, code: str, action_id: int)
             _errors(form, invalid)
         else:
             if back is not None:
-                return confirmed_at(request, back[1], "improvement-actions", "Progress update saved.")
+                # The criterion page shows the confirmation at its top, just above its actions.
+                messages.success(request, "Progress update saved.")
+                return redirect(back[1])
             return confirmed_at(request, _plan_url(plan), _place(action), "Progress update saved.")
     return render(
         request,

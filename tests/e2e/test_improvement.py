@@ -5,6 +5,7 @@ changes its status. axe checks every page at 1280 and 320 px."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -67,3 +68,57 @@ def test_a_lead_records_an_action_and_a_contributor_updates_it(portal, cast):
     expect(page.get_by_text("Status saved: done.")).to_be_visible()
     action.refresh_from_db()
     assert action.status == "done"
+
+
+def test_cqcs_area_for_improvement_is_carried_into_the_next_cycle(portal, cast):
+    """CQC's finalised 2025/26 outcome names areas for improvement; the lead makes one an action
+    and declines another; in 2026/27 the criterion's page shows the action and asks how it went;
+    the answer shows there, on check your answers and on the overview."""
+    from tests.assessments.helpers import open_cycle, start
+    from tests.improvement.helpers import assessed_with_areas
+
+    assessed_with_areas(cast)
+    page = portal.page
+    portal.sign_in("lead_a")
+    portal.goto(f"/organisations/{cast.org_a.code}/improvement/")
+    expect(page.get_by_role("heading", name="CQC's areas for improvement")).to_be_visible()
+    portal.follow(
+        page.get_by_role(
+            "link", name=re.compile(r"^Make it an action\W+Evaluate engagement against its aims")
+        )
+    )
+    expect(page.get_by_label("What will be done")).to_have_value("Evaluate engagement against its aims")
+    page.get_by_label("Owner").select_option(value=str(cast.lead_a.pk))
+    _fill_due(page, timezone.localdate() + datetime.timedelta(days=120))
+    page.get_by_label("7.1", exact=True).check()
+    portal.submit("Add to the plan")
+    expect(page.get_by_text("CQC's area for improvement is now an action.")).to_be_visible()
+    portal.follow(
+        page.get_by_role("link", name=re.compile(r"^Decline it\W+Say at the start of each engagement"))
+    )
+    page.get_by_label("Why are you declining it?").fill("Our engagement charter already requires it.")
+    portal.submit("Decline it")
+    expect(page.get_by_text("You have declined CQC's area for improvement.")).to_be_visible()
+
+    # The next cycle.
+    nxt = start(cast, open_cycle())
+    base = f"/organisations/{cast.org_a.code}/assessments/{nxt.cycle.slug}"
+    portal.goto(f"{base}/criteria/7.1/")
+    section = page.locator("#improvement-actions")
+    expect(section.get_by_text("Evaluate engagement against its aims").first).to_be_visible()
+    expect(section.get_by_text("No update this cycle")).to_be_visible()
+    portal.follow(section.get_by_role("link", name=re.compile(r"^Say how it went")))
+    page.get_by_label("How is it going?").fill("Every spring event evaluated against its aims.")
+    page.get_by_label("Done").check()
+    portal.submit("Save progress update")
+    assert page.url.endswith("/criteria/7.1/")
+    expect(page.get_by_text("Progress update saved.")).to_be_visible()
+    expect(section.get_by_text("Updated this cycle")).to_be_visible()
+    expect(section.get_by_text("Every spring event evaluated against its aims.")).to_be_visible()
+
+    portal.goto(f"{base}/check/")
+    expect(page.get_by_text("no update this cycle")).to_have_count(0)
+    portal.goto(f"{base}/")
+    expect(
+        page.get_by_text("1 action from earlier cycles: 1 done, 0 in progress, 0 planned.")
+    ).to_be_visible()

@@ -54,9 +54,7 @@ def test_criterion_pages_show_last_cycles_actions_and_ask_how_they_went(client, 
         link, {"body": "Evaluated all six spring events", "status": "done", "back": "2026-27:1.1"}
     )
     assert response.status_code == 302
-    assert response["Location"] == _page(cast, "assessment_criterion", nxt, criterion="1.1") + (
-        "#improvement-actions-message"
-    )
+    assert response["Location"] == _page(cast, "assessment_criterion", nxt, criterion="1.1")
     page = text_of(client.get(response["Location"]))
     assert "Progress update saved." in page and "Updated this cycle" in page
     assert "Evaluated all six spring events" in page
@@ -105,7 +103,7 @@ def test_the_overview_shows_the_plans_progress_beside_the_earlier_cycle(client, 
     page = text_of(client.get(_page(cast, "assessment_overview", nxt)))
     assert "3 actions from earlier cycles: 1 done, 0 in progress, 2 planned." in page
     assert "3 have no update this cycle" in page
-    assert "Improvement actions by principle, beside the 2025/26 comparison" in page
+    assert "Actions from earlier cycles, by principle (beside the 2025/26 scores above)" in page
     assert "Principle 1 2 1 1" in page
     assert "Principle 7 1 0 1" in page
 

@@ -441,9 +441,29 @@ def site_admin_people(person: Person) -> Section | None:
     )
 
 
+def overdue_actions(person: Person) -> Section | None:
+    """Improvement actions past their due date and still open (issue 18): those the person owns,
+    and every one of the organisations they lead. One query."""
+    from improvement.models import Action
+
+    led = [m.organisation_id for m in person.memberships if m.role == Membership.Role.LEAD]
+    member_of = {m.organisation_id for m in person.memberships}
+    rows = list(
+        Action.objects.filter(status__in=Action.OPEN, due_on__lt=person.today)
+        .filter(Q(owner=person.user) | Q(organisation_id__in=led))
+        .select_related("organisation")
+        .order_by("due_on", "pk")[:20]
+    )
+    for action in rows:
+        # A partner's person may own an action of an organisation they are not a member of.
+        action.member = action.organisation_id in member_of
+    return Section("overdue_actions", {"rows": rows, "user_id": person.user.pk}) if rows else None
+
+
 # In this order on the page: the person's own work first, then the messages about it.
 BUILDERS: list[Callable[[Person], Section | None]] = [
     self_assessments,
+    overdue_actions,
     invitations_waiting,
     site_admin_people,
     assessor_reviews,

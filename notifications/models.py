@@ -42,6 +42,7 @@ class Kind(models.TextChoices):
     CYCLE_CLOSING = "cycle_closing", "A cycle closes soon"
     REPLY_BY_DUE = "reply_by_due", "Answers to CQC's questions are due soon"
     FA_DEADLINE_DUE = "fa_deadline_due", "Factual-accuracy comments close soon"
+    ACTION_OVERDUE = "action_overdue", "An improvement action is overdue"
     # Evidence
     EVIDENCE_REFUSED = "evidence_refused", "An evidence file was refused by the virus scan"
 

@@ -2,7 +2,7 @@
 through the services, and idempotent (each step runs only from the state before it).
 
 - Northmoor 2025/26: assessed (scored, one principle moderated by a second assessor, a draft
-  shared, a factual-accuracy comment answered, finalised);
+  shared with areas for improvement, a factual-accuracy comment answered, finalised);
 - Westvale 2026/27: draft outcome shared for factual-accuracy comments;
 - Eastbrook 2026/27: in review, partly scored;
 - Harbourside 2026/27: returned with questions;
@@ -112,14 +112,24 @@ def _score(assessment: Assessment, assessor, principles: set[int] | None = None)
             clock.advance(datetime.timedelta(hours=1))
 
 
-def _share(assessment: Assessment, assessor, deadline: datetime.date) -> None:
+def _share(assessment: Assessment, assessor, deadline: datetime.date, areas: dict | None = None) -> None:
     ws = build(assessment, services.review_for(assessment))
     services.outcome_share(
         assessment=assessment,
         by=assessor,
         summaries={str(p.number): _summary(p.number, p.final) for p in ws.principles},
         fa_deadline=deadline,
+        areas=areas,
     )
+
+
+# CQC's areas for improvement in Northmoor's 2025/26 outcome: in its improvement plan they became
+# actions, or were declined (improvement/demo.py).
+NORTHMOOR_AREAS = {
+    "2": ["Tell participants what their views could change, and afterwards what they did change"],
+    "6": ["Offer a way to take part that is not online for every engagement"],
+    "7": ["Evaluate each engagement against its aims, and use what is learnt in the next"],
+}
 
 
 def _submitted(organisation, lead, cycle, **dates) -> Assessment:
@@ -148,7 +158,7 @@ def seed_reviews(organisations: dict, people: dict) -> None:
                 assessment=northmoor, principle_number=1, by=second, agrees=True, score=None, reason=""
             )
         with clock.at(moment(2026, 4, 28, 11)):
-            _share(northmoor, assessor, datetime.date(2026, 5, 19))
+            _share(northmoor, assessor, datetime.date(2026, 5, 19), areas=NORTHMOOR_AREAS)
         with clock.at(moment(2026, 5, 6, 16, 10)):
             comment = services.fa_comment_add(
                 assessment=northmoor,

@@ -22,6 +22,7 @@ from accounts.demo import DEMO_TOTP_KEY, demo_totp_hex_key
 from activities.demo import seed_activities
 from activities.demo import summary_lines as activity_lines
 from assessments.demo import seed_assessments
+from improvement.demo import seed_improvement
 from organisations.models import Membership, Organisation, System
 from organisations.roles import CQC_ASSESSORS, RUBRIC_ADMINS
 from reviews.demo import seed_reviews, summary_lines
@@ -154,6 +155,7 @@ class Command(BaseCommand):
                 )
             seed_assessments(organisations, users)
             seed_reviews(organisations, users)
+            seed_improvement(organisations, users)
             seed_activities(organisations, users)
             survey_lines = seed_surveys(organisations, users)
 

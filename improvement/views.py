@@ -170,6 +170,11 @@ def improvement_action_progress(request: HttpRequest, code: str, action_id: int)
     plan = access.get_plan_for_updater(request.user, code)
     action = access.get_action(plan, action_id)
     back = _back(request, plan)
+    if request.method == "GET" and action.status == Action.Status.DROPPED:
+        # Nothing to ask: say why, and who can start it again (a post is refused, keeping it).
+        return render(
+            request, "improvement/action_dropped.html", {**_action_context(plan, action), "back": back}
+        )
     form = ProgressForm(request.POST or None, action=action, back=back[0] if back else "")
     if request.method == "POST" and form.is_valid():
         try:

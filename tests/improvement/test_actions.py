@@ -290,3 +290,14 @@ def test_query_count_of_the_plan_does_not_grow_with_actions(client, cast, django
         services.progress_add(action=action, by=cast.contributor_a, body=f"Update {n}")
         services.progress_add(action=action, by=cast.lead_a, body=f"Second update {n}", status="done")
     assert count() == small
+
+
+def test_a_dropped_actions_progress_page_says_so_and_asks_nothing(client, cast):
+    action = add(cast)
+    services.action_status(action=action, by=cast.lead_a, status="dropped", reason="A partner now runs it")
+    client.force_login(cast.contributor_a)
+    response = client.get(plan_url(cast, "improvement_action_progress", action))
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "This action was dropped" in page and "a lead can change its status" in page
+    assert "How is it going?" not in page

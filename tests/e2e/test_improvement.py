@@ -122,3 +122,33 @@ def test_cqcs_area_for_improvement_is_carried_into_the_next_cycle(portal, cast):
     expect(
         page.get_by_text("1 action from earlier cycles: 1 done, 0 in progress, 0 planned.")
     ).to_be_visible()
+
+
+def test_overdue_on_the_home_page_and_the_assessor_sees_the_actions(portal, cast):
+    """An overdue action is on its lead's home page; the assessor reviewing the next cycle's
+    submission sees last cycle's actions beside the criterion."""
+    from tests.assessments.helpers import answer_all, open_cycle, start, submit
+    from tests.improvement.helpers import add
+
+    action = add(cast, "Publish the engagement strategy", codes=("1.1",))
+    Action.objects.filter(pk=action.pk).update(due_on=timezone.localdate() - datetime.timedelta(days=2))
+    nxt = start(cast, open_cycle())
+    answer_all(nxt)
+    submit(nxt, cast.lead_a)
+
+    page = portal.page
+    portal.sign_in("lead_a")
+    expect(page.get_by_role("heading", name="Overdue improvement actions")).to_be_visible()
+    portal.follow(page.get_by_role("link", name="Publish the engagement strategy"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Improvement plan")
+    expect(page.locator(f"#action-{action.pk}").get_by_text("Overdue")).to_be_visible()
+
+    page.context.clear_cookies()
+    portal.sign_in("assessor")
+    portal.goto(f"/review/{cast.org_a.code}/{nxt.cycle.slug}/criteria/1.1/")
+    section = page.locator("#improvement-actions")
+    expect(
+        section.get_by_role("heading", name="Improvement action for 1.1 from earlier cycles")
+    ).to_be_visible()
+    expect(section.get_by_text("Publish the engagement strategy")).to_be_visible()
+    expect(section.get_by_role("link")).to_have_count(0)

@@ -301,3 +301,14 @@ def test_a_dropped_actions_progress_page_says_so_and_asks_nothing(client, cast):
     page = text_of(response)
     assert "This action was dropped" in page and "a lead can change its status" in page
     assert "How is it going?" not in page
+
+
+def test_a_day_too_large_to_be_a_date_is_refused_plainly(client, cast):
+    """Found by the form fuzzer on PostgreSQL: a day of 2147483648 was a server error."""
+    submitted_earlier(cast)
+    data = form(cast) | {"due_on_0": "2147483648"}
+    client.force_login(cast.lead_a)
+    response = client.post(plan_url(cast, "improvement_action_add"), data)
+    assert response.status_code == 400
+    assert "Enter a real date" in text_of(response)
+    assert not Action.objects.exists()

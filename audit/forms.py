@@ -5,29 +5,25 @@ from __future__ import annotations
 
 import datetime
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
 from django import forms
-from django.core.exceptions import ValidationError
+
+from engagement_portal.lib.forms import GovukDateField
 
 
-class EventDateField(DateInputField):
+class EventDateField(GovukDateField):
     """A GOV.UK date input with plain-English messages, for filtering by day."""
 
     def __init__(self, label: str, help_text: str) -> None:
         super().__init__(label=label, help_text=help_text, required=False, require_all_fields=False)
-        self.error_messages.update(incomplete="Enter the day, month and year")
+        self.error_messages.update(
+            incomplete="Enter the day, month and year", invalid="Enter a real date, for example 12 3 2026"
+        )
         for part, name in zip(self.fields, ("day", "month", "year"), strict=True):
             part.required = True
             part.error_messages["incomplete"] = f"The date must include a {name}"
             part.validators[0].message = "Enter the date as numbers, for example 12 3 2026"
-
-    def compress(self, data_list):
-        try:
-            return super().compress(data_list)
-        except ValidationError:
-            raise ValidationError("Enter a real date, for example 12 3 2026") from None
 
 
 class _EventFilterForm(forms.Form):

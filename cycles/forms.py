@@ -8,23 +8,13 @@ from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
 from django import forms
 
 from assessments.models import AssessmentCycle
+from engagement_portal.lib.forms import GovukDateField
 from organisations.models import Organisation
 from principles.models import RubricVersion
 
 
 def _button(label: str) -> Button:
     return Button("submit", label, data_prevent_double_click="true")
-
-
-class GovukDateField(DateInputField):
-    """The GOV.UK date input, saying "Enter a real ..." for a date that does not exist (31 2 2027)
-    instead of Python's own words."""
-
-    def compress(self, data_list):
-        try:
-            return super().compress(data_list)
-        except forms.ValidationError:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 def _date(label: str, help_text: str = "For example, 31 3 2027") -> DateInputField:

@@ -17,7 +17,7 @@ from django import forms
 from django.conf import settings
 from django.db.models import F
 
-from engagement_portal.lib.forms import submit_button
+from engagement_portal.lib.forms import GovukDateField, submit_button
 from engagement_portal.lib.sizes import file_size
 from evidence.models import EvidenceItem
 from evidence.services import ItemDetails
@@ -59,7 +59,7 @@ class OneFileField(forms.Field):
 
 
 def evidence_date_field(label: str, help_text: str, *, required: bool = False) -> DateInputField:
-    field = DateInputField(label=label, help_text=help_text, required=required, require_all_fields=False)
+    field = GovukDateField(label=label, help_text=help_text, required=required, require_all_fields=False)
     field.error_messages.update(
         required="Enter the date of the evidence", incomplete="Enter the day, month and year"
     )

@@ -4,11 +4,9 @@
 from __future__ import annotations
 
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Layout, Size
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 
 from engagement_portal.lib.forms import submit_button
@@ -20,24 +18,8 @@ from organisations.models import Organisation
 from principles.models import RubricVersion
 
 
-class DueDateField(DateInputField):
-    """GOV.UK's date input, refusing a day, month or year too large to be a date in plain
-    words: the template pack's conversion lets OverflowError through (a 500), found by the
-    form fuzzer with a day of 2147483648."""
-
-    def compress(self, data_list):
-        try:
-            return super().compress(data_list)
-        except OverflowError:
-            raise ValidationError("Enter a real date, for example 31 3 2027", code="invalid") from None
-
-
 def _due_field():
-    template = evidence_date_field("Due date", "For example, 31 3 2027", required=True)
-    field = DueDateField(
-        label=template.label, help_text=template.help_text, required=True, require_all_fields=False
-    )
-    field.error_messages.update(template.error_messages)
+    field = evidence_date_field("Due date", "For example, 31 3 2027", required=True)
     field.error_messages["required"] = "Enter the date the action is due"
     clean_date_parts(field)
     return field

@@ -3,6 +3,11 @@ people who took part in its engagement (about 60 responses, free text reviewed, 
 and cited against criterion 2.4 of its 2026/27 self-assessment) and an open survey of its staff
 and leaders, whose public link seed_demo prints.
 
+CQC's own surveys: Laura Evans (`assessor`) surveys Eastbrook County Council's partners for its
+2026/27 review (open, 34 responses so far, some free text waiting for her), and surveyed the
+people who took part in Northmoor's engagement for its 2025/26 review, which is assessed, so
+Northmoor's people see those totals on their surveys page.
+
 Everything goes through the services. Idempotent: a demo survey that exists is left alone."""
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from principles.services import current_version
 from voices import answering, filing, services
 from voices.models import FreeTextAnswer, QuestionSet, Survey
 
+CQC_OPEN_TITLE = "How Eastbrook County Council involves people: CQC wants to hear from its partners"
+CQC_CLOSED_TITLE = "Taking part in Northmoor and Riverside's engagement: CQC wants to hear from you"
 CLOSED_TITLE = "Taking part in our engagement: what was it like?"
 OPEN_TITLE = "Staff and leaders: how we involve people"
 FREE_TEXT = [
@@ -113,6 +120,76 @@ def _closed_survey(organisation, lead, cycle, question_set) -> Survey:
     return survey
 
 
+def _cqc_survey(organisation, assessor, cycle, question_set, *, title: str, responses: int, close: bool):
+    today = timezone.localdate()
+    survey = services.survey_create(
+        organisation=organisation,
+        cycle=cycle,
+        question_set=question_set,
+        questions=question_set.questions.all(),
+        details=services.SurveyDetails(
+            title=title,
+            introduction=(
+                f"The Care Quality Commission (CQC) checks how well {organisation.name} involves the "
+                "public in its decisions. We would like to hear from you about what it was like.\n\n"
+                f"Your answers go to CQC. {organisation.name} will only ever see the totals, after our "
+                "assessment is finished, and never how one person answered. It takes about 5 minutes."
+            ),
+            easy_read_introduction="",
+            opens_on=today - datetime.timedelta(days=1),
+            closes_on=today + datetime.timedelta(days=21),
+            equality_monitoring=question_set.audience == "participants",
+        ),
+        by=assessor,
+        run_by=Survey.RunBy.CQC,
+    )
+    survey = services.survey_open(survey=survey, by=assessor)
+    steps = answering.steps_for(survey)
+    rng = random.Random(title)  # noqa: S311 - demo answers, not security
+    for n in range(responses):
+        services.response_store(survey=survey, submission_token=f"cqc-{n}", answers=_answers(steps, rng, n))
+    if close:
+        survey = services.survey_close(survey=survey, by=assessor)
+        for answer in FreeTextAnswer.objects.filter(survey=survey):
+            keep = "Mrs Patel" not in answer.text
+            services.free_text_review(
+                answer=answer, review="include" if keep else "exclude", redacted_text="", by=assessor
+            )
+    return survey
+
+
+def seed_cqc_surveys(organisations: dict, people: dict, sets: dict) -> list[str]:
+    assessor = people["assessor"]
+    cycles = {c.slug: c for c in AssessmentCycle.objects.filter(slug__in=["2025-26", "2026-27"])}
+    if len(cycles) < 2:
+        return []
+    if not Survey.objects.filter(title=CQC_OPEN_TITLE).exists():
+        _cqc_survey(
+            organisations["E99000001"],
+            assessor,
+            cycles["2026-27"],
+            sets["partners"],
+            title=CQC_OPEN_TITLE,
+            responses=34,
+            close=False,
+        )
+    if not Survey.objects.filter(title=CQC_CLOSED_TITLE).exists():
+        _cqc_survey(
+            organisations["QZ1"],
+            assessor,
+            cycles["2025-26"],
+            sets["participants"],
+            title=CQC_CLOSED_TITLE,
+            responses=41,
+            close=True,
+        )
+    return [
+        "CQC's own surveys (/cqc-surveys/, for assessors): Eastbrook County Council's partners, open, its"
+        " results in Eastbrook's 2026/27 review workspace; Northmoor's participants (2025/26, assessed),"
+        " whose totals Northmoor's people see on their surveys page",
+    ]
+
+
 def seed_surveys(organisations: dict, people: dict) -> list[str]:
     """The demo surveys; lines for seed_demo to print (the open survey's public link)."""
     organisation = organisations["QZ1"]
@@ -144,7 +221,9 @@ def seed_surveys(organisations: dict, people: dict) -> list[str]:
         )
         open_survey = services.survey_open(survey=open_survey, by=lead)
     path = reverse("survey_start", kwargs={"token": open_survey.token})
+    cqc_lines = seed_cqc_surveys(organisations, people, sets)
     return [
+        *cqc_lines,
         f"Northmoor and Riverside ICS: “{CLOSED_TITLE}” closed, filed as evidence and cited for 2.4",
         f"Northmoor and Riverside ICS: “{OPEN_TITLE}” is open; answer it without signing in at",
         f"    http://127.0.0.1:8000{path}",

@@ -75,6 +75,8 @@ def snapshot(built: results.Results) -> dict:
 
 def filing_refusal(survey: Survey) -> str:
     """Why these results cannot be filed yet, or ""."""
+    if survey.is_cqc:
+        return "CQC's surveys are CQC's evidence: they are never filed in the organisation's library."
     if survey.status != Survey.Status.CLOSED:
         return "Close the survey before filing its results as evidence."
     if SurveyFiling.objects.filter(survey=survey).exists():

@@ -11,6 +11,7 @@ from django import forms
 
 from assessments.models import AssessmentCycle
 from evidence.forms import clean_date_parts, evidence_date_field, submit_button
+from organisations.models import Organisation
 from voices.choices import MONITORING
 from voices.models import FREE_TEXT_MAX, Audience, FreeTextAnswer, Question, Survey
 from voices.services import SurveyDetails
@@ -42,6 +43,51 @@ class SurveyStartForm(forms.Form):
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
+            Field.radios("audience", legend_size=Size.MEDIUM),
+            Field.select("cycle"),
+            submit_button("Continue"),
+        )
+
+
+class CqcSurveyStartForm(forms.Form):
+    """CQC's survey: which organisation, which cycle, and whom it asks (its partners, or the
+    people who took part in its engagement)."""
+
+    organisation = forms.ModelChoiceField(
+        label="Organisation",
+        queryset=Organisation.objects.exclude(type=Organisation.Type.PARTNER).order_by("name"),
+        empty_label="Choose an organisation",
+        help_text="The integrated care system or local authority the survey is about.",
+        error_messages={
+            "required": "Select the organisation the survey is about",
+            "invalid_choice": "Select an organisation from the list",
+        },
+    )
+    audience = forms.ChoiceField(
+        label="Who is the survey for?",
+        choices=[(a, label) for a, label in Audience.choices if a != Audience.STAFF],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select who the survey is for",
+            "invalid_choice": "Select who the survey is for",
+        },
+    )
+    cycle = forms.ModelChoiceField(
+        label="Assessment cycle",
+        queryset=AssessmentCycle.objects.order_by("-opens_on"),
+        empty_label=None,
+        help_text="The self-assessment whose review the results inform.",
+        error_messages={"required": "Select the cycle", "invalid_choice": "Select a cycle from the list"},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].to_field_name = "code"
+        self.fields["cycle"].to_field_name = "slug"
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            Field.select("organisation"),
             Field.radios("audience", legend_size=Size.MEDIUM),
             Field.select("cycle"),
             submit_button("Continue"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from voices import respond_views, views
+from voices import cqc_views, respond_views, views
 
 urlpatterns = [
     # The public pages: no sign-in (each view is @login_not_required), found by the link's token.
@@ -50,5 +50,28 @@ urlpatterns = [
         "organisations/<str:code>/surveys/<int:survey_id>/free-text.csv",
         views.survey_free_text_export,
         name="survey_free_text_export",
+    ),
+    # CQC's survey about the organisation, once CQC's outcome for its cycle is final.
+    path(
+        "organisations/<str:code>/surveys/cqc/<int:survey_id>/",
+        views.survey_cqc_results,
+        name="survey_cqc_results",
+    ),
+    # CQC's own surveys, for its assessors.
+    path("cqc-surveys/", cqc_views.cqc_survey_list, name="cqc_survey_list"),
+    path("cqc-surveys/new/", cqc_views.cqc_survey_new, name="cqc_survey_new"),
+    path("cqc-surveys/<int:survey_id>/", cqc_views.cqc_survey_detail, name="cqc_survey_detail"),
+    path("cqc-surveys/<int:survey_id>/edit/", cqc_views.cqc_survey_edit, name="cqc_survey_edit"),
+    path("cqc-surveys/<int:survey_id>/preview/", cqc_views.cqc_survey_preview, name="cqc_survey_preview"),
+    path("cqc-surveys/<int:survey_id>/open/", cqc_views.cqc_survey_open, name="cqc_survey_open"),
+    path("cqc-surveys/<int:survey_id>/close/", cqc_views.cqc_survey_close, name="cqc_survey_close"),
+    path(
+        "cqc-surveys/<int:survey_id>/replace-link/",
+        cqc_views.cqc_survey_replace_link,
+        name="cqc_survey_replace_link",
+    ),
+    path("cqc-surveys/<int:survey_id>/results/", cqc_views.cqc_survey_results, name="cqc_survey_results"),
+    path(
+        "cqc-surveys/<int:survey_id>/free-text/", cqc_views.cqc_survey_free_text, name="cqc_survey_free_text"
     ),
 ]

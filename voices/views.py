@@ -19,6 +19,7 @@ from voices import access, answering, exports, results, services
 from voices.choices import MONITORING, MONITORING_BY_KEY
 from voices.filing import file_results, filing_refusal
 from voices.forms import FreeTextReviewForm, PopulationForm, SurveyForm, SurveyStartForm, default_dates
+from voices.links import NO_LINKS, links_for
 from voices.models import FreeTextAnswer, QuestionSet, Survey, SurveyFiling
 
 
@@ -37,7 +38,12 @@ def survey_list(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "voices/survey_list.html",
-        {"organisation": organisation, "surveys": surveys, "is_lead": membership.role == "lead"},
+        {
+            "organisation": organisation,
+            "surveys": surveys,
+            "cqc_surveys": access.cqc_surveys_shown_to(organisation).order_by("-created_at", "-pk"),
+            "is_lead": membership.role == "lead",
+        },
     )
 
 
@@ -88,6 +94,7 @@ def survey_detail(request: HttpRequest, code: str, survey_id: int) -> HttpRespon
         {
             "organisation": survey.organisation,
             "survey": survey,
+            "links": links_for(survey),
             "questions": questions,
             "is_lead": survey_access.is_lead,
             "public_url": public_url(request, survey),
@@ -107,6 +114,7 @@ def survey_edit(request: HttpRequest, code: str, survey_id: int) -> HttpResponse
             "voices/survey_refused.html",
             {
                 "survey": survey,
+                "links": links_for(survey),
                 "organisation": survey.organisation,
                 "message": "This survey has opened, so its "
                 "questions and wording cannot change: people have already been asked them.",
@@ -132,7 +140,7 @@ def survey_edit(request: HttpRequest, code: str, survey_id: int) -> HttpResponse
     return render(
         request,
         "voices/survey_edit.html",
-        {"organisation": survey.organisation, "survey": survey, "form": form},
+        {"organisation": survey.organisation, "survey": survey, "links": links_for(survey), "form": form},
     )
 
 
@@ -147,6 +155,7 @@ def survey_preview(request: HttpRequest, code: str, survey_id: int) -> HttpRespo
         {
             "organisation": survey.organisation,
             "survey": survey,
+            "links": links_for(survey),
             "steps": [(f"Question {n} of {len(steps)}", step) for n, step in enumerate(steps, start=1)],
             "question_count": len(steps),
             "free_text_max": answering.FREE_TEXT_MAX,
@@ -192,10 +201,9 @@ def survey_replace_link(request: HttpRequest, code: str, survey_id: int) -> Http
 # Results
 
 
-@require_GET
-def survey_results(request: HttpRequest, code: str, survey_id: int) -> HttpResponse:
-    survey_access = access.get_survey_for_member(request.user, code, survey_id)
-    survey = survey_access.survey
+def results_page(request: HttpRequest, survey: Survey, *, is_lead: bool, links, **extra) -> HttpResponse:
+    """A survey's results page: the organisation's, CQC's, and CQC's as the organisation sees
+    them once its outcome is final (no links to anything but the results)."""
     built = results.build(survey)
     dimension = request.GET.get("by", "")
     breakdowns = []
@@ -207,13 +215,38 @@ def survey_results(request: HttpRequest, code: str, survey_id: int) -> HttpRespo
         {
             "organisation": survey.organisation,
             "survey": survey,
+            "links": links,
             "results": built,
-            "is_lead": survey_access.is_lead,
+            "is_lead": is_lead,
             "dimensions": [(m.key, m.label) for m in MONITORING] if survey.equality_monitoring else [],
             "dimension": dimension if breakdowns else "",
             "breakdowns": breakdowns,
             "waiting": sum(group.waiting for group in built.free_text),
+            **extra,
         },
+    )
+
+
+@require_GET
+def survey_results(request: HttpRequest, code: str, survey_id: int) -> HttpResponse:
+    survey_access = access.get_survey_for_member(request.user, code, survey_id)
+    survey = survey_access.survey
+    return results_page(request, survey, is_lead=survey_access.is_lead, links=links_for(survey))
+
+
+@require_GET
+def survey_cqc_results(request: HttpRequest, code: str, survey_id: int) -> HttpResponse:
+    """CQC's survey about the organisation, as its members see it once CQC's outcome for that
+    cycle is final: the aggregated results only (small numbers hidden, only the free text CQC
+    included), with no way to CQC's pages. Before that, a 404."""
+    survey = access.get_cqc_survey_for_member(request.user, code, survey_id)
+    return results_page(
+        request,
+        survey,
+        is_lead=False,
+        links=NO_LINKS,
+        back_url=reverse("survey_list", kwargs={"code": survey.organisation.code}),
+        back_text="Back to surveys",
     )
 
 
@@ -230,15 +263,19 @@ def survey_population(request: HttpRequest, code: str, survey_id: int) -> HttpRe
     return render(
         request,
         "voices/survey_population.html",
-        {"organisation": survey.organisation, "survey": survey, "form": form, "groups": groups},
+        {
+            "organisation": survey.organisation,
+            "survey": survey,
+            "links": links_for(survey),
+            "form": form,
+            "groups": groups,
+        },
     )
 
 
-@require_http_methods(["GET", "POST"])
-def survey_free_text(request: HttpRequest, code: str, survey_id: int) -> HttpResponse:
-    """The lead reads each free-text answer and decides: include, include with personal details
-    removed, or leave out. Nothing of an answer leaves this page until they have."""
-    survey = access.get_survey_for_lead(request.user, code, survey_id).survey
+def free_text_page(request: HttpRequest, survey: Survey) -> HttpResponse:
+    """Each free-text answer read and decided on: include, include with personal details
+    removed, or leave out. Nothing of an answer leaves the survey's pages until it is."""
     answers = FreeTextAnswer.objects.filter(survey=survey).select_related("question").order_by("review", "pk")
     pending = [a for a in answers if a.review == FreeTextAnswer.Review.PENDING]
     current = pending[0] if pending else None
@@ -252,6 +289,7 @@ def survey_free_text(request: HttpRequest, code: str, survey_id: int) -> HttpRes
             "redacted_text": current.redacted_text if current else "",
         },
     )
+    links = links_for(survey)
     if request.method == "POST":
         if current is None:
             raise Http404("No such answer")
@@ -262,19 +300,26 @@ def survey_free_text(request: HttpRequest, code: str, survey_id: int) -> HttpRes
                 redacted_text=form.cleaned_data["redacted_text"],
                 by=request.user,
             )
-            return redirect(survey_url(survey, "survey_free_text"))
+            return redirect(links.free_text)
     return render(
         request,
         "voices/survey_free_text.html",
         {
             "organisation": survey.organisation,
             "survey": survey,
+            "links": links,
             "current": current,
             "form": form,
             "answers": answers,
             "pending_count": len(pending),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def survey_free_text(request: HttpRequest, code: str, survey_id: int) -> HttpResponse:
+    """The lead reviews the free text of the organisation's survey."""
+    return free_text_page(request, access.get_survey_for_lead(request.user, code, survey_id).survey)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -339,6 +384,7 @@ def survey_free_text_export(request: HttpRequest, code: str, survey_id: int) -> 
             "voices/survey_refused.html",
             {
                 "survey": survey,
+                "links": links_for(survey),
                 "organisation": survey.organisation,
                 "message": "Review every free-text answer before downloading them.",
             },

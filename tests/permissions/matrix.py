@@ -1064,6 +1064,125 @@ def _survey_cycle(cast) -> int:
     return open_cycle().pk
 
 
+# CQC's own surveys (voices/cqc_views.py): for CQC assessors (and superusers) only; everyone else
+# signed in gets 403, as on the review pages. The organisation's page of CQC's survey about it is
+# a 404 for everyone until CQC's outcome for that cycle is final; then A's members read it.
+
+
+def _cqc_survey(cast, title: str, *, opened: bool):
+    from voices.models import Survey
+
+    existing = Survey.objects.filter(organisation=cast.org_a, title=title).first()
+    if existing:
+        return existing
+    from tests.voices.helpers import make_cqc_survey, open_cqc_survey
+
+    return (open_cqc_survey if opened else make_cqc_survey)(cast, title=title)
+
+
+def _cqc_draft(cast) -> dict:
+    return {"survey_id": _cqc_survey(cast, "Matrix CQC draft", opened=False).pk}
+
+
+def _cqc_opened(cast) -> dict:
+    return {"survey_id": _cqc_survey(cast, "Matrix CQC open", opened=True).pk}
+
+
+def _cqc_with_text(cast) -> dict:
+    from tests.voices.helpers import add_responses
+
+    survey = _cqc_survey(cast, "Matrix CQC open", opened=True)
+    if not survey.free_text.exists():
+        add_responses(survey, [{}], free_text="They never listen.")
+    return {"survey_id": survey.pk}
+
+
+def _cqc_edit_data(cast) -> dict:
+    from tests.voices.helpers import survey_form_data
+
+    return survey_form_data(_cqc_survey(cast, "Matrix CQC draft", opened=False))
+
+
+def _cqc_for_organisation(cast) -> dict:
+    """CQC's open survey about A, as A's pages address it (A's outcome not final)."""
+    return {"code": cast.org_a.code, **_cqc_opened(cast)}
+
+
+def _cqc_after_outcome(cast) -> dict:
+    """CQC's survey about A in the 2025/26 cycle, whose outcome CQC has finalised."""
+    from assessments.models import Assessment
+    from tests.assessments.helpers import earlier_cycle
+    from tests.voices.helpers import finalise
+    from voices import services as voice_services
+    from voices.models import Survey
+
+    kwargs = _sa_submitted(cast)
+    assessment = Assessment.objects.get(organisation=cast.org_a, cycle__slug=kwargs["cycle"])
+    if assessment.status == Assessment.Status.SUBMITTED:
+        finalise(assessment, cast.assessor)
+    survey = Survey.objects.filter(title="Matrix CQC final").first()
+    if survey is None:
+        survey = _cqc_survey(cast, "Matrix CQC final", opened=True)
+        Survey.objects.filter(pk=survey.pk).update(cycle=earlier_cycle())
+        voice_services.survey_close(survey=survey, by=cast.assessor)
+    return {"code": cast.org_a.code, "survey_id": survey.pk}
+
+
+def _open_cycle_slug() -> str:
+    from tests.assessments.helpers import open_cycle
+
+    return open_cycle().slug
+
+
+CQC_SURVEY_GET = signed_in(403, assessor=200, site_admin=200)
+CQC_SURVEY_POST = signed_in(403, assessor=REDIRECT, site_admin=REDIRECT)
+
+CQC_SURVEY_RULES: list[Rule] = [
+    Rule("cqc_survey_list", "GET", CQC_SURVEY_GET),
+    Rule("cqc_survey_new", "GET", CQC_SURVEY_GET),
+    Rule(
+        "cqc_survey_new",
+        "POST",
+        CQC_SURVEY_POST,
+        data=lambda c: {"organisation": c.org_a.code, "audience": "partners", "cycle": _open_cycle_slug()},
+    ),
+    Rule("cqc_survey_detail", "GET", CQC_SURVEY_GET, kwargs=_cqc_draft),
+    Rule("cqc_survey_detail", "GET", CQC_SURVEY_GET, kwargs=_cqc_opened),
+    # The organisation's own survey is not CQC's: a 404 for assessors, 403 for everyone else.
+    Rule(
+        "cqc_survey_detail",
+        "GET",
+        signed_in(403, assessor=404, site_admin=404),
+        kwargs=lambda c: {"survey_id": _survey(c, "Matrix open", opened=True).pk},
+    ),
+    Rule("cqc_survey_edit", "GET", CQC_SURVEY_GET, kwargs=_cqc_draft),
+    Rule("cqc_survey_edit", "POST", CQC_SURVEY_POST, kwargs=_cqc_draft, data=_cqc_edit_data),
+    Rule("cqc_survey_preview", "GET", CQC_SURVEY_GET, kwargs=_cqc_draft),
+    Rule("cqc_survey_open", "POST", CQC_SURVEY_POST, kwargs=_cqc_draft),
+    Rule("cqc_survey_close", "POST", CQC_SURVEY_POST, kwargs=_cqc_opened),
+    Rule("cqc_survey_replace_link", "POST", CQC_SURVEY_POST, kwargs=_cqc_opened),
+    Rule("cqc_survey_results", "GET", CQC_SURVEY_GET, kwargs=_cqc_opened),
+    Rule("cqc_survey_free_text", "GET", CQC_SURVEY_GET, kwargs=_cqc_with_text),
+    Rule(
+        "cqc_survey_free_text",
+        "POST",
+        CQC_SURVEY_POST,
+        kwargs=_cqc_with_text,
+        data=lambda c: {"review": "include", "redacted_text": ""},
+    ),
+    Rule("survey_cqc_results", "GET", signed_in(404), kwargs=_cqc_for_organisation),
+    Rule("survey_cqc_results", "GET", SURVEY_MEMBERS, kwargs=_cqc_after_outcome),
+    # Its public pages are the same as any survey's.
+    Rule(
+        "survey_start",
+        "GET",
+        public(200),
+        kwargs=lambda c: {"token": _cqc_survey(c, "Matrix CQC open", opened=True).token},
+    ),
+]
+RULES += CQC_SURVEY_RULES
+
+
 def _lead_a_notification(kind: str):
     """A notification to lead_a about organisation A, of this kind."""
 

@@ -128,3 +128,39 @@ def add_responses(survey: Survey, rows: list[dict], *, free_text: str = "") -> N
                 counted=counted, free_text={free: free_text} if free and free_text else {}
             ),
         )
+
+
+def make_cqc_survey(cast, *, audience: str = "partners", organisation=None, **changes) -> Survey:
+    """CQC's survey about organisation A (by default), started by the assessor."""
+    qs = question_set(audience)
+    return services.survey_create(
+        organisation=organisation or cast.org_a,
+        cycle=open_cycle(),
+        question_set=qs,
+        questions=qs.questions.all(),
+        details=details(**{"title": "CQC asks the partners of A", "equality_monitoring": False, **changes}),
+        by=cast.assessor,
+        run_by=Survey.RunBy.CQC,
+    )
+
+
+def open_cqc_survey(cast, **kwargs) -> Survey:
+    return services.survey_open(survey=make_cqc_survey(cast, **kwargs), by=cast.assessor)
+
+
+def finalise(assessment, assessor):
+    """Take a submitted assessment through review to a final outcome (status assessed)."""
+    from reviews import services as review_services
+    from tests.assessments.review_helpers import in_review, score_all
+
+    assessment = in_review(assessment, assessor)
+    score_all(assessment, assessor, 3)
+    review_services.outcome_share(
+        assessment=assessment,
+        by=assessor,
+        summaries={str(n): f"Summary of principle {n}." for n in range(1, 9)},
+        fa_deadline=timezone.localdate() + datetime.timedelta(days=14),
+    )
+    review_services.outcome_finalise(assessment=assessment, by=assessor, reason="No more comments.")
+    assessment.refresh_from_db()
+    return assessment

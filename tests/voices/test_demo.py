@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from evidence.models import Citation
-from voices.demo import CLOSED_TITLE, OPEN_TITLE
+from voices.access import cqc_surveys_shown_to
+from voices.demo import CLOSED_TITLE, CQC_CLOSED_TITLE, CQC_OPEN_TITLE, OPEN_TITLE
 from voices.models import Survey, SurveyFiling
 
 pytestmark = pytest.mark.django_db
@@ -30,3 +31,12 @@ def test_seed_demo_makes_a_filed_cited_survey_and_an_open_one(client):
     assert client.get(link).status_code == 200
     call_command("seed_demo", stdout=io.StringIO())
     assert Survey.objects.filter(title__in=[CLOSED_TITLE, OPEN_TITLE]).count() == 2
+    # CQC's own: Eastbrook's partners, open; Northmoor's participants, whose review is assessed,
+    # so Northmoor sees that one (and only that one).
+    cqc_open = Survey.objects.get(title=CQC_OPEN_TITLE)
+    cqc_closed = Survey.objects.get(title=CQC_CLOSED_TITLE)
+    assert (cqc_open.run_by, cqc_open.status, cqc_open.organisation.code) == ("cqc", "open", "E99000001")
+    assert cqc_open.free_text.filter(review="pending").exists()
+    assert list(cqc_surveys_shown_to(cqc_closed.organisation)) == [cqc_closed]
+    assert not cqc_surveys_shown_to(cqc_open.organisation).exists()
+    assert Survey.objects.filter(run_by="cqc").count() == 2

@@ -81,7 +81,7 @@ class FieldChange:
 
 @dataclass(frozen=True)
 class ItemChange:
-    kind: Literal["principle", "criterion"]
+    kind: Literal["principle", "criterion", "other"]
     key: str  # "3" for a principle, "3.2" for a criterion
     name: str  # what people call it: "Principle 3: Engagement shapes ...", "Criterion 3.2: ..."
     status: Literal["added", "removed", "changed"]
@@ -89,6 +89,8 @@ class ItemChange:
     fields: tuple[FieldChange, ...]
     principle_number: int
     levels_changed: int = 0
+    # Where an item of another app's section (principles.extensions) is shown.
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -235,12 +237,13 @@ def _changed_fields(old: Mapping[str, str], new: Mapping[str, str]) -> list[Fiel
 
 
 def _compare_item(
-    kind: Literal["principle", "criterion"],
+    kind: Literal["principle", "criterion", "other"],
     key: str,
     name: str,
     old: Mapping[str, str] | None,
     new: Mapping[str, str] | None,
     principle_number: int,
+    url: str = "",
 ) -> ItemChange | None:
     if old is None or new is None:
         present = new if old is None else old
@@ -249,7 +252,9 @@ def _compare_item(
             for field_name, text in (present or {}).items()
             if text and field_name not in {"Principle", "Order of criteria"}
         )
-        return ItemChange(kind, key, name, "added" if old is None else "removed", fields, principle_number)
+        return ItemChange(
+            kind, key, name, "added" if old is None else "removed", fields, principle_number, url=url
+        )
     changed = _changed_fields(old, new)
     if kind == "principle":
         # Criteria added to or removed from a principle are reported as criteria; the order line
@@ -258,7 +263,13 @@ def _compare_item(
     if not changed:
         return None
     levels = sum(1 for f in changed if f.name.startswith("Level "))
-    return ItemChange(kind, key, name, "changed", tuple(changed), principle_number, levels)
+    return ItemChange(kind, key, name, "changed", tuple(changed), principle_number, levels, url=url)
+
+
+def compare_items(key: str, name: str, old, new, *, url: str = "") -> ItemChange | None:
+    """Another app's item (principles.extensions) compared field by field: `old` and `new` map
+    field names to text, None where the item is not in that version."""
+    return _compare_item("other", key, name, old, new, 0, url)
 
 
 def _reordered(old: str, new: str) -> bool:

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from audit.services import record
 from principles import models as rubric_models
+from principles.extensions import draft_created
 from principles.interchange import content_hash, create_version, version_to_dict
 from principles.models import (
     Criterion,
@@ -79,12 +80,24 @@ def _record(version: RubricVersion, by, subject: str, field: str, before: Any, a
 AUDIT_TEXT_LIMIT = 2_000
 
 
+def record_change(version: RubricVersion, by, subject: str, field: str, before: Any, after: Any) -> None:
+    """A change to a draft made by an app above (voices' survey questions), in the version's
+    history and the audit trail like the rubric's own. Refused unless the version is a draft."""
+    _require_draft(version)
+    _record(version, by, subject, field, before, after)
+
+
 def _change_summary(version: RubricVersion, subject: str, field: str) -> str:
     if field in {"created", "added", "removed"}:
         return f"Rubric {version.label}: {subject} {field}"
     if field == "status":
         return f"Rubric {version.label}: {version.get_status_display().lower()}"
     return f"Rubric {version.label}: {subject}, {field.replace('_', ' ')} changed"
+
+
+def require_draft(version: RubricVersion) -> None:
+    """FrozenRubricError unless the version is a draft (for apps above, such as voices)."""
+    _require_draft(version)
 
 
 def _require_draft(version: RubricVersion) -> None:
@@ -113,6 +126,8 @@ def rubric_new_draft(*, source: RubricVersion, label: str, by, title: str | None
     data["title"] = (title or "").strip() or suggested_title(source, label)
     draft = create_version(data, models=MODELS, label=label, based_on=source, created_by=by)
     _record(draft, by, "Version", "created", "", f"Copied from {source.label}")
+    # Apps above copy what they hang on a version (voices: its question sets).
+    draft_created.send(sender=RubricVersion, source=source, draft=draft, by=by)
     return draft
 
 

@@ -26,7 +26,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from organisations.roles import is_rubric_admin
-from principles import services
+from principles import extensions, services
 from principles.forms import (
     CompareForm,
     CriterionForm,
@@ -167,6 +167,8 @@ def _version_page(request: HttpRequest, version: RubricVersion | None) -> HttpRe
             is_current=current is not None and current.pk == version.pk,
             current=current,
             can_edit=version.is_draft and context["is_rubric_admin"],
+            # What apps above the rubric hang on the version (voices: its survey questions).
+            extra_links=extensions.version_links(version, request.user),
         )
     return render(request, "principles/version_detail.html", context)
 
@@ -679,11 +681,30 @@ def compare(request: HttpRequest) -> HttpResponse:
         labels=labels, initial={"from": old.label if old else None, "to": to.label if to else None}
     )
     comparison = compare_versions(version_to_dict(old), version_to_dict(to)) if old and to else None
+    # What apps above the rubric hang on a version (voices: survey questions), after its own.
+    extra = extensions.redline_sections(old, to) if comparison else []
     return render(
         request,
         "principles/compare.html",
-        {"form": form, "old": old, "new": to, "comparison": comparison},
+        {
+            "form": form,
+            "old": old,
+            "new": to,
+            "comparison": comparison,
+            "extra_sections": extra,
+            "extra_counts": _extra_counts(extra),
+            "identical": comparison is not None and comparison.identical and not extra,
+        },
     )
+
+
+def _extra_counts(sections) -> list[tuple[str, dict[str, int]]]:
+    """(what the items are called, {status: how many}) for the summary, in first-seen order."""
+    counts: dict[str, dict[str, int]] = {}
+    for section in sections:
+        counts.setdefault(section.summary_name, {"added": 0, "removed": 0, "changed": 0})
+        counts[section.summary_name][section.status] += len(section.items)
+    return list(counts.items())
 
 
 # ---------------------------------------------------------------------------------------------

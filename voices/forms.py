@@ -6,15 +6,15 @@ import datetime
 from decimal import Decimal, InvalidOperation
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size
+from crispy_forms_gds.layout import Field, Fluid, Layout, Size
 from django import forms
 
 from assessments.models import AssessmentCycle
 from evidence.forms import clean_date_parts, evidence_date_field, submit_button
 from organisations.models import Organisation
 from voices.choices import MONITORING
-from voices.models import FREE_TEXT_MAX, Audience, FreeTextAnswer, Question, Survey
-from voices.services import SurveyDetails
+from voices.models import FREE_TEXT_MAX, OPTION_MAX, Audience, FreeTextAnswer, Question, Survey
+from voices.services import QuestionWording, SurveyDetails
 
 TITLE_MAX = Survey._meta.get_field("title").max_length
 INTRODUCTION_MAX = 5000
@@ -304,3 +304,169 @@ class FreeTextReviewForm(forms.Form):
         ):
             self.add_error("redacted_text", "Enter the answer with personal details removed")
         return data
+
+
+# ---------------------------------------------------------------------------------------------
+# A survey question in a rubric draft (rubric admins)
+
+QUESTION_KINDS = [(value, label) for value, label in Question.Kind.choices]
+CODE_PATTERN = r"^[A-Z]{2}[0-9]{2,3}$"
+
+
+class QuestionForm(forms.Form):
+    code = forms.RegexField(
+        label="Code",
+        regex=CODE_PATTERN,
+        max_length=Question._meta.get_field("code").max_length,
+        help_text="Two capital letters and a number, such as PE14. How results, exports and the redline "
+        "name the question.",
+        error_messages={
+            "required": "Enter a code",
+            "invalid": "Enter a code of two capital letters and a number, such as PE14",
+            "max_length": "Enter a code of two capital letters and a number, such as PE14",
+        },
+    )
+    text = forms.CharField(
+        label="Question",
+        max_length=Question._meta.get_field("text").max_length,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Enter the question",
+            "max_length": "The question must be 500 characters or fewer",
+        },
+    )
+    hint = forms.CharField(
+        label="Hint (optional)",
+        required=False,
+        max_length=Question._meta.get_field("hint").max_length,
+        error_messages={"max_length": "The hint must be 500 characters or fewer"},
+    )
+    kind = forms.ChoiceField(
+        label="Kind of answer",
+        choices=QUESTION_KINDS,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the kind of answer",
+            "invalid_choice": "Select the kind of answer",
+        },
+    )
+    options = forms.CharField(
+        label="Choices (for “choose one” and “choose any” only)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=f"One on each line, at least 2, each {OPTION_MAX} characters or fewer.",
+    )
+    criteria = forms.CharField(
+        label="Criteria it informs (optional)",
+        required=False,
+        max_length=200,
+        help_text="Criterion codes of this draft, separated by commas, such as 2.4, 6.1.",
+        error_messages={"max_length": "Enter at most 200 characters of criterion codes"},
+    )
+    category = forms.ChoiceField(
+        label="Evidence category",
+        error_messages={
+            "required": "Select the evidence category",
+            "invalid_choice": "Select an evidence category from the list",
+        },
+    )
+    required = forms.ChoiceField(
+        label="Must people answer it?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether people must answer it"},
+    )
+
+    def __init__(
+        self,
+        *args,
+        criteria_codes: list[str],
+        categories: list[tuple[str, str]],
+        taken_codes: set[str],
+        button: str,
+        **kwargs,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.criteria_codes = criteria_codes
+        self.taken_codes = taken_codes
+        self.fields["category"].choices = categories
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            Field.text("code", field_width=Fluid.ONE_QUARTER),
+            Field.textarea("text"),
+            Field.text("hint"),
+            Field.radios("kind", legend_size=Size.SMALL, small=True),
+            Field.textarea("options"),
+            Field.text("criteria", field_width=Fluid.ONE_HALF),
+            Field.select("category"),
+            Field.radios("required", legend_size=Size.SMALL, inline=True),
+            submit_button(button),
+        )
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        if code in self.taken_codes:
+            raise forms.ValidationError(f"{code} is already a question in this set: choose another code")
+        return code
+
+    def clean_text(self) -> str:
+        return " ".join(self.cleaned_data["text"].split())
+
+    def clean_criteria(self) -> list[str]:
+        codes = [
+            code.strip()
+            for code in self.cleaned_data["criteria"].replace(";", ",").split(",")
+            if code.strip()
+        ]
+        unknown = [code for code in codes if code not in self.criteria_codes]
+        if unknown:
+            raise forms.ValidationError(
+                f"{', '.join(unknown)} {'is not a criterion' if len(unknown) == 1 else 'are not criteria'} "
+                "of this draft"
+            )
+        return list(dict.fromkeys(codes))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        kind = data.get("kind")
+        lines = [line.strip() for line in (data.get("options") or "").splitlines() if line.strip()]
+        if kind in {Question.Kind.SINGLE, Question.Kind.MULTIPLE}:
+            if len(lines) < 2:
+                self.add_error("options", "Enter at least 2 choices, one on each line")
+            elif any(len(line) > OPTION_MAX for line in lines):
+                self.add_error("options", f"Each choice must be {OPTION_MAX} characters or fewer")
+            elif len(set(lines)) < len(lines):
+                self.add_error("options", "Each choice must be different")
+        elif kind and lines:
+            self.add_error(
+                "options", "Only “choose one” and “choose any” questions have choices: remove them"
+            )
+        data["options_list"] = lines if kind in {Question.Kind.SINGLE, Question.Kind.MULTIPLE} else []
+        return data
+
+    @staticmethod
+    def initial_for(question: Question) -> dict:
+        return {
+            "code": question.code,
+            "text": question.text,
+            "hint": question.hint,
+            "kind": question.kind,
+            "options": "\n".join(str(option) for option in question.options),
+            "criteria": ", ".join(question.criteria),
+            "category": question.category,
+            "required": "yes" if question.required else "no",
+        }
+
+    def wording(self) -> QuestionWording:
+        data = self.cleaned_data
+        return QuestionWording(
+            code=data["code"],
+            text=data["text"],
+            hint=data["hint"].strip(),
+            kind=data["kind"],
+            options=data["options_list"],
+            criteria=data["criteria"],
+            category=data["category"],
+            required=data["required"] == "yes",
+        )

@@ -21,6 +21,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from audit.services import record
+from principles.models import RubricVersion
+from principles.services import record_change, require_draft
 from voices.models import (
     AddressCount,
     Answer,
@@ -288,3 +290,74 @@ def free_text_review(*, answer: FreeTextAnswer, review: str, redacted_text: str,
     answer.reviewed_at = timezone.now()
     answer.save(update_fields=["review", "redacted_text", "reviewed_by", "reviewed_at"])
     return answer
+
+
+# ---------------------------------------------------------------------------------------------
+# Question sets in a rubric draft (rubric admins). A published set never changes: the draft
+# check here, the model layer and the database triggers all refuse. Each change is in the
+# version's history and the audit trail, as the rubric's own are (principles.services).
+
+
+@dataclass(frozen=True)
+class QuestionWording:
+    code: str
+    text: str
+    hint: str
+    kind: str
+    options: list[str]
+    criteria: list[str]
+    category: str
+    required: bool
+
+
+def _question_subject(question_set: QuestionSet, code: str) -> str:
+    return f"{question_set.get_audience_display()} survey question {code}"
+
+
+def _locked_draft(question_set: QuestionSet) -> RubricVersion:
+    version = RubricVersion.objects.select_for_update().get(pk=question_set.version_id)
+    require_draft(version)
+    return version
+
+
+@transaction.atomic
+def question_add(*, question_set: QuestionSet, wording: QuestionWording, by) -> Question:
+    version = _locked_draft(question_set)
+    last = question_set.questions.order_by("-position").values_list("position", flat=True).first()
+    question = Question(question_set=question_set, position=(last or 0) + 1, **wording.__dict__)
+    question.full_clean(exclude=["criteria"])
+    question.save()
+    record_change(version, by, _question_subject(question_set, question.code), "added", "", question.text)
+    return question
+
+
+@transaction.atomic
+def question_update(*, question: Question, wording: QuestionWording, by) -> list[str]:
+    """The fields that changed, each in the version's history."""
+    question_set = question.question_set
+    version = _locked_draft(question_set)
+    before = {field: getattr(question, field) for field in wording.__dict__}
+    for field, value in wording.__dict__.items():
+        setattr(question, field, value)
+    question.full_clean(exclude=["criteria"])
+    question.save()
+    changed = [field for field, value in wording.__dict__.items() if before[field] != value]
+    for field in changed:
+        record_change(
+            version,
+            by,
+            _question_subject(question_set, before["code"]),
+            field,
+            before[field],
+            wording.__dict__[field],
+        )
+    return changed
+
+
+@transaction.atomic
+def question_remove(*, question: Question, by) -> None:
+    version = _locked_draft(question.question_set)
+    record_change(
+        version, by, _question_subject(question.question_set, question.code), "removed", question.text, ""
+    )
+    question.delete()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from voices import cqc_views, respond_views, views
+from voices import cqc_views, respond_views, rubric_views, views
 
 urlpatterns = [
     # The public pages: no sign-in (each view is @login_not_required), found by the link's token.
@@ -73,5 +73,22 @@ urlpatterns = [
     path("cqc-surveys/<int:survey_id>/results/", cqc_views.cqc_survey_results, name="cqc_survey_results"),
     path(
         "cqc-surveys/<int:survey_id>/free-text/", cqc_views.cqc_survey_free_text, name="cqc_survey_free_text"
+    ),
+    # A rubric version's survey questions; rubric admins change a draft's.
+    path("rubric/versions/<str:label>/questions/", rubric_views.question_sets, name="rubric_question_sets"),
+    path(
+        "rubric/versions/<str:label>/questions/<str:audience>/new/",
+        rubric_views.question_add,
+        name="rubric_question_add",
+    ),
+    path(
+        "rubric/versions/<str:label>/questions/<str:audience>/<str:code>/edit/",
+        rubric_views.question_edit,
+        name="rubric_question_edit",
+    ),
+    path(
+        "rubric/versions/<str:label>/questions/<str:audience>/<str:code>/remove/",
+        rubric_views.question_remove,
+        name="rubric_question_remove",
     ),
 ]

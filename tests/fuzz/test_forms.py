@@ -74,8 +74,9 @@ def _page_fields(client, url: str) -> dict[str, Field]:
 def _neutral_change_allowed(change: snapshot.Change, target: Target, poster, *snapshots) -> bool:
     """A row that belongs to no organisation may change only where the endpoint is about it:
     the rubric and the activities' lists of topics and communities, for rubric admins; the
-    poster's own account and what hangs off it (their authenticator app and recovery codes)."""
-    if change.label.startswith("principles."):
+    poster's own account and what hangs off it (their authenticator app and recovery codes).
+    A rubric version's survey questions (voices.questionset, voices.question) are the rubric's."""
+    if change.label.startswith("principles.") or change.label in {"voices.questionset", "voices.question"}:
         return target.person in {"rubric_admin", "site_admin"}
     if change.label in {"activities.topic", "activities.community"}:
         return target.person in {"rubric_admin", "site_admin"}

@@ -118,6 +118,28 @@ def _draft_criterion(cast) -> dict:
     return {**_draft_version(cast), "code": "1.1"}
 
 
+def _draft_question(cast) -> dict:
+    return {**_draft_version(cast), "audience": "staff", "code": "SL01"}
+
+
+def _question_data(code: str) -> dict:
+    return {
+        "code": code,
+        "text": "Our leaders explain how public views shaped their decisions.",
+        "hint": "",
+        "kind": "agreement",
+        "options": "",
+        "criteria": "1.4",
+        "category": "SL",
+        "required": "yes",
+    }
+
+
+# A published version's questions: rubric admins get the rubric's "cannot be changed" page (403);
+# everyone else, who can read it but not change it, 403 as well.
+RUBRIC_ADMIN_FROZEN = signed_in(403)
+
+
 def _draft_category(cast) -> dict:
     return {**_draft_version(cast), "code": "PE"}
 
@@ -260,6 +282,42 @@ RULES: list[Rule] = [
     ),
     Rule("rubric_criterion_remove", "GET", DRAFT_GET, kwargs=_draft_criterion),
     Rule("rubric_criterion_remove", "POST", DRAFT_POST, kwargs=_draft_criterion),
+    # A version's survey questions (voices/rubric_views.py): read like the version; a draft's
+    # changed by rubric admins; a published version's refused with the rubric's 403 page.
+    Rule("rubric_question_sets", "GET", signed_in(200), kwargs=_published),
+    Rule("rubric_question_sets", "GET", DRAFT_GET, kwargs=_draft_version),
+    Rule(
+        "rubric_question_add", "GET", DRAFT_GET, kwargs=lambda c: {**_draft_version(c), "audience": "staff"}
+    ),
+    Rule(
+        "rubric_question_add",
+        "POST",
+        DRAFT_POST,
+        kwargs=lambda c: {**_draft_version(c), "audience": "staff"},
+        data=lambda c: _question_data("SL20"),
+    ),
+    Rule(
+        "rubric_question_add",
+        "POST",
+        RUBRIC_ADMIN_FROZEN,
+        kwargs=lambda c: {**_published(c), "audience": "staff"},
+    ),
+    Rule("rubric_question_edit", "GET", DRAFT_GET, kwargs=_draft_question),
+    Rule(
+        "rubric_question_edit",
+        "POST",
+        DRAFT_POST,
+        kwargs=_draft_question,
+        data=lambda c: _question_data("SL01"),
+    ),
+    Rule("rubric_question_remove", "GET", DRAFT_GET, kwargs=_draft_question),
+    Rule("rubric_question_remove", "POST", DRAFT_POST, kwargs=_draft_question),
+    Rule(
+        "rubric_question_remove",
+        "POST",
+        RUBRIC_ADMIN_FROZEN,
+        kwargs=lambda c: {**_published(c), "audience": "staff", "code": "SL01"},
+    ),
     Rule("rubric_rule_edit", "GET", DRAFT_GET, kwargs=_draft_version),
     Rule("rubric_rule_edit", "POST", DRAFT_POST, kwargs=_draft_version, data=_rule_data),
     Rule("rubric_category_edit", "GET", DRAFT_GET, kwargs=_draft_category),

@@ -4,7 +4,7 @@ and cited against criterion 2.4 of its 2026/27 self-assessment) and an open surv
 and leaders, whose public link seed_demo prints.
 
 CQC's own surveys: Laura Evans (`assessor`) surveys Eastbrook County Council's partners for its
-2026/27 review (open, 34 responses so far, some free text waiting for her), and surveyed the
+2026/27 review (open, 64 responses so far, some free text waiting for her), and surveyed the
 people who took part in Northmoor's engagement for its 2025/26 review, which is assessed, so
 Northmoor's people see those totals on their surveys page.
 
@@ -170,7 +170,7 @@ def seed_cqc_surveys(organisations: dict, people: dict, sets: dict) -> list[str]
             cycles["2026-27"],
             sets["partners"],
             title=CQC_OPEN_TITLE,
-            responses=34,
+            responses=64,
             close=False,
         )
     if not Survey.objects.filter(title=CQC_CLOSED_TITLE).exists():

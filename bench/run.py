@@ -6,8 +6,8 @@
 2. Seeds the national dataset (bench/seed.py) into BENCH_DATABASE_URL
    (postgres://postgres@127.0.0.1:5432/portal_bench by default; created if missing), unless it
    already holds the current seed version.
-3. Runs bench/pages.py against it, then bench/upload.py and bench/pdf.py (which make their own
-   temporary SQLite databases), echoing their `name: value` lines.
+3. Runs bench/pages.py and bench/survey.py against it, then bench/upload.py and bench/pdf.py
+   (which make their own temporary SQLite databases), echoing their `name: value` lines.
 4. Writes bench/results.md: the date, the machine (cores, memory, load), every figure with its
    target and whether it met it.
 """
@@ -57,6 +57,10 @@ TARGETS.update(
         "upload_throughput_ratio": ("≥ 0.5", lambda v: v >= 0.5),
         "pdf_cold_ratio_vs_chromium": ("≤ 2.0", lambda v: v <= 2.0),
         "pdf_cached_ms": ("≤ 50 ms", lambda v: v <= 50),
+        # bench/survey.py: a survey's public pages, and the results of 10,000 responses.
+        "survey_answer_throughput_ratio": ("≥ 0.25", lambda v: v >= 0.25),
+        "survey_results_p95_ms": ("≤ 100 ms", lambda v: v <= 100),
+        "survey_results_queries": ("≤ 15, independent of responses", lambda v: v <= 15),
     }
 )
 
@@ -156,12 +160,22 @@ def report(
         f"connections, {figures.get('duration', '?')} s per page after a warm-up; baseline (a trivial "
         f"view through the same middleware) {figures.get('baseline_rps', '?')} requests/s, "
         f"p95 {figures.get('baseline_p95_ms', '?')} ms.",
+        "- Surveys (bench/survey.py): the same set-up, its own baseline "
+        f"{figures.get('survey_baseline_rps', '?')} requests/s; results of a survey of "
+        f"{figures.get('survey_results_responses', '?')} responses.",
         "",
         "| Figure | Value | Target | Met |",
         "|---|---|---|---|",
     ]
     for name, value in figures.items():
-        if name in {"workers", "duration", "baseline_rps", "baseline_p95_ms", "seed_status"}:
+        if name in {
+            "workers",
+            "duration",
+            "baseline_rps",
+            "baseline_p95_ms",
+            "seed_status",
+            "survey_baseline_rps",
+        }:
             continue
         target, test = TARGETS.get(name, ("–", None))
         met = "–"
@@ -202,6 +216,7 @@ def main() -> None:
     seed = run("seed.py", {**env, "DATABASE_URL": args.database_url})
     figures = run("pages.py", {**env, "DATABASE_URL": args.database_url}, "--duration", args.duration)
     figures["duration"] = args.duration
+    figures.update(run("survey.py", {**env, "DATABASE_URL": args.database_url}, "--duration", args.duration))
     loads.append(load())
     figures.update(run("upload.py", env))
     figures.update(run("pdf.py", env))

@@ -12,6 +12,9 @@ What it makes, with the real models (and the real services for submitting and re
 - 300 evidence items per organisation per cycle (175,500), each with one small real text file
   written into the evidence store (EVIDENCE_ROOT, `var/bench-evidence` by default), marked
   scanned clean with its text extracted, so full-text search has the content to search;
+- surveys (voices/) of the people who took part in engagement: every tenth organisation an open
+  one with 2,000 responses, and the first organisation a closed one with 10,000 (bench/survey.py
+  times its results page), answers and free text written in bulk as the answering service would;
 - the assessments spread over every state: most of the oldest cycle assessed, the middle one
   in every state, the current one mostly draft or waiting; reviews with assessor scores,
   questions for returned assessments, shared and finalised outcomes for assessed ones.
@@ -40,9 +43,11 @@ from words import VOCABULARY  # bench/words.py: the scripts run from bench/
 
 ROOT = Path(__file__).resolve().parents[1]
 # 2: engagement activities (activities/), about 40 an organisation; 3: every ICS a system with its
-# local authorities.
-SEED_VERSION = 3
+# local authorities; 4: surveys (voices/), a tenth of organisations one of 2,000 responses and
+# one organisation one of 10,000 (a version 3 database gets them added, not seeded again).
+SEED_VERSION = 4
 MARKER = f"engagement-portal bench seed v{SEED_VERSION}"
+UPGRADABLE = {"engagement-portal bench seed v3": "surveys"}
 PASSWORD = "bench-password-2026"  # noqa: S105 - a local benchmark database only
 
 ICS_COUNT, LA_COUNT = 42, 153
@@ -50,6 +55,8 @@ CONTRIBUTORS, VIEWERS = 12, 3
 ASSESSORS = 20
 ITEMS_PER_CYCLE = 300
 ACTIVITIES_PER_ORGANISATION = 40  # engagement activities (activities/), over 12 months
+SURVEY_RESPONSES, BIG_SURVEY_RESPONSES = 2_000, 10_000  # a tenth of organisations; one organisation
+BIG_SURVEY_TITLE = "Bench: 10,000 people who took part"
 CITATIONS_PER_ANSWER = 3
 CYCLES = [  # label, slug, opens, closes
     ("2024/25", "2024-25", datetime.date(2024, 4, 1), datetime.date(2025, 3, 31)),
@@ -554,6 +561,92 @@ class Seeder:
         )
         say(f"  activities: {len(created)}")
 
+    def surveys(self):
+        """Surveys of the people who took part, with their responses written in bulk (the
+        answering service stores one at a time, which would take hours at this size)."""
+        from django.contrib.auth.models import User
+
+        from assessments.models import AssessmentCycle
+        from organisations.models import Membership, Organisation
+        from principles.services import current_version
+        from voices import answering, services
+        from voices.models import Answer, FreeTextAnswer, QuestionSet, Response, Survey
+
+        rng = self.rng
+        today = self.now.date()
+        cycle = AssessmentCycle.objects.order_by("-opens_on").first()
+        question_set = QuestionSet.objects.get(version=current_version(), audience="participants")
+        organisations = list(Organisation.objects.exclude(type="partner").order_by("code"))
+        leads = dict(
+            Membership.objects.filter(role=Membership.Role.LEAD).values_list("organisation_id", "user_id")
+        )
+        users = User.objects.in_bulk(leads.values())
+        plan = [(organisations[0], BIG_SURVEY_RESPONSES, BIG_SURVEY_TITLE)]
+        plan += [(org, SURVEY_RESPONSES, "Bench: what taking part was like") for org in organisations[::10]]
+        total = 0
+        for org, count, title in plan:
+            lead = users[leads[org.pk]]
+            survey = services.survey_create(
+                organisation=org,
+                cycle=cycle,
+                question_set=question_set,
+                questions=question_set.questions.all(),
+                details=services.SurveyDetails(
+                    title=title,
+                    introduction=question_set.introduction,
+                    easy_read_introduction="",
+                    opens_on=today - datetime.timedelta(days=30),
+                    closes_on=today + datetime.timedelta(days=60),
+                    equality_monitoring=True,
+                ),
+                by=lead,
+            )
+            survey = services.survey_open(survey=survey, by=lead)
+            steps = answering.steps_for(survey)
+            responses = Response.objects.bulk_create(
+                [
+                    Response(survey=survey, received_on=today - datetime.timedelta(days=rng.randint(0, 29)))
+                    for _ in range(count)
+                ],
+                batch_size=5000,
+            )
+            answers, free_text = [], []
+            for n, response in enumerate(responses):
+                for step in steps:
+                    values = [value for value, _, _ in step.choices]
+                    if step.kind == "free_text":
+                        if n % 5 == 0:
+                            review = "include" if n % 10 == 0 else "pending"
+                            free_text.append(
+                                FreeTextAnswer(
+                                    response=response,
+                                    survey=survey,
+                                    question_id=step.question_id,
+                                    text=words(rng, 20).capitalize() + ".",
+                                    review=review,
+                                )
+                            )
+                        continue
+                    if step.is_monitoring and rng.random() < 0.1:
+                        continue
+                    chosen = (
+                        rng.sample(values, rng.choice([1, 1, 2]))
+                        if step.kind == "multiple"
+                        else [rng.choices(values, weights=[9, 12, 4, 3, 1, 1])[0]]
+                        if len(values) == 6 and not step.is_monitoring
+                        else [rng.choice(values)]
+                    )
+                    answers += [
+                        Answer(response=response, survey=survey, key=step.key, value=v) for v in chosen
+                    ]
+            Answer.objects.bulk_create(answers, batch_size=10000)
+            FreeTextAnswer.objects.bulk_create(free_text, batch_size=5000)
+            Survey.objects.filter(pk=survey.pk).update(response_count=count)
+            if count == BIG_SURVEY_RESPONSES:
+                services.survey_close(survey=survey, by=lead)
+            total += count
+        say(f"  surveys: {len(plan)}, responses: {total}")
+
 
 def slug(text: str) -> str:
     return "-".join("".join(ch if ch.isalnum() else " " for ch in text.lower()).split())[:80] or "evidence"
@@ -577,12 +670,27 @@ def main() -> None:
         print("seed_status: already seeded")
         print(f"seed_version: {SEED_VERSION}")
         return
+    seeder = Seeder(random.Random(20260409))  # noqa: S311 - repeatable data, not secrets
+    if marker() in UPGRADABLE:
+        # The previous version's data is all there: add what this version adds.
+        t = time.monotonic()
+        with transaction.atomic():
+            getattr(seeder, UPGRADABLE[marker()])()
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        set_marker()
+        say(f"seed: surveys added to an earlier seed in {time.monotonic() - t:.1f} s")
+        print("seed_status: upgraded")
+        print(f"seed_version: {SEED_VERSION}")
+        print(f"seed_seconds: {time.monotonic() - started:.0f}")
+        return
     if Organisation.objects.exists():
         raise SystemExit(
             "bench/seed.py: the database is not empty and holds no bench seed; "
             "give it an empty database (dropdb and createdb)"
         )
-    seeder = Seeder(random.Random(20260409))  # noqa: S311 - repeatable data, not secrets
     steps = [
         ("people and organisations", seeder.people_and_organisations),
         ("cycles", seeder.cycles),
@@ -590,6 +698,7 @@ def main() -> None:
         ("assessments, answers and citations", seeder.assessments),
         ("submissions and reviews", seeder.states),
         ("engagement activities", seeder.activities),
+        ("surveys", seeder.surveys),
     ]
     for name, step in steps:
         t = time.monotonic()

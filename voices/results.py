@@ -12,7 +12,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count
+from django.core.cache import cache
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 
 from voices import answering, disclosure
 from voices.choices import MONITORING_BY_KEY, NOT_ANSWERED
@@ -62,6 +64,12 @@ class FreeTextGroup:
     text: str
     answers: list[str] = field(default_factory=list)
     waiting: int = 0
+    # Every answer included (the page shows the first FREE_TEXT_SHOWN of them).
+    included: int = 0
+
+    @property
+    def more(self) -> int:
+        return self.included - len(self.answers)
 
 
 @dataclass
@@ -73,6 +81,8 @@ class Results:
     questions: list[Table]
     profile: list[Table]
     free_text: list[FreeTextGroup]
+    # Every counted answer, key -> value -> people (for breakdowns, without counting again).
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def _percent(count: int, total: int) -> int:
@@ -148,16 +158,45 @@ def _multiple_table(step, counts: dict[str, int], respondents: int, threshold: i
     return cells
 
 
-def counts_by_key(survey: Survey) -> dict[str, dict[str, int]]:
-    """Every counted answer of the survey, counted in one query: key -> value -> people."""
+def _cache_key(survey: Survey, respondents: int, *parts: str) -> str:
+    """A response and its answers are stored together, once, and never change or go, so a
+    survey's counts are fixed by how many people have answered: a key with that number is never
+    stale, on any app server, and a new response simply makes a new key. (The time it opened
+    tells apart two surveys that reused an id, as a test database does.)"""
+    opened = survey.opened_at.isoformat() if survey.opened_at else "draft"
+    return ":".join(["voices.counts", str(survey.pk), opened, str(respondents), *parts])
+
+
+COUNTS_CACHE_SECONDS = 60 * 60
+
+
+def counts_by_key(survey: Survey, respondents: int | None = None) -> dict[str, dict[str, int]]:
+    """Every counted answer of the survey, counted in one query: key -> value -> people.
+    Kept in the cache under the number of respondents when it is given."""
+    key = _cache_key(survey, respondents) if respondents is not None else None
+    if key is not None:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     rows = Answer.objects.filter(survey=survey).values_list("key", "value").annotate(n=Count("id")).order_by()
-    for key, value, n in rows:
-        counts[key][value] = n
+    for key_, value, n in rows:
+        counts[key_][value] = n
+    counts = dict(counts)
+    if key is not None:
+        cache.set(key, counts, COUNTS_CACHE_SECONDS)
     return counts
 
 
-def build(survey: Survey, *, include_free_text: bool = True) -> Results:
+# The results page shows this many included free-text answers a question; filing keeps them all.
+FREE_TEXT_SHOWN = 50
+
+
+def build(survey: Survey, *, include_free_text: bool = True, free_text_limit: int | None = None) -> Results:
+    """Every table, counted by SQL in a fixed number of queries however many people answered:
+    the respondents, the answers grouped by key and value, the population, and (with free text)
+    the free-text answers grouped by question and decision and the included ones themselves
+    (at most `free_text_limit` a question, in one query)."""
     threshold = max(survey.suppression_threshold, 5)
     respondents = Response.objects.filter(survey=survey).count()
     steps = answering.steps_for(survey)
@@ -165,8 +204,9 @@ def build(survey: Survey, *, include_free_text: bool = True) -> Results:
     questions: list[Table] = []
     profile: list[Table] = []
     free_text: list[FreeTextGroup] = []
+    counts: dict[str, dict[str, int]] = {}
     if shown:
-        counts = counts_by_key(survey)
+        counts = counts_by_key(survey, respondents)
         population = {
             (share.key, share.value): share.percent for share in PopulationShare.objects.filter(survey=survey)
         }
@@ -201,7 +241,7 @@ def build(survey: Survey, *, include_free_text: bool = True) -> Results:
             table.chart = _chart(table)
             (profile if step.is_monitoring else questions).append(table)
     if include_free_text:
-        free_text = _free_text(survey, steps)
+        free_text = _free_text(survey, steps, free_text_limit)
     return Results(
         survey=survey,
         threshold=threshold,
@@ -210,32 +250,46 @@ def build(survey: Survey, *, include_free_text: bool = True) -> Results:
         questions=questions,
         profile=profile,
         free_text=free_text,
+        counts=counts,
     )
 
 
-def _free_text(survey: Survey, steps) -> list[FreeTextGroup]:
-    """Free text that has been reviewed and included (redacted where the lead said so); how many
-    answers still wait for review."""
+def _free_text(survey: Survey, steps, limit: int | None) -> list[FreeTextGroup]:
+    """Free text that has been reviewed and included (redacted where the reviewer said so), the
+    first `limit` a question (all with None), and how many answers still wait for review."""
     groups = {
         step.question_id: FreeTextGroup(key=step.key, text=step.text)
         for step in steps
         if step.kind == "free_text"
     }
-    rows = (
+    published = [FreeTextAnswer.Review.INCLUDE, FreeTextAnswer.Review.REDACT]
+    tallies = (
         FreeTextAnswer.objects.filter(survey=survey)
-        .values_list("question_id", "review", "text", "redacted_text")
-        .order_by("question_id", "pk")
+        .values_list("question_id", "review")
+        .annotate(n=Count("id"))
+        .order_by()
     )
-    for question_id, review, text, redacted in rows:
+    for question_id, review, n in tallies:
         group = groups.get(question_id)
         if group is None:
             continue
         if review == FreeTextAnswer.Review.PENDING:
-            group.waiting += 1
-        elif review == FreeTextAnswer.Review.INCLUDE:
-            group.answers.append(text)
-        elif review == FreeTextAnswer.Review.REDACT:
-            group.answers.append(redacted)
+            group.waiting += n
+        elif review in published:
+            group.included += n
+    if not any(group.included for group in groups.values()):
+        return list(groups.values())
+    rows = FreeTextAnswer.objects.filter(survey=survey, review__in=published)
+    if limit is not None:
+        rows = rows.annotate(
+            place=Window(RowNumber(), partition_by=[F("question_id")], order_by=[F("pk").asc()])
+        ).filter(place__lte=limit)
+    for question_id, review, text, redacted in rows.values_list(
+        "question_id", "review", "text", "redacted_text"
+    ).order_by("question_id", "pk"):
+        group = groups.get(question_id)
+        if group is not None:
+            group.answers.append(redacted if review == FreeTextAnswer.Review.REDACT else text)
     return list(groups.values())
 
 
@@ -260,18 +314,22 @@ def breakdown(survey: Survey, results: Results, dimension: str) -> list[Breakdow
     monitoring = MONITORING_BY_KEY[dimension]
     profile = next(table for table in results.profile if table.key == dimension)
     single = [table for table in results.questions if table.kind == "single"]
-    cross: dict[tuple[str, str, str], int] = defaultdict(int)
-    rows = (
-        Answer.objects.filter(
-            survey=survey, key__in=[t.key for t in single], response__answers__key=dimension
+    cross_key = _cache_key(survey, results.respondents, "by", dimension)
+    cross: dict[tuple[str, str, str], int] | None = cache.get(cross_key)
+    if cross is None:
+        cross = {}
+        rows = (
+            Answer.objects.filter(
+                survey=survey, key__in=[t.key for t in single], response__answers__key=dimension
+            )
+            .values_list("key", "value", "response__answers__value")
+            .annotate(n=Count("id"))
+            .order_by()
         )
-        .values_list("key", "value", "response__answers__value")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for key, value, group, n in rows:
-        cross[(key, value, group)] = n
-    overall = counts_by_key(survey)
+        for key, value, group, n in rows:
+            cross[(key, value, group)] = n
+        cache.set(cross_key, cross, COUNTS_CACHE_SECONDS)
+    overall = results.counts or counts_by_key(survey, results.respondents)
     group_totals = dict(overall.get(dimension, {}))
     group_totals[NOT_ANSWERED[0]] = results.respondents - sum(group_totals.values())
     columns = [(value, words) for value, words in monitoring.options] + [NOT_ANSWERED]

@@ -204,7 +204,7 @@ def survey_replace_link(request: HttpRequest, code: str, survey_id: int) -> Http
 def results_page(request: HttpRequest, survey: Survey, *, is_lead: bool, links, **extra) -> HttpResponse:
     """A survey's results page: the organisation's, CQC's, and CQC's as the organisation sees
     them once its outcome is final (no links to anything but the results)."""
-    built = results.build(survey)
+    built = results.build(survey, free_text_limit=results.FREE_TEXT_SHOWN)
     dimension = request.GET.get("by", "")
     breakdowns = []
     if built.shown and survey.equality_monitoring and dimension in MONITORING_BY_KEY:

@@ -109,3 +109,57 @@ def test_redacting_without_the_redacted_text_is_an_error(cast, client):
     assert "Enter the answer with personal details removed" in response.content.decode()
     answer.refresh_from_db()
     assert answer.review == "pending"
+
+
+def _page_queries(client, survey) -> tuple[int, str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    page = url("survey_results", survey) + "?by=eq_sex"
+    client.get(page)  # as a worker that served it before
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(page)
+    assert response.status_code == 200
+    return len(queries.captured_queries), response.content.decode()
+
+
+def test_the_results_page_reads_in_a_fixed_number_of_queries_however_many_answer(cast, client):
+    """Counted by SQL, not in Python: the same queries for 12 responses as for 5 times as many
+    (with a breakdown and included free text); bench/survey.py times it at 10,000."""
+    survey = open_survey(cast)
+    single, steps = keys(survey)
+    multiple = next(s.key for s in steps if s.kind == "multiple" and not s.is_monitoring)
+
+    def grow(n: int, start: int) -> None:
+        rows = [
+            {
+                single[0]: ["agree", "disagree"][i % 2],
+                multiple: ["1", "2"],
+                "eq_sex": ["female", "male"][i % 2],
+            }
+            for i in range(start, start + n)
+        ]
+        add_responses(survey, rows, free_text=f"Said by group {start}.")
+        for answer in FreeTextAnswer.objects.filter(survey=survey, review="pending"):
+            services.free_text_review(answer=answer, review="include", redacted_text="", by=cast.lead_a)
+
+    client.force_login(cast.lead_a)
+    grow(12, 0)
+    small, small_page = _page_queries(client, survey)
+    grow(60, 12)
+    large, large_page = _page_queries(client, survey)
+    assert "72 people answered" in large_page and "12 people answered" in small_page
+    assert large == small <= 15
+
+
+def test_the_page_shows_the_first_free_text_answers_and_says_how_many_more(cast, client, monkeypatch):
+    monkeypatch.setattr(results, "FREE_TEXT_SHOWN", 3)
+    survey = open_survey(cast)
+    add_responses(survey, [{}] * 11, free_text="Kept.")
+    for answer in FreeTextAnswer.objects.filter(survey=survey):
+        services.free_text_review(answer=answer, review="include", redacted_text="", by=cast.lead_a)
+    client.force_login(cast.lead_a)
+    page = client.get(url("survey_results", survey)).content.decode()
+    assert page.count("Kept.") == 3 and "And 8 more included answers" in page
+    # Filing keeps every one.
+    assert len(results.build(survey).free_text[0].answers) == 11

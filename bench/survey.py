@@ -41,6 +41,7 @@ from pages import (  # bench/pages.py: the scripts run from bench/
     count_queries,
     environment,
     free_port,
+    read_wrk,
     say,
     serial_ms,
     signed_in_cookie,
@@ -108,19 +109,17 @@ def answer_body(base: str, token: str, value: str) -> tuple[str, str]:
     return cookie, body
 
 
-def wrk_raw(url: str, cookie_header: str, seconds: int, script: Path, body: str) -> dict[str, float]:
-    """wrk with a whole Cookie header (the CSRF cookie), posting `body`."""
+def wrk_raw(
+    url: str, cookie_header: str, seconds: int, script: Path, body: str, *, warmup: bool = False
+) -> dict[str, float]:
+    """wrk with a whole Cookie header (the CSRF cookie), posting `body`; judged as bench/pages.py
+    judges every run (any answer but the page stops the bench)."""
     command = ["wrk", "-t2", "-c20", f"-d{seconds}s", "--timeout", "10s", "-s", str(script)]
     command += ["-H", f"Cookie: {cookie_header}", url]
     output = subprocess.run(  # noqa: S603 - our own arguments
         command, capture_output=True, text=True, check=True, env={**os.environ, "BENCH_BODY": body}
     ).stdout
-    values = {k: float(v) for k, v in re.findall(r"^(wrk_\w+): (\d+)$", output, flags=re.MULTILINE)}
-    if len(values) != 4 or not values["wrk_requests"] or values["wrk_errors"]:
-        raise SystemExit(f"bench/survey.py: the answer posts failed:\n{output}")
-    values["rps"] = values["wrk_requests"] / (values["wrk_duration_us"] / 1e6)
-    values["p95_ms"] = values["wrk_p95_us"] / 1000
-    return values
+    return read_wrk(output, url, seconds, warmup=warmup)
 
 
 def main() -> None:
@@ -197,7 +196,7 @@ def main() -> None:
             for name, path, cookie in runs:
                 if cookie == "post":
                     if args.warmup:
-                        wrk_raw(base + path, csrf_cookie, args.warmup, post_script, body)
+                        wrk_raw(base + path, csrf_cookie, args.warmup, post_script, body, warmup=True)
                     results[name] = wrk_raw(base + path, csrf_cookie, args.duration, post_script, body)
                 else:
                     if args.warmup:

@@ -22,7 +22,10 @@ def _fields():
     return {
         "evidence": (evidence, "Enter a real date, for example 31 3 2027"),
         "cycle": (cycle_date("Closing date"), "Enter a real closing date, such as 31 3 2027"),
-        "audit": (EventDateField("From", "For example, 1 4 2026"), "Enter a real date, for example 12 3 2026"),
+        "audit": (
+            EventDateField("From", "For example, 1 4 2026"),
+            "Enter a real date, for example 12 3 2026",
+        ),
         "improvement": (_due_field(), "Enter a real date, for example 31 3 2027"),
     }
 

@@ -248,6 +248,26 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def serve(port: int, workers: int, env: dict[str, str]) -> subprocess.Popen:
+    """The portal under gunicorn on loopback, as the page benchmarks load it."""
+    return subprocess.Popen(  # noqa: S603 - our own arguments
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "engagement_portal.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--chdir",
+            str(ROOT),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+
+
 def wait_for(url: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -356,22 +376,7 @@ def main() -> None:
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    gunicorn = subprocess.Popen(  # noqa: S603 - our own arguments
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "engagement_portal.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-            "--chdir",
-            str(ROOT),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    gunicorn = serve(port, args.workers, env)
     results: dict[str, dict[str, float]] = {}
     try:
         wait_for(f"{base}/bench/trivial")

@@ -44,6 +44,7 @@ from pages import (  # bench/pages.py: the scripts run from bench/
     read_wrk,
     say,
     serial_ms,
+    serve,
     signed_in_cookie,
     wait_for,
     wrk,
@@ -161,22 +162,7 @@ def main() -> None:
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    gunicorn = subprocess.Popen(  # noqa: S603 - our own arguments
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "engagement_portal.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-            "--chdir",
-            str(ROOT),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    gunicorn = serve(port, args.workers, env)
     results: dict[str, dict[str, float]] = {}
     try:
         wait_for(f"{base}/bench/trivial")

@@ -47,6 +47,16 @@ def client() -> PortalClient:
 
 
 @pytest.fixture(autouse=True)
+def _same_fake_names():
+    """The factories' Faker names are the same on every run: a test cannot pass or fail by which
+    random name a person got (CI once failed when a lead's first name was "too similar" to a
+    password under test)."""
+    import factory.random
+
+    factory.random.reseed_random("engagement-portal")
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Every test starts with empty caches: Django's, and the published rubric wording and
     snapshot digests kept in the process, keyed by row ids a rolled-back database hands out again."""

@@ -163,3 +163,50 @@ def test_uploads_arrive_next_to_the_evidence_store_so_storing_them_is_a_rename(s
     from evidence.uploads import incoming_directory
 
     assert Path(incoming_directory()).parent == Path(settings.STORAGES["evidence"]["OPTIONS"]["location"])
+
+
+class DiskFullAfter:
+    """A file that takes `n` writes and then fails as a full disk would."""
+
+    def __init__(self, file, n: int) -> None:
+        self.file, self.left = file, n
+
+    def write(self, data: bytes) -> int:
+        if self.left == 0:
+            raise OSError(28, "No space left on device")
+        self.left -= 1
+        return self.file.write(data)
+
+    def __getattr__(self, name):
+        return getattr(self.file, name)
+
+
+def test_a_write_that_fails_on_the_hashing_thread_fails_the_upload_in_the_request(tmp_path):
+    """Chunks are hashed and written on a second thread; its errors must not be lost, or a
+    half-written file would be stored under a hash of data that never reached the disk."""
+    handler = EvidenceUploadHandler(max_file_bytes=100 * MB, max_files=10)
+    handler.directory = str(tmp_path)
+    handler.new_file("files", "minutes.txt", "text/plain", None)
+    handler.upload.file = DiskFullAfter(handler.upload.file, 2)
+    with pytest.raises(OSError, match="No space left"):
+        start = 0
+        for chunk in chunks(6):
+            handler.receive_data_chunk(chunk, start)
+            start += len(chunk)
+        handler.file_complete(start)
+    handler.upload_interrupted()  # what Django's parser does when a handler raises
+    assert handler.upload is None
+
+
+def test_chunks_reach_the_disk_in_the_order_they_arrived(tmp_path):
+    handler = EvidenceUploadHandler(max_file_bytes=100 * MB, max_files=10)
+    handler.directory = str(tmp_path)
+    handler.new_file("files", "report.txt", "text/plain", None)
+    pieces = [bytes([n]) * 4096 for n in range(200)]
+    for n, piece in enumerate(pieces):
+        handler.receive_data_chunk(piece, n * 4096)
+    upload = handler.file_complete(200 * 4096)
+    with open(upload.temporary_file_path(), "rb") as f:
+        assert f.read() == b"".join(pieces)
+    assert upload.sha256 == hashlib.sha256(b"".join(pieces)).hexdigest()
+    upload.close()

@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from activities.models import Activity
-from activities.systems import system_organisation_ids
+from activities.systems import Member, system_members
 from organisations.models import Membership, Organisation
 
 
@@ -29,7 +29,7 @@ class Register:
 
     organisation: Organisation
     membership: Membership
-    _system_ids: set[int] | None = None
+    _members: list[Member] | None = None
 
     @property
     def can_edit(self) -> bool:
@@ -39,11 +39,19 @@ class Register:
     def is_lead(self) -> bool:
         return self.membership.role == Membership.Role.LEAD
 
+    def members(self) -> list[Member]:
+        """Asked once a request (one query): the organisations of its systems, its own too, by
+        name."""
+        if self._members is None:
+            self._members = system_members(self.organisation)
+        return self._members
+
     def system_ids(self) -> set[int]:
-        """Asked once a request: the organisations of its systems, its own too."""
-        if self._system_ids is None:
-            self._system_ids = system_organisation_ids(self.organisation)
-        return self._system_ids
+        return {m.pk for m in self.members()}
+
+    def places(self) -> list[Member]:
+        """The local authority areas of its systems, by name."""
+        return [m for m in self.members() if m.type == Organisation.Type.LOCAL_AUTHORITY]
 
     def owns(self, activity: Activity) -> bool:
         return activity.organisation_id == self.organisation.pk
@@ -83,7 +91,10 @@ def visible_activities(register: Register) -> QuerySet[Activity]:
 def get_activity(user, code: str, activity_id: int) -> tuple[Register, Activity]:
     register = get_register(user, code)
     try:
-        activity = visible_activities(register).select_related("organisation").get(pk=activity_id)
+        # Its "You said, we did" entry too (none: None), for its page.
+        activity = (
+            visible_activities(register).select_related("organisation", "publication").get(pk=activity_id)
+        )
     except Activity.DoesNotExist:
         raise Http404("No such activity") from None
     return register, activity

@@ -12,9 +12,9 @@ from crispy_forms_gds.layout import HTML, Button, Field, Fieldset, Layout, Size
 from django import forms
 from django.db.models import Q
 
-from activities import services
+from activities import reading, services
 from activities.models import Activity, Community, Topic
-from activities.systems import system_organisations, system_partners, system_places
+from activities.systems import system_partners, system_places
 from evidence.forms import clean_date_parts, evidence_date_field, submit_button
 from organisations.models import Organisation
 
@@ -390,29 +390,47 @@ class PublishForm(forms.Form):
         return services.PublicWords(asked=d["asked"], heard=d["heard"], changed=d["changed"])
 
 
-class RegisterFilterForm(forms.Form):
-    """The filters of the system-wide list, the timeline and their exports (GET)."""
+class OptionField(forms.ChoiceField):
+    """A select of options read beforehand (`Term`s or system `Member`s: a pk and a name), so
+    that rendering and checking it runs no query; cleans to the option chosen, or None."""
 
-    topic = forms.ModelChoiceField(
-        queryset=Topic.objects.all(), required=False, label="Topic", empty_label="Any"
-    )
-    community = forms.ModelChoiceField(
-        queryset=Community.objects.all(), required=False, label="Community", empty_label="Any"
-    )
-    place = forms.ModelChoiceField(
-        queryset=Organisation.objects.none(), required=False, label="Place", empty_label="Any"
-    )
-    partner = forms.ModelChoiceField(
-        queryset=Organisation.objects.none(), required=False, label="Organisation", empty_label="Any"
-    )
+    def __init__(self, *, label: str, noun: str):
+        super().__init__(
+            required=False,
+            label=label,
+            error_messages={"invalid_choice": f"Choose {noun} from the list"},
+        )
+        self.options: dict[str, object] = {}
+
+    def set_options(self, options) -> None:
+        self.options = {str(o.pk): o for o in options}
+        self.choices = [("", "Any"), *((o.pk, o.name) for o in options)]
+
+    def clean(self, value):
+        value = super().clean(value)
+        return self.options.get(value) if value else None
+
+
+class RegisterFilterForm(forms.Form):
+    """The filters of the system-wide list, the timeline and their exports (GET). Its choices
+    come from the register's organisations (read once a request) and the controlled lists (one
+    query for both)."""
+
+    topic = OptionField(label="Topic", noun="a topic")
+    community = OptionField(label="Community", noun="a community")
+    place = OptionField(label="Place", noun="a place")
+    partner = OptionField(label="Organisation", noun="an organisation")
     status = forms.ChoiceField(
         choices=[("", "Any"), *Activity.Status.choices], required=False, label="Status"
     )
 
-    def __init__(self, data=None, *, organisation: Organisation, **kwargs):
+    def __init__(self, data=None, *, register, **kwargs):
         super().__init__(data, **kwargs)
-        self.fields["place"].queryset = system_places(organisation)
-        self.fields["partner"].queryset = system_organisations(organisation)
+        topics, communities = reading.controlled_lists()
+        self.fields["topic"].set_options(topics)
+        self.fields["community"].set_options(communities)
+        self.fields["place"].set_options(register.places())
+        self.fields["partner"].set_options(register.members())
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.attrs = {"novalidate": ""}
@@ -426,19 +444,27 @@ class RegisterFilterForm(forms.Form):
         )
 
     def apply(self, activities):
+        """The activities the filters keep. Each term filter is a subquery of its link table, so
+        the rows need no DISTINCT."""
         self.is_valid()
         d = self.cleaned_data
         if d.get("topic"):
-            activities = activities.filter(topics=d["topic"])
+            links = Activity.topics.through.objects.filter(topic_id=d["topic"].pk)
+            activities = activities.filter(pk__in=links.values("activity_id"))
         if d.get("community"):
-            activities = activities.filter(communities=d["community"])
+            links = Activity.communities.through.objects.filter(community_id=d["community"].pk)
+            activities = activities.filter(pk__in=links.values("activity_id"))
         if d.get("place"):
-            activities = activities.filter(places=d["place"])
+            links = Activity.places.through.objects.filter(organisation_id=d["place"].pk)
+            activities = activities.filter(pk__in=links.values("activity_id"))
         if d.get("partner"):
-            activities = activities.filter(Q(organisation=d["partner"]) | Q(partners=d["partner"]))
+            links = Activity.partners.through.objects.filter(organisation_id=d["partner"].pk)
+            activities = activities.filter(
+                Q(organisation_id=d["partner"].pk) | Q(pk__in=links.values("activity_id"))
+            )
         if d.get("status"):
             activities = activities.filter(status=d["status"])
-        return activities.distinct()
+        return activities
 
     def described(self) -> dict[str, str]:
         """The filters in force, in words (for a filed snapshot)."""

@@ -5,23 +5,24 @@ An activity overlaps another of its system when their dates come within a window
 or purposes read alike. Similarity is pg_trgm's trigram similarity on PostgreSQL (the extension
 is created by migration 0003) and the same measure computed in Python on SQLite.
 
-The candidates are one indexed query: the system's organisations' activities whose period meets
-the window (index `activity_org_period`), never a scan of the country. The warning is advice:
-saving never waits for it or depends on it.
+The candidates are the system's organisations' activities whose period meets the window (index
+`activity_org_period`), never a scan of the country; the check is two queries whatever the
+system's size (see `find`). The warning is advice: saving never waits for it or depends on it.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import TrigramSimilarity
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Q
 
-from activities.models import Activity, Community, Topic
+from activities import reading
+from activities.models import Activity
 from activities.systems import system_organisation_ids
 from organisations.models import Organisation
 
@@ -46,15 +47,19 @@ class Probe:
 
     @classmethod
     def of(cls, activity: Activity) -> Probe:
+        """The activity's probe; its terms as `reading.attach_terms` set them if it has (no
+        query), else read (three queries)."""
+        if not hasattr(activity, "topic_terms"):
+            reading.attach_terms([activity])
         return cls(
             organisation_id=activity.organisation_id,
             start=activity.period_start,
             end=activity.period_end,
             title=activity.title,
             purpose=activity.purpose,
-            topic_ids=frozenset(activity.topics.values_list("pk", flat=True)),
-            community_ids=frozenset(activity.communities.values_list("pk", flat=True)),
-            place_ids=frozenset(activity.places.values_list("pk", flat=True)),
+            topic_ids=frozenset(t.pk for t in activity.topic_terms),
+            community_ids=frozenset(t.pk for t in activity.community_terms),
+            place_ids=frozenset(t.pk for t in activity.place_terms),
             exclude_id=activity.pk,
         )
 
@@ -117,22 +122,38 @@ def _days_apart(probe: Probe, activity: Activity) -> int:
     return 0
 
 
-def _shared(through, column: str, ids: Iterable[int], candidate_ids: list[int]) -> dict[int, list[int]]:
-    shared: dict[int, list[int]] = {}
-    if not ids or not candidate_ids:
-        return shared
-    rows = through.objects.filter(activity_id__in=candidate_ids, **{f"{column}__in": list(ids)}).values_list(
-        "activity_id", column
-    )
-    for activity_id, term_id in rows:
-        shared.setdefault(activity_id, []).append(term_id)
+def _shared_terms(probe: Probe, candidates) -> dict[int, dict[int, list[str]]]:
+    """For each candidate sharing a topic, community or place with the probe, the names of those
+    it shares, by kind: one query (the link tables' rows of the candidates, with the names)."""
+    within = candidates.values("pk")
+    parts = [
+        Activity.topics.through.objects.filter(
+            activity_id__in=within, topic_id__in=probe.topic_ids
+        ).values_list("activity_id", reading.kind_column(reading.TOPICS), "topic__name"),
+        Activity.communities.through.objects.filter(
+            activity_id__in=within, community_id__in=probe.community_ids
+        ).values_list("activity_id", reading.kind_column(reading.COMMUNITIES), "community__name"),
+        Activity.places.through.objects.filter(
+            activity_id__in=within, organisation_id__in=probe.place_ids
+        ).values_list("activity_id", reading.kind_column(reading.PLACES), "organisation__name"),
+    ]
+    shared: dict[int, dict[int, list[str]]] = {}
+    try:
+        rows = list(parts[0].union(*parts[1:], all=True))
+    except EmptyResultSet:  # a probe with no terms at all (none of its parts can match)
+        rows = []
+    for activity_id, kind, name in rows:
+        shared.setdefault(activity_id, {}).setdefault(kind, []).append(name)
     return shared
 
 
 def find(
     probe: Probe, *, window_days: int = WINDOW_DAYS, limit: int = LIMIT, system_ids: set[int] | None = None
 ) -> list[Overlap]:
-    """The system's activities overlapping the probe, most alike first."""
+    """The system's activities overlapping the probe, most alike first. Two queries whatever the
+    size of the system: the names of the terms the candidates share with the probe, then the
+    candidates that share one or read alike (on PostgreSQL the trigram similarity is computed
+    there, on SQLite here)."""
     if system_ids is None:
         system_ids = system_organisation_ids(Organisation(pk=probe.organisation_id))
     window = datetime.timedelta(days=window_days)
@@ -143,57 +164,36 @@ def find(
     )
     if probe.exclude_id is not None:
         candidates = candidates.exclude(pk=probe.exclude_id)
-    shares = (
-        Q(topics__in=probe.topic_ids) | Q(communities__in=probe.community_ids) | Q(places__in=probe.place_ids)
-    )
+    shared = _shared_terms(probe, candidates)
     if connection.vendor == "postgresql":
-        # One query: the candidates sharing a topic, community or place (a subquery), or alike
-        # in title or purpose by trigram similarity.
-        sharing = candidates.filter(shares).values("pk")
         rows = list(
             candidates.annotate(
                 title_similarity=TrigramSimilarity("title", probe.title),
                 purpose_similarity=TrigramSimilarity("purpose", probe.purpose),
             )
-            .filter(Q(pk__in=sharing) | Q(title_similarity__gte=SIMILAR) | Q(purpose_similarity__gte=SIMILAR))
+            .filter(
+                Q(pk__in=list(shared)) | Q(title_similarity__gte=SIMILAR) | Q(purpose_similarity__gte=SIMILAR)
+            )
             .select_related("organisation")
         )
+        alike = {a.pk: max(a.title_similarity, a.purpose_similarity) for a in rows}
     else:
-        rows = list(candidates.select_related("organisation"))
-        sharing = set(candidates.filter(shares).values_list("pk", flat=True))
-        rows = [
-            a
-            for a in rows
-            if a.pk in sharing
-            or similarity(a.title, probe.title) >= SIMILAR
-            or similarity(a.purpose, probe.purpose) >= SIMILAR
-        ]
-    ids = [a.pk for a in rows]
-    topics = _shared(Activity.topics.through, "topic_id", probe.topic_ids, ids)
-    communities = _shared(Activity.communities.through, "community_id", probe.community_ids, ids)
-    places = _shared(Activity.places.through, "organisation_id", probe.place_ids, ids)
-    names = _names(topics, communities, places)
+        rows, alike = [], {}
+        for a in candidates.select_related("organisation"):
+            value = max(similarity(a.title, probe.title), similarity(a.purpose, probe.purpose))
+            if a.pk in shared or value >= SIMILAR:
+                rows.append(a)
+                alike[a.pk] = value
     found = [
         Overlap(
             activity=a,
-            shared_topics=sorted(names["topic"][t] for t in topics.get(a.pk, [])),
-            shared_communities=sorted(names["community"][c] for c in communities.get(a.pk, [])),
-            shared_places=sorted(names["place"][p] for p in places.get(a.pk, [])),
-            similarity=max(similarity(a.title, probe.title), similarity(a.purpose, probe.purpose)),
+            shared_topics=sorted(shared.get(a.pk, {}).get(reading.TOPICS, [])),
+            shared_communities=sorted(shared.get(a.pk, {}).get(reading.COMMUNITIES, [])),
+            shared_places=sorted(shared.get(a.pk, {}).get(reading.PLACES, [])),
+            similarity=alike[a.pk],
             days_apart=_days_apart(probe, a),
         )
         for a in rows
     ]
     found.sort(key=lambda o: (-o.score, o.days_apart, o.activity.pk))
     return found[:limit]
-
-
-def _names(topics, communities, places) -> dict[str, dict[int, str]]:
-    def ids(shared: dict[int, list[int]]) -> set[int]:
-        return {i for values in shared.values() for i in values}
-
-    return {
-        "topic": dict(Topic.objects.filter(pk__in=ids(topics)).values_list("pk", "name")),
-        "community": dict(Community.objects.filter(pk__in=ids(communities)).values_list("pk", "name")),
-        "place": dict(Organisation.objects.filter(pk__in=ids(places)).values_list("pk", "name")),
-    }

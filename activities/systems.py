@@ -8,7 +8,30 @@ organisation of every system it is in; one in no system sees only its own.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from organisations.models import Organisation, organisations_in_systems_of
+
+
+class Member(NamedTuple):
+    """An organisation of a system, as the register's pages name it (no model instance needed)."""
+
+    pk: int
+    name: str
+    type: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def system_members(organisation: Organisation) -> list[Member]:
+    """Every organisation of the organisation's systems, its own too, in the database's order of
+    names (as a query ordered by name would list them): one query."""
+    rows = organisations_in_systems_of(organisation).order_by("name").values_list("pk", "name", "type")
+    members = [Member(*row) for row in rows]
+    if not any(m.pk == organisation.pk for m in members):  # in no system: only itself
+        members.append(Member(organisation.pk, organisation.name, organisation.type))
+    return members
 
 
 def system_organisation_ids(organisation: Organisation) -> set[int]:

@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from activities import access, exports, impact, overlaps, services, spreadsheets, timeline
+from activities import access, exports, impact, overlaps, reading, services, spreadsheets, timeline
 from activities.forms import ActivityForm, CloseForm, ImportForm, PublishForm, RegisterFilterForm, TermForm
-from activities.models import Activity, Community, Publication, RegisterImport, Topic
+from activities.models import Activity, Community, RegisterImport, Topic
 from engagement_portal.lib.pagination import paginate
 from evidence import services as evidence_services
 from organisations.roles import is_rubric_admin
@@ -30,8 +30,10 @@ def _detail_url(register: access.Register, activity: Activity) -> str:
     return reverse("activity_detail", kwargs={"code": register.organisation.code, "activity_id": activity.pk})
 
 
-def _with_terms(activities):
-    return activities.select_related("organisation").prefetch_related("topics", "communities", "places")
+def _with_terms(pages: dict) -> dict:
+    """The page of activities with their topics, communities and places (one query)."""
+    reading.attach_terms(pages["page"].object_list)
+    return pages
 
 
 def _form_errors(form, invalid: services.ActivityInvalid) -> None:
@@ -46,11 +48,11 @@ def _form_errors(form, invalid: services.ActivityInvalid) -> None:
 @require_GET
 def activity_list(request: HttpRequest, code: str) -> HttpResponse:
     register = access.get_register(request.user, code)
-    activities = _with_terms(Activity.objects.filter(organisation=register.organisation))
+    activities = Activity.objects.filter(organisation=register.organisation)
     status = request.GET.get("status", "")
     if status in Activity.Status.values:
         activities = activities.filter(status=status)
-    pages = paginate(request, activities.order_by("-period_start", "-pk"), PAGE_SIZE)
+    pages = _with_terms(paginate(request, activities.order_by("-period_start", "-pk"), PAGE_SIZE))
     return render(
         request,
         "activities/list.html",
@@ -90,6 +92,7 @@ def activity_new(request: HttpRequest, code: str) -> HttpResponse:
 def activity_detail(request: HttpRequest, code: str, activity_id: int) -> HttpResponse:
     register, activity = access.get_activity(request.user, code, activity_id)
     own = register.owns(activity)
+    reading.attach_terms([activity], partners=own)
     found = overlaps.find(overlaps.Probe.of(activity), system_ids=register.system_ids())
     joined = list(services.joined_with(activity))
     joined_ids = {a.pk for a in joined}
@@ -107,7 +110,7 @@ def activity_detail(request: HttpRequest, code: str, activity_id: int) -> HttpRe
             "joined": joined,
             "joined_ids": joined_ids,
             "window": overlaps.WINDOW_DAYS,
-            "publication": Publication.objects.filter(activity=activity).first() if own else None,
+            "publication": getattr(activity, "publication", None) if own else None,
         },
     )
 
@@ -187,7 +190,7 @@ def activity_unjoin(request: HttpRequest, code: str, activity_id: int) -> HttpRe
 
 
 def _system_filtered(request: HttpRequest, register: access.Register):
-    form = RegisterFilterForm(request.GET, organisation=register.organisation)
+    form = RegisterFilterForm(request.GET, register=register)
     return form, form.apply(access.visible_activities(register))
 
 
@@ -195,7 +198,8 @@ def _system_filtered(request: HttpRequest, register: access.Register):
 def activity_system_list(request: HttpRequest, code: str) -> HttpResponse:
     register = access.get_register(request.user, code)
     form, activities = _system_filtered(request, register)
-    pages = paginate(request, _with_terms(activities).order_by("-period_start", "-pk"), PAGE_SIZE)
+    activities = activities.select_related("organisation").order_by("-period_start", "-pk")
+    pages = _with_terms(paginate(request, activities, PAGE_SIZE))
     return render(
         request,
         "activities/system_list.html",
@@ -217,8 +221,10 @@ def activity_timeline(request: HttpRequest, code: str) -> HttpResponse:
     today = timezone.localdate()
     first = timeline.parse_month(request.GET.get("from"), timeline.add_months(today, -2))
     start, end = timeline.window(first)
-    activities = _with_terms(activities.filter(period_start__lte=end, period_end__gte=start)).order_by(
-        "period_start", "pk"
+    activities = reading.attach_terms(
+        activities.filter(period_start__lte=end, period_end__gte=start)
+        .select_related("organisation")
+        .order_by("period_start", "pk")
     )
     query = form.query_string()
     return render(
@@ -242,7 +248,7 @@ def activity_timeline(request: HttpRequest, code: str) -> HttpResponse:
 def activity_file_evidence(request: HttpRequest, code: str) -> HttpResponse:
     """File the system's register, filtered as the list was, in the evidence library."""
     register = access.get_register_for_editor(request.user, code)
-    form = RegisterFilterForm(request.POST, organisation=register.organisation)
+    form = RegisterFilterForm(request.POST, register=register)
     activities = form.apply(access.visible_activities(register))
     try:
         file = services.register_file_as_evidence(

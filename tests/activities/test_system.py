@@ -12,7 +12,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from activities import timeline
+from organisations.models import Organisation, System
 from tests.activities.helpers import community, make, topic
+from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +44,34 @@ def test_the_system_list_filters_by_topic_community_and_status(client, cast):
         _url("activity_system_list", cast), {"community": community("Women and pregnant people").pk}
     ).content.decode()
     assert "Crisis care" not in by_community and "Maternity survey" in by_community
+
+
+def test_the_system_list_filters_by_place_and_organisation_and_refuses_others(client, cast):
+    system = System.objects.create(ics=cast.org_a)
+    system.local_authorities.add(cast.org_b)
+    far = OrganisationFactory(name="Far Council", code="E99999998", type=Organisation.Type.LOCAL_AUTHORITY)
+    make(cast.org_a, cast.lead_a, title="Alderley in Brackenfield", place_ids={cast.org_b.pk})
+    make(cast.org_a, cast.lead_a, title="Alderley with Brackenfield", partner_ids={cast.org_b.pk})
+    make(cast.org_b, cast.lead_b, title="Brackenfield forum")
+    make(cast.org_a, cast.lead_a, title="Alderley alone")
+    client.force_login(cast.lead_a)
+
+    def titles(**filters) -> set[str]:
+        page = client.get(_url("activity_system_list", cast), filters).content.decode()
+        return {
+            t for t in ("in Brackenfield", "with Brackenfield", "Brackenfield forum", "alone") if t in page
+        }
+
+    assert titles() == {"in Brackenfield", "with Brackenfield", "Brackenfield forum", "alone"}
+    assert titles(place=cast.org_b.pk) == {"in Brackenfield"}
+    # An organisation: its own activities and those it is a partner in.
+    assert titles(partner=cast.org_b.pk) == {"with Brackenfield", "Brackenfield forum"}
+    assert titles(partner=cast.org_b.pk, place=cast.org_b.pk) == set()
+    # A place or organisation outside the system, or nonsense: a clear message, no filter applied.
+    for filters in ({"place": far.pk}, {"partner": far.pk}, {"topic": "x"}, {"community": 99999}):
+        page = client.get(_url("activity_system_list", cast), filters).content.decode()
+        assert "from the list" in page and "Far Council" not in page
+        assert "Alderley alone" in page and "Brackenfield forum" in page
 
 
 def test_another_organisations_activities_are_never_listed(client, cast):

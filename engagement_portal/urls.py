@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("home.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accessibility/", views.accessibility, name="accessibility"),
+    # Answering a survey: the portal's busiest anonymous pages, found first.
+    path("s/", include("voices.public_urls")),
     path("", include("accounts.urls")),
     path("", include("organisations.urls")),
     path("", include("assessments.urls")),

@@ -58,15 +58,17 @@ def _same_fake_names():
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Every test starts with empty caches: Django's, and the published rubric wording and
-    snapshot digests kept in the process, keyed by row ids a rolled-back database hands out again."""
+    """Every test starts with empty caches: Django's, and the published rubric wording, snapshot
+    digests and open surveys' questions kept in the process, keyed by row ids a rolled-back
+    database hands out again."""
     from principles.cache import clear as forget_wording
     from reviews.workspace import forget_digests
+    from voices.answering import forget as forget_survey_pages
 
-    for forget in (cache.clear, forget_wording, forget_digests):
+    for forget in (cache.clear, forget_wording, forget_digests, forget_survey_pages):
         forget()
     yield
-    for forget in (cache.clear, forget_wording, forget_digests):
+    for forget in (cache.clear, forget_wording, forget_digests, forget_survey_pages):
         forget()
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.db.models.sql import Query
 from django.http import Http404
 from django.utils import timezone
 
@@ -75,17 +77,58 @@ def get_survey_for_lead(user, code: str, survey_id: int) -> SurveyAccess:
     return access
 
 
+# The public pages' one query, written out: it runs on every page a respondent opens or posts,
+# and the ORM's building of it cost more CPU than the rest of the page (0.9 ms against 0.1 ms).
+# Only the fields the public pages use (in the model's order, as Model.from_db wants them);
+# any other is loaded if something asks for it.
+_OPEN_SURVEY_FIELDS = tuple(
+    field
+    for field in Survey._meta.concrete_fields
+    if field.attname
+    in {
+        "id",
+        "organisation_id",
+        "run_by",
+        "title",
+        "introduction",
+        "easy_read_introduction",
+        "opens_on",
+        "closes_on",
+        "equality_monitoring",
+        "suppression_threshold",
+        "status",
+        "token",
+        "opened_at",
+    }
+)
+_OPEN_SURVEY_COLUMNS = ", ".join(f"s.{field.column}" for field in _OPEN_SURVEY_FIELDS)
+_OPEN_SURVEY_SQL = (
+    f"SELECT {_OPEN_SURVEY_COLUMNS}, o.name FROM voices_survey s"  # noqa: S608 - the model's columns
+    " INNER JOIN assessments_organisation o ON o.id = s.organisation_id"
+    " WHERE s.token = %s AND s.status = %s AND s.opens_on <= %s AND s.closes_on >= %s"
+)
+
+
 def open_survey(token: str) -> Survey | None:
     """The survey behind a public link, while it takes answers, or None. Closed, not open yet,
-    replaced and unknown links are all the same 404, so links cannot be probed."""
+    replaced and unknown links are all the same 404, so links cannot be probed. Its
+    organisation has only its name."""
     today = timezone.localdate()
-    return (
-        Survey.objects.filter(
-            token=token, status=Survey.Status.OPEN, opens_on__lte=today, closes_on__gte=today
-        )
-        .select_related("organisation")
-        .first()
+    with connection.cursor() as cursor:
+        cursor.execute(_OPEN_SURVEY_SQL, [token, Survey.Status.OPEN, today, today])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    # The database's values made Python's as the ORM makes them (SQLite's dates are text).
+    compiler = Query(Survey).get_compiler(connection=connection)
+    columns = [field.get_col("s") for field in _OPEN_SURVEY_FIELDS]
+    converters = compiler.get_converters(columns)
+    values = next(iter(compiler.apply_converters([row[:-1]], converters))) if converters else row[:-1]
+    survey = Survey.from_db(connection.alias, [f.attname for f in _OPEN_SURVEY_FIELDS], values)
+    survey.organisation = Organisation.from_db(
+        connection.alias, ["id", "name"], [survey.organisation_id, row[-1]]
     )
+    return survey
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,9 +15,11 @@ from __future__ import annotations
 import secrets
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import cached_property
 from threading import Lock
 
 from django.core import signing
+from django.template.loader import render_to_string
 
 from voices.choices import MONITORING, PREFER_NOT
 from voices.models import FREE_TEXT_MAX, Question, Survey, SurveyQuestion
@@ -26,6 +28,16 @@ from voices.services import Answers
 # The most a signed state may be: every free-text answer at its longest, and room to spare.
 STATE_MAX = 200_000
 STATE_MAX_AGE = 24 * 60 * 60
+
+
+@dataclass(frozen=True)
+class ChoiceRow:
+    value: str
+    words: str
+    hint: str
+    input_id: str
+    hint_id: str
+    divider: bool  # GOV.UK's "or" goes before this choice
 
 
 @dataclass(frozen=True)
@@ -46,6 +58,27 @@ class Step:
     @property
     def is_monitoring(self) -> bool:
         return self.question_id is None
+
+    @cached_property
+    def control(self) -> str:
+        """GOV.UK's component for the choices: "checkboxes" or "radios"."""
+        return "checkboxes" if self.kind == "multiple" else "radios"
+
+    @cached_property
+    def rows(self) -> tuple[ChoiceRow, ...]:
+        """The choices as the question page lays them out, worked out once per step (the page is
+        the one a respondent posts most, and a template's loop pays for every decision)."""
+        return tuple(
+            ChoiceRow(
+                value=value,
+                words=words,
+                hint=hint,
+                input_id="answer" if number == 1 else f"answer-{number}",
+                hint_id=f"answer-{number}-hint" if hint else "",
+                divider=value == self.divider_before,
+            )
+            for number, (value, words, hint) in enumerate(self.choices, start=1)
+        )
 
     def values(self) -> frozenset[str]:
         return frozenset(value for value, _, _ in self.choices)
@@ -98,11 +131,39 @@ MONITORING_STEPS = tuple(
 )
 
 
+class _Kept:
+    """A small least-recently-used store in this process's memory, for what is the same on every
+    server by construction (keyed by everything it depends on)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = Lock()
+
+    def get(self, key):
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
 # An open survey's questions never change (survey_update refuses once it opens, and published
 # questions are frozen), so each process keeps them, keyed by the survey and when it opened.
-_cache: OrderedDict[tuple, tuple[Step, ...]] = OrderedDict()
-_cache_lock = Lock()
-CACHE_SIZE = 500
+_steps = _Kept(500)
+# ...and so each question's inputs, rendered, keyed by everything else they show: the answer
+# chosen, the error and the caption (never a typed free-text answer: that is the respondent's).
+_fields = _Kept(5000)
 
 
 def _load_steps(survey: Survey) -> tuple[Step, ...]:
@@ -120,22 +181,41 @@ def steps_for(survey: Survey) -> tuple[Step, ...]:
     if survey.status == Survey.Status.DRAFT or survey.opened_at is None:
         return _load_steps(survey)
     key = (survey.pk, survey.opened_at)
-    with _cache_lock:
-        steps = _cache.get(key)
-        if steps is not None:
-            _cache.move_to_end(key)
-            return steps
-    steps = _load_steps(survey)
-    with _cache_lock:
-        _cache[key] = steps
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
+    steps = _steps.get(key)
+    if steps is None:
+        steps = _load_steps(survey)
+        _steps.put(key, steps)
     return steps
 
 
+def question_fields(survey: Survey, step: Step, *, chosen: list[str], text: str, error: str, caption: str):
+    """The question's inputs (voices/respond/_question_fields.html), rendered once per survey,
+    question, choice made, error and caption: the page respondents post most need not lay out
+    the same radios again each time."""
+    context = {
+        "step": step,
+        "chosen": chosen,
+        "text": text,
+        "error": error,
+        "caption": caption,
+        "free_text_max": FREE_TEXT_MAX,
+    }
+    if text or survey.status == Survey.Status.DRAFT or survey.opened_at is None:
+        return render_to_string(FIELDS_TEMPLATE, context)
+    key = (survey.pk, survey.opened_at, step.key, tuple(chosen), error, caption)
+    html = _fields.get(key)
+    if html is None:
+        html = render_to_string(FIELDS_TEMPLATE, context)
+        _fields.put(key, html)
+    return html
+
+
+FIELDS_TEMPLATE = "voices/respond/_question_fields.html"
+
+
 def forget() -> None:
-    with _cache_lock:
-        _cache.clear()
+    _steps.clear()
+    _fields.clear()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -58,19 +58,20 @@ def _page(request, survey, steps, state, index, *, error="", kept=None, status=2
     step = steps[index]
     answer = kept if kept is not None else state.answers.get(step.key)
     chosen = answer if isinstance(answer, list) else ([answer] if isinstance(answer, str) else [])
+    caption = "About you" if step.is_monitoring else f"Question {index + 1} of {len(steps)}"
+    text = answer if step.kind == "free_text" and isinstance(answer, str) else ""
     return render(
         request,
         "voices/respond/question.html",
         {
             "survey": survey,
             "step": step,
-            "index": index,
-            "caption": "About you" if step.is_monitoring else f"Question {index + 1} of {len(steps)}",
-            "chosen": chosen,
-            "text": answer if step.kind == "free_text" and isinstance(answer, str) else "",
+            "index": str(index),
+            "fields": answering.question_fields(
+                survey, step, chosen=chosen, text=text, error=error, caption=caption
+            ),
             "error": error,
             "state": answering.dump_state(survey, state),
-            "free_text_max": answering.FREE_TEXT_MAX,
             "from_check": request.POST.get("from_check") == "1",
         },
         status=status,

@@ -1,13 +1,9 @@
 from django.urls import path
 
-from voices import cqc_views, respond_views, rubric_views, views
+from voices import cqc_views, rubric_views, views
 
 urlpatterns = [
-    # The public pages: no sign-in (each view is @login_not_required), found by the link's token.
-    path("s/<str:token>/", respond_views.survey_start, name="survey_start"),
-    path("s/<str:token>/answer/", respond_views.survey_answer, name="survey_answer"),
-    path("s/<str:token>/send/", respond_views.survey_submit, name="survey_submit"),
-    path("s/<str:token>/thank-you/", respond_views.survey_done, name="survey_done"),
+    # The public pages where people answer are in voices/public_urls.py, under s/.
     # An organisation's surveys.
     path("organisations/<str:code>/surveys/", views.survey_list, name="survey_list"),
     path("organisations/<str:code>/surveys/new/", views.survey_new, name="survey_new"),

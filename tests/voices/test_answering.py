@@ -202,3 +202,31 @@ def test_back_and_change_keep_answers(cast, client):
     )
     assert "Check your answers" in check.content.decode()
     assert '<dd class="govuk-summary-list__value">Disagree' in check.content.decode()
+
+
+def test_a_question_page_kept_in_the_process_still_shows_each_persons_choice_error_and_tokens(cast):
+    """The question's inputs are rendered once per choice made and error (answering.question_fields);
+    the page around them, with its CSRF token, CSP nonce and signed answers, is each person's."""
+    from django.test import Client
+
+    survey = open_survey(cast)
+    first = answering.steps_for(survey)[0]
+    pages = []
+    for chosen in ([], [first.choices[1][0]], []):
+        browser = Client()
+        start = browser.get(reverse("survey_start", kwargs={"token": survey.token}))
+        state = answering.load_state(survey, state_of(start))
+        if chosen:
+            state.answers[first.key] = chosen[0]
+        page = browser.post(
+            answer_url(survey), {"state": answering.dump_state(survey, state), "go": "change-0"}
+        )
+        pages.append(page.content.decode())
+    checked = re.compile(r'value="([^"]+)" checked')
+    assert [checked.findall(page) for page in pages] == [[], [first.choices[1][0]], []]
+    tokens = [re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1) for page in pages]
+    nonces = [re.search(r'nonce="([^"]+)"', page).group(1) for page in pages]
+    assert len(set(tokens)) == 3 and len(set(nonces)) == 3
+    error = Client().post(answer_url(survey), {"state": state_of(start), "page": "0", "go": "next"})
+    assert "There is a problem" in error.content.decode()
+    assert "There is a problem" not in pages[2]

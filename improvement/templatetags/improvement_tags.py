@@ -63,9 +63,11 @@ def actions_without_update(context, assessment) -> dict:
 
 
 @register.inclusion_tag("improvement/_overview_progress.html", takes_context=True)
-def plan_progress(context, assessment, previous=None) -> dict:
+def plan_progress(context, assessment, previous=None, principles=()) -> dict:
     """For the overview: how far the actions carried from earlier cycles have got, and, beside the
-    earlier cycle's scores, the actions per principle of the rubric version shown."""
+    earlier cycle's scores, the actions per principle of the rubric version shown (named from
+    `principles`, the overview's rows, when given)."""
+    titles = {str(p.principle.number): p.principle.title for p in principles}
     planned = _carried(context, assessment)
     today = timezone.localdate()
     by_principle: dict[str, list] = {}
@@ -79,7 +81,7 @@ def plan_progress(context, assessment, previous=None) -> dict:
         "progress": plan_module.Progress.of(planned, today),
         "without_update": len(plan_module.without_update(planned, assessment)),
         "by_principle": [
-            (number, plan_module.Progress.of(rows, today))
+            (number, titles.get(number, ""), plan_module.Progress.of(rows, today))
             for number, rows in sorted(by_principle.items(), key=lambda item: (len(item[0]), item[0]))
         ],
     }

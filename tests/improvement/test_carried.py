@@ -104,8 +104,9 @@ def test_the_overview_shows_the_plans_progress_beside_the_earlier_cycle(client, 
     assert "3 actions from earlier cycles: 1 done, 0 in progress, 2 planned." in page
     assert "3 have no update this cycle" in page
     assert "Actions from earlier cycles, by principle (beside the 2025/26 scores above)" in page
-    assert "Principle 1 2 1 1" in page
-    assert "Principle 7 1 0 1" in page
+    # Each row names its principle, as the scores table above it does.
+    assert "1. Strong leadership 2 1 1" in page
+    assert "7. Learning and improving over time 1 0 1" in page
 
 
 def test_the_criterion_page_reads_the_actions_in_a_fixed_number_of_queries(client, cast):

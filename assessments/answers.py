@@ -384,6 +384,9 @@ def load(assessment: Assessment, *, with_previous: bool = True) -> AssessmentAns
         r.criterion_id: r
         for r in CriterionResponse.objects.filter(assessment=assessment)
         .select_related("updated_by", "assigned_to", "ready_by")
+        # No ORDER BY: the rows go into a dict. The model's ordering would join the assessment's
+        # cycle and organisation and the criterion's principle only to sort them.
+        .order_by()
         # The partner each person speaks for, if any ("Kiran Shah, Healthwatch Northmoor").
         .annotate(
             updated_by_partner=partner_of("updated_by", assessment.organisation_id),
@@ -415,13 +418,17 @@ def load(assessment: Assessment, *, with_previous: bool = True) -> AssessmentAns
     previous_categories: dict[int, set[str]] = defaultdict(set)
     reworded: set[str] = set()
     if previous is not None:
-        for code, number, score, not_evidenced in CriterionResponse.objects.filter(
-            assessment=previous
-        ).values_list("criterion__code", "criterion__principle__number", "score", "not_evidenced"):
+        for code, number, score, not_evidenced in (
+            CriterionResponse.objects.filter(assessment=previous)
+            .values_list("criterion__code", "criterion__principle__number", "score", "not_evidenced")
+            .order_by()  # into a dict: no sort, and none of the joins the model's ordering needs
+        ):
             previous_answers[code] = (score, not_evidenced, number)
         for number, category in (
             Citation.objects.filter(response__assessment=previous)
             .values_list("response__criterion__principle__number", "file__item__category")
+            # Without the model's ordering, whose columns DISTINCT would otherwise include.
+            .order_by()
             .distinct()
         ):
             previous_categories[number].add(category)

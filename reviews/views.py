@@ -18,7 +18,7 @@ from functools import cached_property
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, Count, DateField, F, JSONField, Max, OuterRef, Q, Subquery, When
+from django.db.models import Case, Count, DateField, F, Max, OuterRef, Q, Subquery, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -59,7 +59,8 @@ def _require_assessor(request: HttpRequest) -> None:
 
 def _assessment(request: HttpRequest, code: str, cycle: str) -> Assessment:
     _require_assessor(request)
-    # The latest submission comes with it (reviews/workspace.py's latest_submission reads it).
+    # The latest submission comes with it, all but its snapshot (reviews/workspace.py's
+    # latest_submission reads it, and keeps snapshots once read).
     latest = Submission.objects.filter(assessment=OuterRef("pk")).order_by("-number")
     try:
         return (
@@ -70,7 +71,7 @@ def _assessment(request: HttpRequest, code: str, cycle: str) -> Assessment:
                 latest_submission_pk=Subquery(latest.values("pk")[:1]),
                 latest_submission_number=Subquery(latest.values("number")[:1]),
                 latest_submission_at=Subquery(latest.values("submitted_at")[:1]),
-                latest_submission_snapshot=Subquery(latest.values("snapshot")[:1], output_field=JSONField()),
+                latest_submission_sha256=Subquery(latest.values("sha256")[:1]),
             )
             .get(organisation__code=code, cycle__slug=cycle, status__in=services.REVIEWABLE)
         )

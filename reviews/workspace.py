@@ -4,7 +4,7 @@ wording, and the assessor's scores; principle and overall results through princi
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -201,9 +201,33 @@ class Workspace:
         return next((p for p in self.principles if p.number == number), None)
 
 
+# Submitted snapshots never change (the model layer and database triggers refuse it), so a
+# parsed snapshot is kept in this process under its submission's id and SHA-256, and the review
+# pages read only those two with the assessment: a snapshot is some 90 KB of JSON that each
+# request would otherwise fetch and parse again. The most recently used SNAPSHOTS_KEPT are kept.
+# What `snapshot` returns is shared by every request this process serves: read it, never change it.
+SNAPSHOTS_KEPT = 64
+_snapshots: OrderedDict[tuple[int, str], dict] = OrderedDict()
+
+
+def snapshot(pk: int, sha256: str) -> dict:
+    """Submission `pk`'s snapshot, whose SHA-256 is `sha256`: kept, or read (one query)."""
+    key = (pk, sha256)
+    found = _snapshots.get(key)
+    if found is None:
+        found = Submission.objects.filter(pk=pk).values_list("snapshot", flat=True).get()
+        _snapshots[key] = found
+        while len(_snapshots) > SNAPSHOTS_KEPT:
+            _snapshots.popitem(last=False)
+    else:
+        _snapshots.move_to_end(key)
+    return found
+
+
 def latest_submission(assessment: Assessment) -> Submission | None:
     """The assessment's latest submission: read with it when the review pages fetched it
-    (reviews.views._assessment annotates it), or else read now."""
+    (reviews.views._assessment annotates its id, number, time and SHA-256; the snapshot comes
+    from `snapshot`), or else read now."""
     if hasattr(assessment, "latest_submission_pk"):
         if assessment.latest_submission_pk is None:
             return None
@@ -212,7 +236,8 @@ def latest_submission(assessment: Assessment) -> Submission | None:
             assessment=assessment,
             number=assessment.latest_submission_number,
             submitted_at=assessment.latest_submission_at,
-            snapshot=assessment.latest_submission_snapshot,
+            sha256=assessment.latest_submission_sha256,
+            snapshot=snapshot(assessment.latest_submission_pk, assessment.latest_submission_sha256),
         )
     return assessment.submissions.order_by("-number").first()
 
@@ -237,10 +262,14 @@ def build(assessment: Assessment, review: Review) -> Workspace | None:
     submission = latest_submission(assessment)
     if submission is None:
         return None
-    scores = {s.criterion_code: s for s in review.scores.all()} if review.pk else {}
-    decisions = {d.principle_number: d for d in review.decisions.all()} if review.pk else {}
+    # Into dicts, so unsorted: the models' ordering ("review", ...) joins the review, its
+    # assessment, cycle and organisation only to sort rows of one review.
+    scores = {s.criterion_code: s for s in review.scores.order_by()} if review.pk else {}
+    decisions = {d.principle_number: d for d in review.decisions.order_by()} if review.pk else {}
     moderations = (
-        {m.principle_number: m for m in review.moderations.select_related("moderator")} if review.pk else {}
+        {m.principle_number: m for m in review.moderations.select_related("moderator").order_by()}
+        if review.pk
+        else {}
     )
     links = _download_links(assessment, submission.snapshot)
     return _assemble(
@@ -278,15 +307,19 @@ def _digest(snapshot: dict) -> dict:
 
 
 def forget_digests() -> None:
-    """For tests, whose rolled-back databases hand out submission ids again."""
+    """Forget digests and snapshots (for tests, whose rolled-back databases hand out submission
+    ids again)."""
     _digests.clear()
+    _snapshots.clear()
 
 
 def latest_submissions(assessment_ids: list[int]) -> dict[int, tuple[int, int]]:
     """assessment id -> (number, id) of its latest submission, in one query (no snapshots)."""
     latest: dict[int, tuple[int, int]] = {}
-    for assessment_id, number, pk in Submission.objects.filter(assessment_id__in=assessment_ids).values_list(
-        "assessment_id", "number", "pk"
+    for assessment_id, number, pk in (
+        Submission.objects.filter(assessment_id__in=assessment_ids)
+        .values_list("assessment_id", "number", "pk")
+        .order_by()  # the latest is picked below: no sort, nor the joins the model's ordering needs
     ):
         if assessment_id not in latest or number > latest[assessment_id][0]:
             latest[assessment_id] = (number, pk)
@@ -312,16 +345,19 @@ def build_many(
         for pk, snapshot in Submission.objects.filter(pk__in=missing).values_list("pk", "snapshot"):
             _digests[pk] = _digest(snapshot)
     digests = {pk: _digests[pk] for pk in wanted}
-    reviews = {r.assessment_id: r for r in Review.objects.filter(assessment_id__in=ids)}
+    # Each read into a dict, so unsorted (the models' orderings join tables only to sort).
+    reviews = {r.assessment_id: r for r in Review.objects.filter(assessment_id__in=ids).order_by()}
     review_ids = [r.pk for r in reviews.values()]
     scores: dict[int, dict] = defaultdict(dict)
-    for s in AssessorScore.objects.filter(review_id__in=review_ids):
+    for s in AssessorScore.objects.filter(review_id__in=review_ids).order_by():
         scores[s.review_id][s.criterion_code] = s
     decisions: dict[int, dict] = defaultdict(dict)
-    for d in PrincipleDecision.objects.filter(review_id__in=review_ids):
+    for d in PrincipleDecision.objects.filter(review_id__in=review_ids).order_by():
         decisions[d.review_id][d.principle_number] = d
     moderations: dict[int, dict] = defaultdict(dict)
-    for m in PrincipleModeration.objects.filter(review_id__in=review_ids).select_related("moderator"):
+    for m in (
+        PrincipleModeration.objects.filter(review_id__in=review_ids).select_related("moderator").order_by()
+    ):
         moderations[m.review_id][m.principle_number] = m
     built = {}
     for assessment in assessments:

@@ -98,6 +98,8 @@ def evidence_library(request: HttpRequest, code: str) -> HttpResponse:
             "library": library,
             "organisation": library.organisation,
             "form": form,
+            # The filter form's HTML is kept under what it shows (LibraryFilterForm.cache_key).
+            "form_key": form.cache_key(),
             **pages,
             "searched": data.get("q") or "",
             "filtering": filtering,

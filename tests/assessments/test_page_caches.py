@@ -63,3 +63,26 @@ def test_kept_snapshots_are_keyed_by_sha256_and_bounded(cast, monkeypatch):
     assert list(workspace._snapshots) == [(first.pk, first.sha256)]
     workspace.snapshot(first.pk, "0" * 64)
     assert list(workspace._snapshots) == [(first.pk, "0" * 64)]
+
+
+def test_library_filter_form_follows_the_search_and_the_principles_offered(client, cast):
+    """The evidence library keeps its filter form's HTML under what the form shows: another
+    search shows its own words, and a newly published rubric version its principles' titles."""
+    from principles import services as rubric_services
+    from principles.models import RubricVersion
+
+    client.force_login(cast.lead_a)
+    url = reverse("evidence_library", kwargs={"code": cast.org_a.code})
+    first = client.get(url, {"q": "minutes"}).content.decode()
+    assert 'value="minutes"' in first
+    second = client.get(url, {"q": "board"}).content.decode()
+    assert 'value="board"' in second and 'value="minutes"' not in second
+    assert "1. Fresh title for principle one" not in second
+    published = RubricVersion.objects.get(label="2026")
+    draft = rubric_services.rubric_new_draft(source=published, label="2027", by=cast.rubric_admin)
+    rubric_services.rubric_update_principle(
+        principle=draft.principles.get(number=1), by=cast.rubric_admin, title="Fresh title for principle one"
+    )
+    assert rubric_services.rubric_publish(version=draft, by=cast.rubric_admin) == []
+    again = client.get(url, {"q": "board"}).content.decode()
+    assert "1. Fresh title for principle one" in again

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import hashlib
 import io
 from dataclasses import dataclass
 
@@ -68,6 +69,18 @@ class Progress:
     rows: list[Row]
     counts: list[tuple[str, str, int]]  # (status, label, how many), before the status filter
     total: int
+
+    @property
+    def fingerprint(self) -> str:
+        """A hash of everything the page's table shows, row by row (each organisation's name,
+        type and region, status, days since its last change and assessor): the page keeps the
+        rendered table under it, so any change to what a row shows is a different table."""
+        shown = [
+            (o.name, o.type, o.region, r.status, r.days_since, r.assessor)
+            for r in self.rows
+            for o in (r.organisation,)
+        ]
+        return hashlib.sha256(repr(shown).encode()).hexdigest()
 
 
 def build(

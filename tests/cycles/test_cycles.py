@@ -320,6 +320,25 @@ def test_national_progress_counts_filters_and_exports(client, cast):
     assert [v[0] for v in values[1:]] == [cast.org_b.code]
 
 
+def test_progress_table_follows_what_its_rows_show(client, cast):
+    """The table is kept under a hash of what its rows show (issue 19): an organisation renamed,
+    or its review given to nobody, shows at once."""
+    from organisations.models import Organisation
+
+    cycle = _progress_cycle(cast)
+    client.force_login(cast.assessor)
+    url = reverse("cycle_progress", kwargs={"cycle": cycle.slug})
+    page = client.get(url).content.decode()
+    assert cast.assessor.get_full_name() in page and "Renamed Trust" not in page
+    Organisation.objects.filter(code="EVIL1").update(name="Renamed Trust")
+    page = client.get(url).content.decode()
+    assert "Renamed Trust" in page and "HYPERLINK" not in page
+    assessment = cast.org_a.assessments.get(cycle=cycle)
+    review_services.review_assign(assessment=assessment, by=cast.assessor, assignee=None)
+    page = client.get(url).content.decode()
+    assert cast.assessor.get_full_name() not in page
+
+
 def test_progress_reads_in_a_fixed_number_of_queries(client, cast):
     cycle = _progress_cycle(cast)
     client.force_login(cast.assessor)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, F, Window
+from django.db.models import Count, F, Max, Window
 from django.db.models.functions import RowNumber
 
 from voices import answering, disclosure
@@ -83,6 +83,44 @@ class Results:
     free_text: list[FreeTextGroup]
     # Every counted answer, key -> value -> people (for breakdowns, without counting again).
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Version:
+    """Everything a survey's results can change with, read in three small queries: how many
+    people answered (responses and their answers are stored together and never change), the
+    population profile, and the free-text answers per question and decision with the time of the
+    latest decision (a review changes it). The same version means the same results, on any
+    server: the results page is kept under it (voices/views.results_page)."""
+
+    respondents: int
+    population: tuple[tuple[str, str, Decimal], ...]
+    free_text: tuple[tuple[int, str, int, str], ...]  # question, decision, answers, latest decision
+
+    @property
+    def waiting(self) -> int:
+        """Free-text answers not yet reviewed."""
+        return sum(n for _, review, n, _ in self.free_text if review == FreeTextAnswer.Review.PENDING)
+
+
+def version(survey: Survey) -> Version:
+    respondents = Response.objects.filter(survey=survey).count()
+    population = tuple(
+        PopulationShare.objects.filter(survey=survey)
+        .order_by("key", "value")
+        .values_list("key", "value", "percent")
+    )
+    tallies = (
+        FreeTextAnswer.objects.filter(survey=survey)
+        .values_list("question_id", "review")
+        .annotate(n=Count("id"), latest=Max("reviewed_at"))
+        .order_by("question_id", "review")
+    )
+    free_text = tuple(
+        (question_id, review, n, latest.isoformat() if latest else "")
+        for question_id, review, n, latest in tallies
+    )
+    return Version(respondents=respondents, population=population, free_text=free_text)
 
 
 def _percent(count: int, total: int) -> int:
@@ -192,13 +230,22 @@ def counts_by_key(survey: Survey, respondents: int | None = None) -> dict[str, d
 FREE_TEXT_SHOWN = 50
 
 
-def build(survey: Survey, *, include_free_text: bool = True, free_text_limit: int | None = None) -> Results:
+def build(
+    survey: Survey,
+    *,
+    include_free_text: bool = True,
+    free_text_limit: int | None = None,
+    current: Version | None = None,
+) -> Results:
     """Every table, counted by SQL in a fixed number of queries however many people answered:
     the respondents, the answers grouped by key and value, the population, and (with free text)
     the free-text answers grouped by question and decision and the included ones themselves
-    (at most `free_text_limit` a question, in one query)."""
+    (at most `free_text_limit` a question, in one query). Given the `current` version, its
+    counts are not read again."""
     threshold = max(survey.suppression_threshold, 5)
-    respondents = Response.objects.filter(survey=survey).count()
+    if current is None:
+        current = version(survey) if include_free_text else None
+    respondents = current.respondents if current else Response.objects.filter(survey=survey).count()
     steps = answering.steps_for(survey)
     shown = respondents >= threshold
     questions: list[Table] = []
@@ -208,7 +255,12 @@ def build(survey: Survey, *, include_free_text: bool = True, free_text_limit: in
     if shown:
         counts = counts_by_key(survey, respondents)
         population = {
-            (share.key, share.value): share.percent for share in PopulationShare.objects.filter(survey=survey)
+            (key, value): percent
+            for key, value, percent in (
+                current.population
+                if current
+                else PopulationShare.objects.filter(survey=survey).values_list("key", "value", "percent")
+            )
         }
         for step in steps:
             if step.kind == "free_text":
@@ -241,7 +293,7 @@ def build(survey: Survey, *, include_free_text: bool = True, free_text_limit: in
             table.chart = _chart(table)
             (profile if step.is_monitoring else questions).append(table)
     if include_free_text:
-        free_text = _free_text(survey, steps, free_text_limit)
+        free_text = _free_text(survey, steps, free_text_limit, current.free_text)
     return Results(
         survey=survey,
         threshold=threshold,
@@ -254,22 +306,17 @@ def build(survey: Survey, *, include_free_text: bool = True, free_text_limit: in
     )
 
 
-def _free_text(survey: Survey, steps, limit: int | None) -> list[FreeTextGroup]:
+def _free_text(survey: Survey, steps, limit: int | None, tallies) -> list[FreeTextGroup]:
     """Free text that has been reviewed and included (redacted where the reviewer said so), the
-    first `limit` a question (all with None), and how many answers still wait for review."""
+    first `limit` a question (all with None), and how many answers still wait for review
+    (`tallies`: the version's answers per question and decision)."""
     groups = {
         step.question_id: FreeTextGroup(key=step.key, text=step.text)
         for step in steps
         if step.kind == "free_text"
     }
     published = [FreeTextAnswer.Review.INCLUDE, FreeTextAnswer.Review.REDACT]
-    tallies = (
-        FreeTextAnswer.objects.filter(survey=survey)
-        .values_list("question_id", "review")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for question_id, review, n in tallies:
+    for question_id, review, n, _ in tallies:
         group = groups.get(question_id)
         if group is None:
             continue

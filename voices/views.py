@@ -7,9 +7,13 @@ member who is not a lead gets 403 for changes) and every write goes through voic
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -201,29 +205,63 @@ def survey_replace_link(request: HttpRequest, code: str, survey_id: int) -> Http
 # Results
 
 
+# The results page below its back link, kept in the cache under what it shows (the results'
+# version: responses, population, free-text decisions) and for whom (lead or not, the breakdown
+# asked for, the links), so a new response, a review or a population change is a new key on
+# every server, and a stale page is never served.
+RESULTS_PAGE_SECONDS = 60 * 60
+
+
 def results_page(request: HttpRequest, survey: Survey, *, is_lead: bool, links, **extra) -> HttpResponse:
     """A survey's results page: the organisation's, CQC's, and CQC's as the organisation sees
     them once its outcome is final (no links to anything but the results)."""
-    built = results.build(survey, free_text_limit=results.FREE_TEXT_SHOWN)
+    current = results.version(survey)
     dimension = request.GET.get("by", "")
-    breakdowns = []
-    if built.shown and survey.equality_monitoring and dimension in MONITORING_BY_KEY:
-        breakdowns = results.breakdown(survey, built, dimension)
+    if dimension not in MONITORING_BY_KEY or not survey.equality_monitoring:
+        dimension = ""
+    key = None
+    if survey.opened_at is not None:
+        key = (
+            "voices.results_page:"
+            + hashlib.sha256(
+                repr(
+                    (
+                        survey.pk,
+                        survey.opened_at.isoformat(),
+                        survey.status,
+                        survey.title,
+                        survey.suppression_threshold,
+                        current,
+                        is_lead,
+                        dimension,
+                        links,
+                    )
+                ).encode()
+            ).hexdigest()
+        )
+    body = cache.get(key) if key else None
+    if body is None:
+        built = results.build(survey, free_text_limit=results.FREE_TEXT_SHOWN, current=current)
+        breakdowns = results.breakdown(survey, built, dimension) if built.shown and dimension else []
+        body = render_to_string(
+            "voices/_results_body.html",
+            {
+                "survey": survey,
+                "links": links,
+                "results": built,
+                "is_lead": is_lead,
+                "dimensions": [(m.key, m.label) for m in MONITORING] if survey.equality_monitoring else [],
+                "dimension": dimension if breakdowns else "",
+                "breakdowns": breakdowns,
+                "waiting": current.waiting,
+            },
+        )
+        if key:
+            cache.set(key, body, RESULTS_PAGE_SECONDS)
     return render(
         request,
         "voices/survey_results.html",
-        {
-            "organisation": survey.organisation,
-            "survey": survey,
-            "links": links,
-            "results": built,
-            "is_lead": is_lead,
-            "dimensions": [(m.key, m.label) for m in MONITORING] if survey.equality_monitoring else [],
-            "dimension": dimension if breakdowns else "",
-            "breakdowns": breakdowns,
-            "waiting": sum(group.waiting for group in built.free_text),
-            **extra,
-        },
+        {"organisation": survey.organisation, "survey": survey, "links": links, "body": body, **extra},
     )
 
 

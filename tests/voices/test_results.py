@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
@@ -163,3 +165,37 @@ def test_the_page_shows_the_first_free_text_answers_and_says_how_many_more(cast,
     assert page.count("Kept.") == 3 and "And 8 more included answers" in page
     # Filing keeps every one.
     assert len(results.build(survey).free_text[0].answers) == 11
+
+
+def test_the_kept_results_page_changes_when_a_response_a_review_or_the_population_does(cast, client):
+    """The page below its back link is kept under the results' version (voices/views.results_page):
+    a new response, a free-text decision and a population change each show at once, and a
+    member who is not a lead never gets the lead's page."""
+    survey = open_survey(cast)
+    single, _ = keys(survey)
+    q = single[0]
+    add_responses(survey, [{q: "agree", "eq_sex": "female"}] * 12, free_text="Kept words.")
+    client.force_login(cast.lead_a)
+    page = url("survey_results", survey)
+    first = client.get(page).content.decode()
+    assert "12 people answered" in first and "12 (100%)" in first
+    assert "12 free-text answers are waiting for you to review" in first
+
+    add_responses(survey, [{q: "agree", "eq_sex": "female"}])
+    second = client.get(page).content.decode()
+    assert "13 people answered" in second and "13 (100%)" in second
+
+    answer = FreeTextAnswer.objects.filter(survey=survey).first()
+    services.free_text_review(answer=answer, review="include", redacted_text="", by=cast.lead_a)
+    third = client.get(page).content.decode()
+    assert "Kept words." in third and "11 free-text answers are waiting" in third
+    services.free_text_review(answer=answer, review="redact", redacted_text="Other words.", by=cast.lead_a)
+    fourth = client.get(page).content.decode()
+    assert "Other words." in fourth and "Kept words." not in fourth
+
+    services.population_save(survey=survey, shares={("eq_sex", "female"): Decimal("51.5")}, by=cast.lead_a)
+    assert "51.5%" in client.get(page).content.decode()
+
+    client.force_login(cast.viewer_a)
+    viewer = client.get(page).content.decode()
+    assert "waiting for you to review" not in viewer and "13 people answered" in viewer

@@ -29,6 +29,7 @@ from organisations.models import Invitation, Membership, Organisation
 from organisations.roles import is_assessor, is_rubric_admin, is_site_admin
 from principles.models import RubricVersion
 from reviews.summaries import OrganisationSteps, assessor_summary, organisation_steps
+from voices.models import Survey
 
 # At most this many notifications are listed; the rest are counted.
 NOTIFICATIONS_SHOWN = 10
@@ -394,6 +395,25 @@ def assessor_reviews(person: Person) -> Section | None:
 
 
 # ---------------------------------------------------------------------------------------------
+# CQC assessors: CQC's own surveys of organisations' partners and participants (one query)
+
+
+def cqc_surveys(person: Person) -> Section | None:
+    """How many of CQC's surveys are open and not yet open, with the way to them: without it, an
+    assessor found CQC's surveys only through a review's page."""
+    if not is_assessor(person.user):
+        return None
+    counts = Survey.objects.filter(run_by=Survey.RunBy.CQC).aggregate(
+        open=Count("pk", filter=Q(status=Survey.Status.OPEN)),
+        draft=Count("pk", filter=Q(status=Survey.Status.DRAFT)),
+        closed=Count("pk", filter=Q(status=Survey.Status.CLOSED)),
+    )
+    return Section(
+        "cqc_surveys", {**counts, "list": reverse("cqc_survey_list"), "new": reverse("cqc_survey_new")}
+    )
+
+
+# ---------------------------------------------------------------------------------------------
 # Rubric admins: drafts in progress (one query)
 
 
@@ -467,6 +487,7 @@ BUILDERS: list[Callable[[Person], Section | None]] = [
     invitations_waiting,
     site_admin_people,
     assessor_reviews,
+    cqc_surveys,
     cycles_open,
     rubric_drafts,
     notifications_waiting,

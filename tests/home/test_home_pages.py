@@ -196,6 +196,22 @@ def test_an_assessor_sees_what_waits_with_counts_and_the_queue(
     assert "Calderbrook" not in text
 
 
+def test_an_assessor_finds_cqcs_own_surveys_from_home_with_their_counts(client, cast):
+    from tests.voices.helpers import make_cqc_survey, open_cqc_survey
+
+    text = page(client, cast.assessor)
+    assert "CQC's surveys" in text and "CQC has not run any yet." in text
+    assert reverse("cqc_survey_list") in text and reverse("cqc_survey_new") in text
+    open_cqc_survey(cast)
+    make_cqc_survey(cast, title="CQC asks the partners of A again")
+    text = page(client, cast.assessor)
+    assert "1 open, 1 not yet open, 0 closed." in text
+    # Organisations' people are not offered CQC's surveys, nor told how many there are.
+    for person in (cast.lead_a, cast.viewer_a, cast.rubric_admin):
+        assert "CQC's surveys" not in page(client, person)
+        assert reverse("cqc_survey_list") not in page(client, person)
+
+
 def test_a_rubric_admin_sees_drafts_in_progress(client, cast):
     published = RubricVersion.objects.get(status=RubricVersion.Status.PUBLISHED)
     RubricVersion.objects.create(

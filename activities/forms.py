@@ -7,10 +7,12 @@ message sits beside its field, and which the services call again before storing 
 
 from __future__ import annotations
 
+from crispy_forms.utils import render_crispy_form
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Button, Field, Fieldset, Layout, Size
 from django import forms
 from django.db.models import Q
+from django.utils.safestring import mark_safe
 
 from activities import reading, services
 from activities.models import Activity, Community, Topic
@@ -390,6 +392,11 @@ class PublishForm(forms.Form):
         return services.PublicWords(asked=d["asked"], heard=d["heard"], changed=d["changed"])
 
 
+# RegisterFilterForm.as_html's memo: HTML by the choices and values it was rendered with.
+RENDERED_LIMIT = 500
+_RENDERED: dict[tuple, str] = {}
+
+
 class OptionField(forms.ChoiceField):
     """A select of options read beforehand (`Term`s or system `Member`s: a pk and a name), so
     that rendering and checking it runs no query; cleans to the option chosen, or None."""
@@ -421,7 +428,10 @@ class RegisterFilterForm(forms.Form):
     place = OptionField(label="Place", noun="a place")
     partner = OptionField(label="Organisation", noun="an organisation")
     status = forms.ChoiceField(
-        choices=[("", "Any"), *Activity.Status.choices], required=False, label="Status"
+        choices=[("", "Any"), *Activity.Status.choices],
+        required=False,
+        label="Status",
+        error_messages={"invalid_choice": "Choose a status from the list"},
     )
 
     def __init__(self, data=None, *, register, **kwargs):
@@ -442,6 +452,21 @@ class RegisterFilterForm(forms.Form):
             Field.select("status", label_size=Size.SMALL),
             Button("apply", "Apply filters", css_class="govuk-button--secondary"),
         )
+
+    FIELDS = ("topic", "community", "place", "partner", "status")
+
+    def as_html(self) -> str:
+        """The form as `{% crispy form %}` renders it, from a memo kept in the process: the HTML
+        depends only on the choices and on what was asked for (the errors follow from those), so
+        they are the key and an entry is never stale. A GET form: no CSRF token in it."""
+        key = tuple((name, tuple(self.fields[name].choices), self.data.get(name)) for name in self.FIELDS)
+        html = _RENDERED.get(key)
+        if html is None:
+            html = mark_safe(render_crispy_form(self))  # noqa: S308 - crispy's own escaped output
+            if len(_RENDERED) >= RENDERED_LIMIT:
+                del _RENDERED[next(iter(_RENDERED))]
+            _RENDERED[key] = html
+        return html
 
     def apply(self, activities):
         """The activities the filters keep. Each term filter is a subquery of its link table, so

@@ -17,7 +17,6 @@ import re
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import TrigramSimilarity
-from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Q
 
@@ -125,24 +124,14 @@ def _days_apart(probe: Probe, activity: Activity) -> int:
 def _shared_terms(probe: Probe, candidates) -> dict[int, dict[int, list[str]]]:
     """For each candidate sharing a topic, community or place with the probe, the names of those
     it shares, by kind: one query (the link tables' rows of the candidates, with the names)."""
-    within = candidates.values("pk")
-    parts = [
-        Activity.topics.through.objects.filter(
-            activity_id__in=within, topic_id__in=probe.topic_ids
-        ).values_list("activity_id", reading.kind_column(reading.TOPICS), "topic__name"),
-        Activity.communities.through.objects.filter(
-            activity_id__in=within, community_id__in=probe.community_ids
-        ).values_list("activity_id", reading.kind_column(reading.COMMUNITIES), "community__name"),
-        Activity.places.through.objects.filter(
-            activity_id__in=within, organisation_id__in=probe.place_ids
-        ).values_list("activity_id", reading.kind_column(reading.PLACES), "organisation__name"),
-    ]
+    within = candidates.order_by().values("pk").query.sql_with_params()
+    terms = {
+        reading.TOPICS: probe.topic_ids,
+        reading.COMMUNITIES: probe.community_ids,
+        reading.PLACES: probe.place_ids,
+    }
     shared: dict[int, dict[int, list[str]]] = {}
-    try:
-        rows = list(parts[0].union(*parts[1:], all=True))
-    except EmptyResultSet:  # a probe with no terms at all (none of its parts can match)
-        rows = []
-    for activity_id, kind, name in rows:
+    for activity_id, kind, _, name, _ in reading.link_rows(terms, within, terms):
         shared.setdefault(activity_id, {}).setdefault(kind, []).append(name)
     return shared
 
@@ -165,6 +154,10 @@ def find(
     if probe.exclude_id is not None:
         candidates = candidates.exclude(pk=probe.exclude_id)
     shared = _shared_terms(probe, candidates)
+    # What the warning shows, and ranks by; never the long texts (the purpose only where this
+    # process compares it).
+    shown = ["organisation__name", "title", "period_start", "period_end", "contact_name", "contact_email"]
+    candidates = candidates.select_related("organisation").only(*shown)
     if connection.vendor == "postgresql":
         rows = list(
             candidates.annotate(
@@ -179,7 +172,7 @@ def find(
         alike = {a.pk: max(a.title_similarity, a.purpose_similarity) for a in rows}
     else:
         rows, alike = [], {}
-        for a in candidates.select_related("organisation"):
+        for a in candidates.only(*shown, "purpose"):
             value = max(similarity(a.title, probe.title), similarity(a.purpose, probe.purpose))
             if a.pk in shared or value >= SIMILAR:
                 rows.append(a)

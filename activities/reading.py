@@ -8,6 +8,10 @@
 The terms come as `Term`s (pk and name) in the order the models' default ordering gives
 (`activity.topics.all()`'s order: topics and communities by position then name, organisations by
 name); names that sort alike are ordered by the database, as such a query would order them.
+
+Both are written as SQL (`link_rows`), with the tables' and columns' names from the models: on
+these pages the ORM took longer to compile a UNION of querysets than the database took to answer
+it. tests/activities/test_queries.py and the pages' tests check what they read.
 """
 
 from __future__ import annotations
@@ -15,9 +19,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from django.db.models import IntegerField, Value
+from django.db import connection
 
 from activities.models import Activity, Community, Topic
+from organisations.models import Organisation
 
 
 class Term(NamedTuple):
@@ -29,6 +34,12 @@ class Term(NamedTuple):
 
 
 TOPICS, COMMUNITIES, PLACES, PARTNERS = 0, 1, 2, 3
+NAMES = {
+    TOPICS: "topic_names",
+    COMMUNITIES: "community_names",
+    PLACES: "place_names",
+    PARTNERS: "partner_names",
+}
 ATTRIBUTES = {
     TOPICS: "topic_terms",
     COMMUNITIES: "community_terms",
@@ -37,52 +48,92 @@ ATTRIBUTES = {
 }
 
 
-def kind_column(n: int) -> Value:
-    """A constant column naming the kind of term a UNION's row is."""
-    return Value(n, output_field=IntegerField())
-
-
 def controlled_lists() -> tuple[list[Term], list[Term]]:
-    """Every topic and every community (retired ones too), each by position then name."""
-    topics = Topic.objects.order_by().values_list(kind_column(TOPICS), "pk", "name", "position")
-    communities = Community.objects.order_by().values_list(kind_column(COMMUNITIES), "pk", "name", "position")
-    # Ordered as the models order them (position, then name); the name order is the database's.
-    rows = topics.union(communities, all=True).order_by("position", "name")
+    """Every topic and every community (retired ones too), each by position then name: one query
+    (SQL, as `link_rows` is)."""
+    quote = connection.ops.quote_name
+    columns = f"{quote('id')}, {quote('name')}, {quote('position')}"
+    sql = (
+        f"SELECT {TOPICS}, {columns} FROM {quote(Topic._meta.db_table)}"  # noqa: S608 - quoted names only
+        f" UNION ALL SELECT {COMMUNITIES}, {columns} FROM {quote(Community._meta.db_table)} ORDER BY 4, 3"
+    )
     out: tuple[list[Term], list[Term]] = ([], [])
-    for kind, pk, name, _ in rows:
-        out[kind].append(Term(pk, name))
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        for kind, pk, name, _ in cursor.fetchall():
+            out[kind].append(Term(pk, name))
     return out
 
 
+def _links() -> dict[int, tuple]:
+    """Each kind of term: its link table, the link's column naming the term, the terms' table, and
+    their position column (None: organisations, by name only)."""
+    return {
+        TOPICS: (Activity.topics.through, "topic_id", Topic, "position"),
+        COMMUNITIES: (Activity.communities.through, "community_id", Community, "position"),
+        PLACES: (Activity.places.through, "organisation_id", Organisation, None),
+        PARTNERS: (Activity.partners.through, "organisation_id", Organisation, None),
+    }
+
+
+def _placeholders(values) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def link_rows(
+    kinds, activities: tuple[str, list], terms: dict[int, Iterable[int]] | None = None
+) -> list[tuple]:
+    """(activity id, kind, term id, term name, position) of the activities' links of those kinds,
+    ordered as the models order their terms: one UNION ALL query, none if no part can match.
+
+    `activities` is SQL selecting activity ids (a list of %s, or a subquery) and its parameters;
+    `terms`, if given, limits each kind to those term ids. Written as SQL rather than as the ORM's
+    UNION of querysets: these run on every busy page, and compiling that UNION cost more than the
+    database took to answer it."""
+    quote = connection.ops.quote_name
+    within, within_params = activities
+    parts, params = [], []
+    for kind in kinds:
+        link, column, model, position = _links()[kind]
+        wanted = list(terms[kind]) if terms is not None else None
+        if wanted is not None and not wanted:
+            continue
+        # Only quoted names, an int and SQL Django compiled are put in; every value is a parameter.
+        sql = (
+            f"SELECT l.{quote('activity_id')}, {int(kind)}, t.{quote('id')}, t.{quote('name')}, "  # noqa: S608
+            f"{'t.' + quote(position) if position else '0'} "
+            f"FROM {quote(link._meta.db_table)} l INNER JOIN {quote(model._meta.db_table)} t "
+            f"ON t.{quote('id')} = l.{quote(column)} WHERE l.{quote('activity_id')} IN ({within})"
+        )
+        params += within_params
+        if wanted is not None:
+            sql += f" AND l.{quote(column)} IN ({_placeholders(wanted)})"
+            params += wanted
+        parts.append(sql)
+    if not parts:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts) + " ORDER BY 5, 4", params)
+        return cursor.fetchall()
+
+
 def attach_terms(activities: Iterable[Activity], *, partners: bool = False) -> list[Activity]:
-    """Sets `topic_terms`, `community_terms`, `place_terms` (and `partner_terms`) on each activity:
-    one query for all of them (none for no activities)."""
+    """Sets `topic_terms`, `community_terms`, `place_terms` (and `partner_terms`) on each activity,
+    and the same names joined with commas as `topic_names` and so on: one query for all of them
+    (none for no activities)."""
     activities = list(activities)
     ids = [a.pk for a in activities]
-    kinds = [
-        Activity.topics.through.objects.filter(activity_id__in=ids).values_list(
-            "activity_id", kind_column(TOPICS), "topic_id", "topic__name", "topic__position"
-        ),
-        Activity.communities.through.objects.filter(activity_id__in=ids).values_list(
-            "activity_id", kind_column(COMMUNITIES), "community_id", "community__name", "community__position"
-        ),
-        Activity.places.through.objects.filter(activity_id__in=ids).values_list(
-            "activity_id", kind_column(PLACES), "organisation_id", "organisation__name", kind_column(0)
-        ),
-    ]
-    if partners:
-        kinds.append(
-            Activity.partners.through.objects.filter(activity_id__in=ids).values_list(
-                "activity_id", kind_column(PARTNERS), "organisation_id", "organisation__name", kind_column(0)
-            )
-        )
+    kinds = [TOPICS, COMMUNITIES, PLACES, *([PARTNERS] if partners else [])]
     found: dict[tuple[int, int], list[Term]] = {}
     if ids:
-        rows = kinds[0].union(*kinds[1:], all=True).order_by("topic__position", "topic__name")
-        for activity_id, kind, pk, name, _ in rows:
+        for activity_id, kind, pk, name, _ in link_rows(kinds, (_placeholders(ids), ids)):
             found.setdefault((activity_id, kind), []).append(Term(pk, name))
     for activity in activities:
         for kind, attribute in ATTRIBUTES.items():
             if kind != PARTNERS or partners:
-                setattr(activity, attribute, found.get((activity.pk, kind), []))
+                terms = found.get((activity.pk, kind), [])
+                setattr(activity, attribute, terms)
+                # For lists of many activities: the names, joined (escaped as one string when
+                # shown, which is the same as escaping each).
+                setattr(activity, NAMES[kind], ", ".join(t.name for t in terms))
     return activities

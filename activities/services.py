@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from activities import filing, overlaps
@@ -340,11 +339,11 @@ def activity_unjoin(*, activity: Activity, other: Activity, by) -> None:
 
 
 def joined_with(activity: Activity):
-    """The activities joined with this one (one query)."""
-    seconds = Join.objects.filter(first=activity).values("second_id")
-    firsts = Join.objects.filter(second=activity).values("first_id")
+    """The activities joined with this one (one query, by the joins' indexes)."""
+    seconds = Join.objects.filter(first=activity).values_list("second_id")
+    firsts = Join.objects.filter(second=activity).values_list("first_id")
     return (
-        Activity.objects.filter(Q(pk__in=seconds) | Q(pk__in=firsts))
+        Activity.objects.filter(pk__in=seconds.union(firsts, all=True))
         .select_related("organisation")
         .order_by("period_start")
     )

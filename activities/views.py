@@ -30,6 +30,12 @@ def _detail_url(register: access.Register, activity: Activity) -> str:
     return reverse("activity_detail", kwargs={"code": register.organisation.code, "activity_id": activity.pk})
 
 
+def _activities_url(register: access.Register) -> str:
+    """The register's address: an activity's page is this and its id (activity_detail), which
+    _shared_table.html writes for each row rather than reversing the URL for each."""
+    return reverse("activity_list", kwargs={"code": register.organisation.code})
+
+
 def _with_terms(pages: dict) -> dict:
     """The page of activities with their topics, communities and places (one query)."""
     reading.attach_terms(pages["page"].object_list)
@@ -101,6 +107,7 @@ def activity_detail(request: HttpRequest, code: str, activity_id: int) -> HttpRe
         "activities/detail.html",
         {
             "register": register,
+            "activities_url": _activities_url(register),
             "organisation": register.organisation,
             "activity": activity,
             "own": own,
@@ -205,6 +212,7 @@ def activity_system_list(request: HttpRequest, code: str) -> HttpResponse:
         "activities/system_list.html",
         {
             "register": register,
+            "activities_url": _activities_url(register),
             "organisation": register.organisation,
             "form": form,
             "query": form.query_string(),
@@ -232,6 +240,7 @@ def activity_timeline(request: HttpRequest, code: str) -> HttpResponse:
         "activities/timeline.html",
         {
             "register": register,
+            "activities_url": _activities_url(register),
             "organisation": register.organisation,
             "form": form,
             "months": timeline.by_month(activities, first),

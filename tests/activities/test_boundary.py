@@ -11,7 +11,8 @@ import pytest
 from django.urls import reverse
 
 from activities import overlaps, services
-from organisations.models import Organisation, System
+from activities.systems import system_members
+from organisations.models import Organisation, System, organisations_in_systems_of
 from tests.activities.helpers import make
 from tests.factories import OrganisationFactory
 
@@ -97,3 +98,31 @@ def test_overlaps_are_found_across_the_system_and_places_and_partners_checked(ca
     assert set(refused.value.errors) == {"places", "partners"}
     services.activity_join(activity=ours, other=theirs, by=cast.lead_a)
     assert list(services.joined_with(theirs)) == [ours]
+
+
+def test_the_register_reads_a_systems_organisations_as_the_organisations_app_defines_them(cast):
+    """activities.systems.system_members writes organisations_in_systems_of out as SQL: the two
+    agree for an ICS, a local authority in two systems, partners (one in two systems) and an
+    organisation in none."""
+    org_c = _systems(cast, b_in_a=True, b_in_c=True)
+    partner = OrganisationFactory(name="Alderley Healthwatch", code="PA1", type=Organisation.Type.PARTNER)
+    shared = OrganisationFactory(name="Both Hospitals Trust", code="PB1", type=Organisation.Type.PARTNER)
+    alone = OrganisationFactory(name="Lone Council", code="E99999997", type=Organisation.Type.LOCAL_AUTHORITY)
+    a, c = System.objects.get(ics=cast.org_a), System.objects.get(ics=org_c)
+    a.partners.add(partner, shared)
+    c.partners.add(shared)
+    for organisation in (cast.org_a, cast.org_b, org_c, partner, shared, alone):
+        members = system_members(organisation)
+        expected = set(organisations_in_systems_of(organisation).values_list("pk", flat=True)) | {
+            organisation.pk
+        }
+        assert {m.pk for m in members} == expected, organisation.name
+        assert [m.name for m in members] == sorted(m.name for m in members)
+        assert len(members) == len(expected)
+    assert {m.name for m in system_members(partner)} == {
+        cast.org_a.name,
+        cast.org_b.name,
+        partner.name,
+        shared.name,
+    }
+    assert [m.pk for m in system_members(alone)] == [alone.pk]

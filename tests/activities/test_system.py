@@ -6,12 +6,16 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+from urllib.parse import urlencode
 
 import pytest
+from crispy_forms.utils import render_crispy_form
+from django.http import QueryDict
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from activities import timeline
+from activities.models import Topic
 from organisations.models import Organisation, System
 from tests.activities.helpers import community, make, topic
 from tests.factories import OrganisationFactory
@@ -127,3 +131,37 @@ def test_months():
     assert timeline.parse_month("2027-13", datetime.date(2026, 5, 9)) == datetime.date(2026, 5, 1)
     assert timeline.parse_month("junk", datetime.date(2026, 5, 9)) == datetime.date(2026, 5, 1)
     assert timeline.parse_month("2027-03", datetime.date(2026, 5, 9)) == datetime.date(2027, 3, 1)
+
+
+def test_the_filter_forms_memo_follows_the_lists_the_system_and_the_choice(client, cast):
+    """RegisterFilterForm.as_html keeps each rendering in the process, keyed by the choices and
+    the values asked for: a renamed topic, a new place in the system and another choice each show
+    at once, and what it gives is what crispy renders."""
+    system = System.objects.create(ics=cast.org_a)
+    client.force_login(cast.lead_a)
+    url = _url("activity_system_list", cast)
+
+    def form_part(**filters) -> str:
+        page = client.get(url, filters).content.decode()
+        return page[page.index('<h2 class="govuk-heading-m">Filter</h2>') : page.index("results-heading")]
+
+    first = form_part()
+    assert first == form_part() and "Mental health" in first and cast.org_b.name not in first
+    Topic.objects.filter(name="Mental health").update(name="Mental health and wellbeing")
+    assert "Mental health and wellbeing" in form_part()
+    system.local_authorities.add(cast.org_b)
+    assert form_part().count(cast.org_b.name) == 2  # a place, and an organisation
+    chosen = form_part(place=cast.org_b.pk)
+    assert f'<option value="{cast.org_b.pk}" selected>{cast.org_b.name}</option>' in chosen
+    refused = form_part(place=99999)
+    assert "Choose a place from the list" in refused and 'aria-invalid="true"' in refused
+    assert "Choose a status from the list" in form_part(status="nonsense")
+
+    from activities.access import get_register
+    from activities.forms import RegisterFilterForm
+
+    register = get_register(cast.lead_a, cast.org_a.code)
+    for data in ({}, {"place": str(cast.org_b.pk)}, {"place": "99999", "status": "nonsense"}):
+        # Two forms: crispy adds its error class to a widget each time it renders it.
+        memo, fresh = (RegisterFilterForm(QueryDict(urlencode(data)), register=register) for _ in range(2))
+        assert memo.as_html() == render_crispy_form(fresh)

@@ -14,6 +14,15 @@ register = template.Library()
 
 @register.inclusion_tag("reviews/_org_questions.html")
 def cqc_questions(assessment, criterion_code: str | None = None) -> dict:
+    if assessment.status == "draft":
+        # Only starting makes a draft, so it has never been submitted: CQC has sent no questions
+        # and shared no outcome, and the busiest pages need not ask the database.
+        return {
+            "assessment": assessment,
+            "questions": [],
+            "on_criterion": bool(criterion_code),
+            "outcome": None,
+        }
     questions = sent_questions(assessment)
     if criterion_code:
         questions = questions.filter(criterion_code=criterion_code)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Fluid, Layout, Size
@@ -45,6 +47,7 @@ class ResponseForm(forms.Form):
 
     def __init__(self, *args, levels: dict[int, str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.levels = levels
         names = dict(LevelDescriptor.Level.choices)
         choices = [
             Choice(
@@ -81,6 +84,16 @@ class ResponseForm(forms.Form):
             ),
             "version",
         )
+
+    def cache_key(self) -> str | None:
+        """What the rendered form depends on, for the criterion page to keep its HTML (rendering
+        it with crispy-forms cost some 3 ms a page): the answer it starts from (level, narrative,
+        version) and the level descriptors. Only for a form not posted yet: a posted one shows
+        what was typed and its errors, and is rendered each time."""
+        if self.is_bound:
+            return None
+        shown = (sorted(self.initial.items()), sorted(self.levels.items()))
+        return hashlib.sha256(repr(shown).encode()).hexdigest()
 
     def clean_version(self) -> int | None:
         value = self.cleaned_data.get("version", "")

@@ -223,6 +223,8 @@ def _criterion_page(
             "suggested": suggested,
             "citations": citations,
             "form": form,
+            # The answer form's HTML is kept under what it shows (ResponseForm.cache_key).
+            "form_key": form.cache_key(),
             "conflict": conflict,
             "return_to": _return_to(request),
             "previous_answer": answers.before(answer),

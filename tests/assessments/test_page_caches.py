@@ -86,3 +86,24 @@ def test_library_filter_form_follows_the_search_and_the_principles_offered(clien
     assert rubric_services.rubric_publish(version=draft, by=cast.rubric_admin) == []
     again = client.get(url, {"q": "board"}).content.decode()
     assert "1. Fresh title for principle one" in again
+
+
+def test_criterion_answer_form_follows_the_saved_answer(client, cast):
+    """The criterion page keeps its answer form's HTML under the answer it starts from: a saved
+    change of level and narrative shows at once, for anyone who opens the page."""
+    assessment = helpers.start(cast)
+    url = reverse("assessment_criterion", kwargs=_kw(assessment, criterion="1.1"))
+    client.force_login(cast.lead_a)
+    first = client.get(url).content.decode()
+    assert "Minutes of the March board" not in first
+    assert not re.search(r'<input[^>]*value="3"[^>]*checked', first)
+    response = CriterionResponse.objects.get(assessment=assessment, criterion__code="1.1")
+    sa_services.response_save(
+        response=response, by=cast.lead_a, expected_version=response.version,
+        score=3, not_evidenced=False, narrative="Minutes of the March board show it.",
+    )  # fmt: skip
+    client.force_login(cast.contributor_a)
+    second = client.get(url).content.decode()
+    assert "Minutes of the March board show it." in second
+    assert re.search(r'<input[^>]*value="3"[^>]*checked', second)
+    assert f'name="version" value="{response.version + 1}"' in second

@@ -54,6 +54,9 @@ def organisation_steps(assessments: list[Assessment]) -> dict[int, OrganisationS
                 comments.values("outcome__review").annotate(n=Count("pk")).values("n")[:1]
             ),
         )
+        # Into a dict, so unsorted: Review's ordering ("assessment") joined the assessment's
+        # cycle and organisation only to sort.
+        .order_by()
         .values(
             "assessment_id",
             "assessment__status",

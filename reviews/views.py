@@ -363,9 +363,12 @@ def _workspace_page(
             "can_start": assessment.status == Assessment.Status.SUBMITTED,
             "notes": review.cqc_notes if notes is None else notes,
             "notes_error": notes_error,
+            # In the models' order within one assessment (at, pk), written out: their orderings
+            # start with "assessment" and "review", which joined the assessment, its cycle and
+            # organisation only to sort rows that all share them.
             "history": history.entries(
-                assessment.transitions.select_related("by"),
-                review.events.select_related("by") if review.pk else [],
+                assessment.transitions.select_related("by").order_by("at", "pk"),
+                review.events.select_related("by").order_by("at", "pk") if review.pk else [],
                 people,
             ),
             "questions": questions,

@@ -8,6 +8,11 @@ CQC's own surveys: Laura Evans (`assessor`) surveys Eastbrook County Council's p
 people who took part in Northmoor's engagement for its 2025/26 review, which is assessed, so
 Northmoor's people see those totals on their surveys page.
 
+The finished surveys ran on dates that fit the story (the demo clock, as the self-assessments
+do): Northmoor's own from mid-September 2026, filed in October; CQC's of Northmoor's participants
+in April 2026, while its 2025/26 self-assessment was in review. A closed survey whose dates were
+still to come confused a first-time reader.
+
 Everything goes through the services. Idempotent: a demo survey that exists is left alone."""
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from django.utils import timezone
 
 from assessments import services as assessment_services
 from assessments.models import Assessment, AssessmentCycle, CriterionResponse
+from engagement_portal.lib.demo_clock import clock, moment, office_hours
 from evidence.models import EvidenceFile
 from principles.services import current_version
 from voices import answering, filing, services
@@ -58,7 +64,16 @@ def _answers(steps, rng: random.Random, n: int) -> services.Answers:
     return services.Answers(counted=counted, free_text=free)
 
 
+# Answers arrive a few hours apart over the weeks a survey is open (office hours only).
+BETWEEN_RESPONSES = datetime.timedelta(hours=3)
+
+
 def _closed_survey(organisation, lead, cycle, question_set) -> Survey:
+    with clock.at(office_hours(moment(2026, 9, 14, 10))) as demo_clock:
+        return _run_closed_survey(organisation, lead, cycle, question_set, demo_clock)
+
+
+def _run_closed_survey(organisation, lead, cycle, question_set, demo_clock) -> Survey:
     today = timezone.localdate()
     survey = services.survey_create(
         organisation=organisation,
@@ -69,8 +84,8 @@ def _closed_survey(organisation, lead, cycle, question_set) -> Survey:
             title=CLOSED_TITLE,
             introduction=question_set.introduction,
             easy_read_introduction="We want to know what it was like to take part.\n\nIt takes 5 minutes.",
-            opens_on=today - datetime.timedelta(days=1),
-            closes_on=today + datetime.timedelta(days=30),
+            opens_on=today,
+            closes_on=today + datetime.timedelta(days=42),
             equality_monitoring=True,
         ),
         by=lead,
@@ -80,6 +95,8 @@ def _closed_survey(organisation, lead, cycle, question_set) -> Survey:
     rng = random.Random(2026)  # noqa: S311 - demo answers, not security
     for n in range(62):
         services.response_store(survey=survey, submission_token=f"demo-{n}", answers=_answers(steps, rng, n))
+        demo_clock.advance(BETWEEN_RESPONSES)
+    demo_clock.advance(datetime.timedelta(days=1))
     survey = services.survey_close(survey=survey, by=lead)
     for answer in FreeTextAnswer.objects.filter(survey=survey):
         if "Mrs Patel" in answer.text:
@@ -120,7 +137,10 @@ def _closed_survey(organisation, lead, cycle, question_set) -> Survey:
     return survey
 
 
-def _cqc_survey(organisation, assessor, cycle, question_set, *, title: str, responses: int, close: bool):
+def _cqc_survey(
+    organisation, assessor, cycle, question_set, *, title: str, responses: int, close: bool, demo_clock=None
+):
+    """CQC's survey; a closed one is run on the demo clock (`demo_clock`), from its opening."""
     today = timezone.localdate()
     survey = services.survey_create(
         organisation=organisation,
@@ -136,8 +156,8 @@ def _cqc_survey(organisation, assessor, cycle, question_set, *, title: str, resp
                 "assessment is finished, and never how one person answered. It takes about 5 minutes."
             ),
             easy_read_introduction="",
-            opens_on=today - datetime.timedelta(days=1),
-            closes_on=today + datetime.timedelta(days=21),
+            opens_on=today if close else today - datetime.timedelta(days=1),
+            closes_on=today + datetime.timedelta(days=28 if close else 21),
             equality_monitoring=question_set.audience == "participants",
         ),
         by=assessor,
@@ -148,7 +168,11 @@ def _cqc_survey(organisation, assessor, cycle, question_set, *, title: str, resp
     rng = random.Random(title)  # noqa: S311 - demo answers, not security
     for n in range(responses):
         services.response_store(survey=survey, submission_token=f"cqc-{n}", answers=_answers(steps, rng, n))
+        if demo_clock is not None:
+            demo_clock.advance(BETWEEN_RESPONSES)
     if close:
+        if demo_clock is not None:
+            demo_clock.advance(datetime.timedelta(days=1))
         survey = services.survey_close(survey=survey, by=assessor)
         for answer in FreeTextAnswer.objects.filter(survey=survey):
             keep = "Mrs Patel" not in answer.text
@@ -174,15 +198,18 @@ def seed_cqc_surveys(organisations: dict, people: dict, sets: dict) -> list[str]
             close=False,
         )
     if not Survey.objects.filter(title=CQC_CLOSED_TITLE).exists():
-        _cqc_survey(
-            organisations["QZ1"],
-            assessor,
-            cycles["2025-26"],
-            sets["participants"],
-            title=CQC_CLOSED_TITLE,
-            responses=41,
-            close=True,
-        )
+        # While Northmoor's 2025/26 self-assessment was in review (from 7 April 2026).
+        with clock.at(office_hours(moment(2026, 4, 8, 10))) as demo_clock:
+            _cqc_survey(
+                organisations["QZ1"],
+                assessor,
+                cycles["2025-26"],
+                sets["participants"],
+                title=CQC_CLOSED_TITLE,
+                responses=41,
+                close=True,
+                demo_clock=demo_clock,
+            )
     return [
         "CQC's own surveys (/cqc-surveys/, for assessors): Eastbrook County Council's partners, open, its"
         " results in Eastbrook's 2026/27 review workspace; Northmoor's participants (2025/26, assessed),"

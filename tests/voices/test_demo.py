@@ -8,6 +8,7 @@ import re
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import timezone
 
 from evidence.models import Citation
 from voices.access import cqc_surveys_shown_to
@@ -23,6 +24,12 @@ def test_seed_demo_makes_a_filed_cited_survey_and_an_open_one(client):
     call_command("seed_demo", stdout=out)
     closed = Survey.objects.get(title=CLOSED_TITLE)
     assert closed.status == "closed" and closed.response_count >= 60
+    # A finished survey's dates are behind it, its answers within them (the demo clock).
+    today = timezone.localdate()
+    for finished in Survey.objects.filter(status="closed"):
+        assert finished.opens_on <= timezone.localdate(finished.closed_at) < today, finished
+        days = {r.received_on for r in finished.responses.all()}
+        assert len(days) > 5 and min(days) >= finished.opens_on and max(days) <= finished.closes_on, finished
     filing = SurveyFiling.objects.get(survey=closed)
     assert Citation.objects.filter(file=filing.evidence_file, response__criterion__code="2.4").exists()
     opened = Survey.objects.get(title=OPEN_TITLE)

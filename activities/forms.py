@@ -445,11 +445,9 @@ class RegisterFilterForm(forms.Form):
         self.helper.form_method = "get"
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
-            Field.select("topic", label_size=Size.SMALL),
-            Field.select("community", label_size=Size.SMALL),
-            Field.select("place", label_size=Size.SMALL),
-            Field.select("partner", label_size=Size.SMALL),
-            Field.select("status", label_size=Size.SMALL),
+            # Small bold labels. (Field.select's label_size keyword is not a label size: it
+            # became an invalid label-size="s" attribute on each <select>.)
+            *(Field(name, context={"label_size": Size.for_label(Size.SMALL)}) for name in self.FIELDS),
             Button("apply", "Apply filters", css_class="govuk-button--secondary"),
         )
 

@@ -147,6 +147,7 @@ def test_the_filter_forms_memo_follows_the_lists_the_system_and_the_choice(clien
 
     first = form_part()
     assert first == form_part() and "Mental health" in first and cast.org_b.name not in first
+    assert first.count('class="govuk-label govuk-label--s"') == 5 and "label-size" not in first
     Topic.objects.filter(name="Mental health").update(name="Mental health and wellbeing")
     assert "Mental health and wellbeing" in form_part()
     system.local_authorities.add(cast.org_b)

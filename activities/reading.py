@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from django.db import connection
 
-from activities.models import Activity, Community, Topic
+from activities.models import Activity, Community, Join, Topic
 from organisations.models import Organisation
 
 
@@ -137,3 +137,30 @@ def attach_terms(activities: Iterable[Activity], *, partners: bool = False) -> l
                 # shown, which is the same as escaping each).
                 setattr(activity, NAMES[kind], ", ".join(t.name for t in terms))
     return activities
+
+
+class Joined(NamedTuple):
+    """An activity joined with another, as its page lists it."""
+
+    pk: int
+    title: str
+    organisation: Term
+
+
+def joined(activity: Activity) -> list[Joined]:
+    """The activities joined with this one ("joined with"), by date: one query, by the joins'
+    indexes (services.joined_with gives them as models)."""
+    quote = connection.ops.quote_name
+    join, pk = quote(Join._meta.db_table), quote("id")
+    first, second = quote(Join.first.field.column), quote(Join.second.field.column)
+    sql = (
+        f"SELECT a.{pk}, a.{quote('title')}, o.{pk}, o.{quote('name')}"  # noqa: S608 - quoted names only
+        f" FROM {quote(Activity._meta.db_table)} a INNER JOIN {quote(Organisation._meta.db_table)} o"
+        f" ON o.{pk} = a.{quote(Activity.organisation.field.column)}"
+        f" WHERE a.{pk} IN (SELECT {second} FROM {join} WHERE {first} = %s"
+        f" UNION ALL SELECT {first} FROM {join} WHERE {second} = %s)"
+        f" ORDER BY a.{quote('period_start')}, a.{pk}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [activity.pk, activity.pk])
+        return [Joined(a, title, Term(o, name)) for a, title, o, name in cursor.fetchall()]

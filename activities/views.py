@@ -100,7 +100,7 @@ def activity_detail(request: HttpRequest, code: str, activity_id: int) -> HttpRe
     own = register.owns(activity)
     reading.attach_terms([activity], partners=own)
     found = overlaps.find(overlaps.Probe.of(activity), system_ids=register.system_ids())
-    joined = list(services.joined_with(activity))
+    joined = reading.joined(activity)
     joined_ids = {a.pk for a in joined}
     return render(
         request,

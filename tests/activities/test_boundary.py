@@ -10,7 +10,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from activities import overlaps, services
+from activities import overlaps, reading, services
 from activities.systems import system_members
 from organisations.models import Organisation, System, organisations_in_systems_of
 from tests.activities.helpers import make
@@ -98,6 +98,9 @@ def test_overlaps_are_found_across_the_system_and_places_and_partners_checked(ca
     assert set(refused.value.errors) == {"places", "partners"}
     services.activity_join(activity=ours, other=theirs, by=cast.lead_a)
     assert list(services.joined_with(theirs)) == [ours]
+    # As the activity's page reads them: from either side, with the other's organisation.
+    assert reading.joined(theirs) == [(ours.pk, ours.title, (cast.org_a.pk, cast.org_a.name))]
+    assert reading.joined(ours) == [(theirs.pk, theirs.title, (cast.org_b.pk, cast.org_b.name))]
 
 
 def test_the_register_reads_a_systems_organisations_as_the_organisations_app_defines_them(cast):

@@ -13,7 +13,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from engagement_portal.lib.hashing import json_sha256
-from evidence.models import EvidenceItem
+from evidence.models import EvidenceFile, EvidenceItem
 from voices import answering, filing, services
 from voices.models import FreeTextAnswer, SurveyFiling
 
@@ -113,3 +113,20 @@ def test_raw_free_text_is_for_leads_and_only_after_review(cast, client):
     assert "'=1+1 said Jane" in content
     client.force_login(cast.viewer_a)
     assert client.get(url("survey_free_text_export", survey)).status_code == 403
+
+
+def test_filed_results_cited_on_a_criterion_are_in_the_reports_evidence_index(cast):
+    """Filed results are evidence like any other: cited on 2.4, the self-assessment report
+    lists them in its evidence index under the survey's title."""
+    from assessments import report
+    from tests.assessments.helpers import cite, start
+
+    survey, _ = closed_survey(cast)
+    record = filing.file_results(survey=survey, by=cast.lead_a)
+    # As the virus scan marks it (its task does not run in these tests).
+    EvidenceFile.objects.filter(pk=record.evidence_file_id).update(scan_status=EvidenceFile.ScanStatus.CLEAN)
+    record.evidence_file.refresh_from_db()
+    assessment = start(cast)
+    cite(assessment, "2.4", record.evidence_file, cast.lead_a, location="Question 1")
+    html = report.report_html(report.report_for_draft(assessment, by=cast.lead_a))
+    assert html.count(f"Survey results: {survey.title}") >= 2  # cited on 2.4, and in the index

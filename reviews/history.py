@@ -81,9 +81,16 @@ def describe(event: ReviewEvent, names: dict[str, str]) -> str:
     return event.get_kind_display()
 
 
-def entries(transitions, events, people) -> list[Entry]:
-    """Status changes and events together, oldest first."""
-    names = {p.get_username(): _person(p) for p in people}
+def entries(transitions, events, people, known=()) -> list[Entry]:
+    """Status changes and events together, oldest first. An assignment event names a person by
+    username: `known` (people the page has read already, such as the review's assessor) names
+    them if it can, and `people` (the assessors, or a function that reads them) otherwise, read
+    only then, so a review assigned to no one but its assessor costs the page no query for it."""
+    events = list(events)
+    names = {p.get_username(): _person(p) for p in known if p is not None}
+    wanted = {e.detail for e in events if e.kind == K.ASSIGNED and e.detail != "nobody"}
+    if wanted - set(names):
+        names.update({p.get_username(): _person(p) for p in (people() if callable(people) else people)})
     rows = [
         Entry(t.at, f"Status changed to {t.get_to_status_display().lower()}", _person(t.by))
         for t in transitions

@@ -337,7 +337,8 @@ def _workspace_page(
     ws = workspace.build(assessment, review)
     if ws is None:
         raise Http404("No submission")
-    people = services.assessors()
+    # Read only if the history names an assignee other than the review's (reviews/history.entries).
+    people = services.assessors
     # Each criterion's and principle's link, reversed here rather than by {% url %} in the
     # template's loops (which looked up the organisation's code and cycle's slug every time).
     # A second assessor (anyone but the review's assessor) is led to each principle's moderation.
@@ -370,6 +371,7 @@ def _workspace_page(
                 assessment.transitions.select_related("by").order_by("at", "pk"),
                 review.events.select_related("by").order_by("at", "pk") if review.pk else [],
                 people,
+                known=[review.assigned_to],
             ),
             "questions": questions,
             "has_changes": ws.submission.number > 1,

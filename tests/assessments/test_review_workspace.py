@@ -411,3 +411,20 @@ def test_history_shows_each_event_whole_in_time_order(client, cast):
     # GOV.UK dates and times: "2 December 2026 at 1:15pm".
     assert f"{govuk_date(timezone.localdate())} at " in history
     assert re.search(r" at (\d{1,2}(:\d\d)?(am|pm)|midday|midnight): ", history)
+
+
+def test_the_history_names_everyone_the_review_was_assigned_to(cast, client):
+    """The workspace reads the assessors only when its history names someone besides the
+    review's assessor (reviews/history.entries): each is still named in full."""
+    two = second_assessor()
+    assessment = in_review(helpers.submitted(cast), cast.assessor)
+    services.review_assign(assessment=assessment, by=cast.assessor, assignee=two)
+    client.force_login(cast.assessor)
+    page = client.get(reverse("review_workspace", kwargs=_kw(assessment))).content.decode()
+    assert "Assigned to Sam Second" in page
+    services.review_assign(assessment=assessment, by=two, assignee=cast.assessor)
+    services.review_assign(assessment=assessment, by=cast.assessor, assignee=None)
+    page = client.get(reverse("review_workspace", kwargs=_kw(assessment))).content.decode()
+    assert "Assigned to Sam Second" in page
+    assert f"Assigned to {escape(cast.assessor.get_full_name())}" in page
+    assert "Unassigned" in page

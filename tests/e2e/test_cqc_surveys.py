@@ -1,8 +1,9 @@
 """CQC's own survey in a browser (issue 16, item 6): an assessor starts a survey of an organisation's
 partners from the review workspace and opens it; a partner answers it from the public link, on a
 320-pixel phone with the keyboard alone; the assessor sees what it heard in the review, beside the
-criteria its questions inform; the organisation's lead finds nothing of it (404) until CQC's
-outcome is final, and then only the totals. axe-core checks every page at 1280 and 320 pixels."""
+criteria its questions inform (in the workspace's table and on the criterion's page); the
+organisation's lead finds nothing of it (404) until CQC's outcome is final, and then only the
+totals. axe-core checks every page at 1280 and 320 pixels."""
 
 from __future__ import annotations
 
@@ -66,10 +67,14 @@ def test_cqc_hears_from_partners_and_the_organisation_sees_only_the_totals_once_
     criterion = informing.criteria[0]
     add_responses(survey, [{informing.key: "agree"}] * 11, free_text=PRIVATE)
 
-    # The assessor sees what the survey heard in the review, beside the criterion.
+    # The assessor sees what the survey heard in the review, beside the criterion: on the
+    # workspace's own page and on the criterion's.
     portal.use_width(WIDE)
     portal.sign_in("assessor")
     portal.goto(reverse("review_workspace", kwargs=kw))
+    link = page.get_by_role("link", name=re.compile(rf"^{re.escape(criterion)} "))
+    row = page.get_by_role("row").filter(has=link)
+    expect(row).to_contain_text(f"CQC's survey of partners: “{informing.text}”:")
     portal.follow(page.get_by_role("link", name=re.compile(rf"^{re.escape(criterion)} ")))
     findings = page.get_by_role("region", name=f"What CQC's survey heard on {criterion}")
     expect(findings).to_contain_text("12 people answered. Only CQC sees this.")

@@ -213,3 +213,48 @@ def test_the_list_shows_every_cqc_survey_and_no_organisations(cast, client):
     page = client.get(reverse("cqc_survey_list")).content.decode()
     assert ours.title in page and theirs.title not in page
     assert client.get(cqc_url("cqc_survey_detail", theirs)).status_code == 404
+
+
+def _workspace(client, kw) -> tuple[int, str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(reverse("review_workspace", kwargs=kw))  # as a worker that served it before
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("review_workspace", kwargs=kw)).content.decode()
+    return len(queries.captured_queries), page
+
+
+def test_the_workspace_shows_what_cqcs_surveys_heard_beside_each_criterion_in_one_query(cast, client):
+    """The workspace's own page, not only the criterion's: each criterion a CQC survey question
+    informs gets a line of what it heard (small numbers hidden), for one query however many
+    surveys there are, and the line changes when a response arrives."""
+    assessment = assessment_helpers.submitted(cast)
+    from tests.assessments.review_helpers import in_review
+
+    in_review(assessment, cast.assessor)
+    client.force_login(cast.assessor)
+    kw = {"code": cast.org_a.code, "cycle": assessment.cycle.slug}
+    before, page = _workspace(client, kw)
+    assert "CQC&#x27;s survey of partners" not in page and "CQC's survey of partners" not in page
+
+    survey = open_cqc_survey(cast)
+    key = fp01(survey)
+    add_responses(survey, [{key: "agree"}] * 11 + [{key: "disagree"}] * 3)
+    other = open_cqc_survey(cast, title="CQC asks the partners again")
+    add_responses(other, [{fp01(other): "strongly_agree"}] * 12)
+    hidden = open_cqc_survey(cast, organisation=cast.org_b, title="CQC asks the partners of B")
+    add_responses(hidden, [{fp01(hidden): "neither"}] * 12)
+    with_surveys, page = _workspace(client, kw)
+    assert with_surveys == before <= 15  # the one query reads every survey, or finds none
+    line = page[page.index("/criteria/1.2/") :].split("</td>")[0]
+    assert "Partners share an understanding" in line
+    assert "Agree not shown" in line and "Disagree not shown" in line  # 11 and 3 of 14: 3 is small
+    assert "Strongly agree 12 (100%)" in line  # the second survey
+    assert line.count("<li>") == 2  # A's two surveys; B's is not A's
+    line_61 = page[page.index("/criteria/6.1/") :].split("</td>")[0]
+    assert "survey of partners" not in line_61
+
+    add_responses(other, [{fp01(other): "strongly_agree"}])
+    _, page = _workspace(client, kw)
+    assert "Strongly agree 13 (100%)" in page[page.index("/criteria/1.2/") :].split("</td>")[0]

@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 from activities import reading, services
 from activities.models import Activity, Community, Topic
 from activities.systems import system_partners, system_places
+from engagement_portal.lib.forms import select
 from evidence.forms import clean_date_parts, evidence_date_field, submit_button
 from organisations.models import Organisation
 
@@ -445,9 +446,7 @@ class RegisterFilterForm(forms.Form):
         self.helper.form_method = "get"
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
-            # Small bold labels. (Field.select's label_size keyword is not a label size: it
-            # became an invalid label-size="s" attribute on each <select>.)
-            *(Field(name, context={"label_size": Size.for_label(Size.SMALL)}) for name in self.FIELDS),
+            *(select(name) for name in self.FIELDS),
             Button("apply", "Apply filters", css_class="govuk-button--secondary"),
         )
 

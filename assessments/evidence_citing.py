@@ -9,7 +9,7 @@ where the person says where in it to look and what it shows.
 from __future__ import annotations
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size
+from crispy_forms_gds.layout import Layout, Size
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from assessments.access import get_assessment_for_editor
 from assessments.models import Assessment
-from engagement_portal.lib.forms import submit_button
+from engagement_portal.lib.forms import select, submit_button
 from evidence.citing import CiteOffer
 from evidence.models import Citation, EvidenceFile, EvidenceItem
 from principles import cache as rubric_cache
@@ -64,7 +64,7 @@ class CriterionChoiceForm(forms.Form):
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
-            Field.select("criterion", label_size=Size.MEDIUM, css_class="govuk-!-width-full"),
+            select("criterion", Size.MEDIUM, css_class="govuk-!-width-full"),
             submit_button("Continue"),
         )
 

@@ -9,7 +9,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
 from django import forms
 
-from engagement_portal.lib.forms import GovukDateField
+from engagement_portal.lib.forms import GovukDateField, select
 
 
 class EventDateField(GovukDateField):
@@ -74,9 +74,7 @@ class ActivityFilterForm(_EventFilterForm):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", "Any kind"), *kinds]
         self.fields["person"].choices = [("", "Anyone"), *people]
-        self.helper = self._helper(
-            Field.select("kind", label_size=Size.SMALL), Field.select("person", label_size=Size.SMALL)
-        )
+        self.helper = self._helper(select("kind"), select("person"))
 
 
 class AuditSearchForm(_EventFilterForm):
@@ -99,6 +97,6 @@ class AuditSearchForm(_EventFilterForm):
         self.helper = self._helper(
             Field.text("q", label_size=Size.SMALL),
             Field.text("person", label_size=Size.SMALL),
-            Field.select("organisation", label_size=Size.SMALL),
-            Field.select("action", label_size=Size.SMALL),
+            select("organisation"),
+            select("action"),
         )

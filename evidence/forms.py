@@ -18,7 +18,7 @@ from django import forms
 from django.conf import settings
 from django.db.models import F
 
-from engagement_portal.lib.forms import GovukDateField, submit_button
+from engagement_portal.lib.forms import GovukDateField, select, submit_button
 from engagement_portal.lib.sizes import file_size
 from evidence.models import EvidenceItem
 from evidence.services import ItemDetails
@@ -296,16 +296,16 @@ class LibraryFilterForm(forms.Form):
         self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
             Field.text("q", label_size=Size.SMALL),
-            Field.select("kind", label_size=Size.SMALL),
-            Field.select("category", label_size=Size.SMALL),
-            Field.select("principle", label_size=Size.SMALL),
+            select("kind"),
+            select("category"),
+            select("principle"),
             Fieldset(
                 Field("date_from", fieldset=True, legend_size=Size.SMALL),
                 Field("date_to", fieldset=True, legend_size=Size.SMALL),
                 legend="Evidence date",
                 legend_size=Size.SMALL,
             ),
-            Field.select("sort", label_size=Size.SMALL),
+            select("sort"),
             Button("apply", "Apply filters", css_class="govuk-button--secondary"),
         )
 

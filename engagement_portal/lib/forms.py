@@ -5,8 +5,16 @@ from __future__ import annotations
 import datetime
 
 from crispy_forms_gds.fields import DateInputField
-from crispy_forms_gds.layout import Button
+from crispy_forms_gds.layout import Button, Field, Size
 from django.core.exceptions import ValidationError
+
+
+def select(name: str, size: str = Size.SMALL, **attrs) -> Field:
+    """A <select> with a label of the given size (bold at "s", as Field.text's label_size gives).
+
+    crispy-forms-gds's Field.select has no label size: its label_size keyword became an invalid
+    label-size="s" attribute on the <select>. `attrs` go on the <select> (css_class too)."""
+    return Field(name, context={"label_size": Size.for_label(size)}, **attrs)
 
 
 def submit_button(label: str) -> Button:

@@ -165,8 +165,11 @@ LOGOUT_REDIRECT_URL = "login"
 # the username alone, means an attacker cannot lock a colleague out from elsewhere. Site admins
 # unlock in site administration (Access attempts) or with `manage.py axes_reset_username`.
 # axes' backend comes first: it refuses a locked pair before the password is even checked.
+# accounts.backends reads a person's permissions in one query for ModelBackend, which answers
+# (it signs nobody in). ModelBackend stays last: sessions name it, and bench/pages.py reads it.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.OneQueryPermissionsBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", default=10)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
+from organisations.access import memberships_of
 from organisations.models import Membership
 from organisations.roles import is_assessor, is_site_admin
 
@@ -19,8 +20,8 @@ def portal(request: HttpRequest) -> dict:
     if user is not None and user.is_authenticated and not getattr(request, "second_factor_pending", None):
         navigation.append((reverse("home"), "Home"))
         # Members' own assessments and evidence library (the first organisation's, for someone in
-        # several). One query: every page pays for it.
-        membership = user.memberships.select_related("organisation").order_by("organisation__name").first()
+        # several), from the memberships the page itself reads (one query a request).
+        membership = next(iter(memberships_of(user)), None)
         if is_assessor(user) or membership is not None:
             navigation.append((reverse("organisation_list"), "Organisations"))
         if membership is not None:

@@ -20,6 +20,7 @@ from django.http import Http404
 
 from activities.models import Activity
 from activities.systems import Member, system_members
+from organisations.access import membership_in
 from organisations.models import Membership, Organisation
 
 
@@ -59,11 +60,7 @@ class Register:
 
 def get_register(user, code: str) -> Register:
     """The register of an organisation the person belongs to; a 404 for anyone else."""
-    membership = (
-        Membership.objects.filter(user=user, organisation__code=code).select_related("organisation").first()
-        if user.is_authenticated
-        else None
-    )
+    membership = membership_in(user, code)
     if membership is None:
         raise Http404("No such organisation")
     return Register(membership.organisation, membership)

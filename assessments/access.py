@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from assessments.models import Assessment
-from organisations.access import get_organisation_for_user, membership_for
+from organisations.access import get_organisation_for_user, membership_for, membership_in
 from organisations.models import Membership
 
 # ---------------------------------------------------------------------------------------------
@@ -49,9 +49,7 @@ def get_assessment_for_member(user, code: str, cycle: str) -> AssessmentAccess:
     CQC staff are not members, so they get a 404 too: a draft (or a returned assessment being
     reworked) is the organisation's private working material. They see what was submitted
     through `get_assessment_for_submission_reader`."""
-    membership = (
-        Membership.objects.filter(user=user, organisation__code=code).select_related("organisation").first()
-    )
+    membership = membership_in(user, code)
     if membership is None:
         raise Http404("No such assessment")
     try:

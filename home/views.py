@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from cycles.access import is_cycle_manager
 from home.sections import sections_for
+from organisations.access import memberships_of
 from organisations.models import Membership
 from organisations.roles import is_assessor, is_rubric_admin, is_site_admin
 
@@ -75,9 +76,8 @@ def role_sentences(user, memberships: list[Membership]) -> list[str]:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Each person lands on what their roles let them do, and what waits for them."""
-    memberships = list(
-        request.user.memberships.select_related("organisation", "partner").order_by("organisation__name")
-    )
+    # The same list the navigation reads (organisations.access.memberships_of: once a request).
+    memberships = memberships_of(request.user)
     return render(
         request,
         "home/home.html",

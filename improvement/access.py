@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from improvement.models import Action
+from organisations.access import membership_in
 from organisations.models import Membership, Organisation
 
 
@@ -35,11 +36,7 @@ class Plan:
 
 
 def get_plan(user, code: str) -> Plan:
-    membership = (
-        Membership.objects.filter(user=user, organisation__code=code).select_related("organisation").first()
-        if user.is_authenticated
-        else None
-    )
+    membership = membership_in(user, code)
     if membership is None:
         raise Http404("No such organisation")
     return Plan(membership.organisation, membership)

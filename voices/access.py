@@ -18,6 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from assessments.models import Assessment
+from organisations.access import membership_in
 from organisations.models import Membership, Organisation
 from organisations.roles import is_assessor
 from voices.models import Survey
@@ -34,9 +35,7 @@ class SurveyAccess:
 
 
 def _membership(user, code: str) -> Membership:
-    membership = (
-        Membership.objects.filter(user=user, organisation__code=code).select_related("organisation").first()
-    )
+    membership = membership_in(user, code)
     if membership is None:
         raise Http404("No such organisation")
     return membership

@@ -1,11 +1,14 @@
 """Surveys in a browser: a lead creates and opens a survey; a respondent answers it on a 320-pixel
 phone with the keyboard alone; the lead reviews the free text, closes the survey, files the
-results as evidence and cites them. axe-core checks every page at 1280 and 320 pixels."""
+results as evidence and cites them, and the self-assessment report (downloaded, its text read
+back) shows them. axe-core checks every page at 1280 and 320 pixels."""
 
 from __future__ import annotations
 
+import io
 import re
 
+import pypdf
 import pytest
 from playwright.sync_api import expect
 
@@ -57,7 +60,7 @@ def answer_with_the_keyboard(portal) -> int:
     return pages
 
 
-def test_a_survey_from_creation_to_cited_evidence(portal, cast):
+def test_a_survey_from_creation_to_cited_evidence(portal, cast, tmp_path):
     page = portal.page
     open_cycle()
     assessment = start(cast)
@@ -140,4 +143,15 @@ def test_a_survey_from_creation_to_cited_evidence(portal, cast):
     page.get_by_label("What it shows").fill("How many people say they were told what happened.")
     portal.submit("Cite this evidence")
     expect(page.get_by_role("main")).to_contain_text(f"Survey results: {survey.title}")
+
+    # The report shows them: cited on 2.4, and in its evidence index.
+    portal.goto(f"/organisations/{cast.org_a.code}/assessments/{assessment.cycle.slug}/")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download a draft report (PDF)").click()
+    target = tmp_path / info.value.suggested_filename
+    info.value.save_as(target)
+    text = " ".join(
+        " ".join(p.extract_text().split()) for p in pypdf.PdfReader(io.BytesIO(target.read_bytes())).pages
+    )
+    assert text.count(f"Survey results: {survey.title}") >= 2, text[:2000]
     portal.verify()

@@ -137,7 +137,10 @@ def _checked(upload: HashedUpload) -> tuple[str, str]:
         raise UploadRefused(too_big_message(settings.EVIDENCE_MAX_FILE_BYTES))
     try:
         content_type = validate_file(
-            upload.temporary_file_path(), name, max_bytes=settings.EVIDENCE_MAX_FILE_BYTES
+            upload.temporary_file_path(),
+            name,
+            max_bytes=settings.EVIDENCE_MAX_FILE_BYTES,
+            sniffed=upload.charset,
         )
     except FileProblem as problem:
         raise UploadRefused(problem.message) from None

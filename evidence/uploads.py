@@ -2,8 +2,9 @@
 
 Django's default handlers keep small files in memory and hash nothing. This handler writes every
 file to a temporary file as its chunks arrive, feeds the same chunks to SHA-256, and never holds
-more than two chunks in hand, so a 50 MB upload costs the worker two chunks of memory. Hashing
-and writing a chunk happen on a second thread while the request thread receives and parses the
+more than two chunks in hand, so a 50 MB upload costs the worker two chunks of memory. Hashing,
+writing and learning a text file's charset (validation.CharsetSniffer, so that validating a CSV
+does not read it all again) happen on a second thread while the request thread receives and parses the
 next one (both release the GIL), so an upload takes about as long as the slower of the two
 rather than their sum (bench/upload.py). It also enforces the limits while the data streams in:
 
@@ -28,6 +29,8 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage, storages
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
+
+from evidence.validation import NOT_SNIFFED, CharsetSniffer
 
 # One chunk in flight: large enough that the per-chunk Python overhead is small next to hashing
 # and writing, small enough not to matter for a worker's memory.
@@ -60,6 +63,8 @@ class HashedUpload(UploadedFile):
         self.sha256 = ""
         self.too_big = False
         self.too_many = False
+        # The text charset learnt as the file arrived (validation.CharsetSniffer), or NOT_SNIFFED.
+        self.charset = NOT_SNIFFED
 
     def temporary_file_path(self) -> str:
         return self.file.name
@@ -79,12 +84,14 @@ class _Pipeline:
     def __init__(self, upload: HashedUpload) -> None:
         self.upload = upload
         self.hasher = hashlib.sha256()
+        self.sniffer = CharsetSniffer()
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="upload")
         self.pending: Future | None = None
 
     def _consume(self, chunk: bytes) -> None:
         self.hasher.update(chunk)
         self.upload.file.write(chunk)
+        self.sniffer.feed(chunk)
 
     def feed(self, chunk: bytes) -> None:
         self.wait()
@@ -153,10 +160,11 @@ class EvidenceUploadHandler(FileUploadHandler):
     def file_complete(self, file_size: int) -> HashedUpload:
         upload = self.upload
         if self.pipeline is not None:
-            digest = self.pipeline.finish()
-            self.pipeline = None
+            pipeline, self.pipeline = self.pipeline, None
+            digest = pipeline.finish()
             if not (upload.too_big or upload.too_many):
                 upload.sha256 = digest
+                upload.charset = pipeline.sniffer.charset()
         upload.file.flush()
         upload.file.seek(0)
         self.upload = None

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import unicodedata
 import warnings
 import zipfile
@@ -36,6 +37,9 @@ from typing import BinaryIO
 from engagement_portal.lib.sizes import file_size
 
 CHUNK_BYTES = 1024 * 1024
+# What validation is given for a text file's charset when nobody learnt it as the file arrived
+# (CharsetSniffer): it then reads the file to find out.
+NOT_SNIFFED = object()
 
 # Zip bomb limits for Office and OpenDocument files. A real 50 MB spreadsheet unpacks to a few
 # hundred MB at most; a zip bomb unpacks to gigabytes from a few hundred KB.
@@ -262,7 +266,7 @@ SIGNATURES = {
 }
 
 
-def check_content(path: str | os.PathLike, file_type: FileType) -> str | None:
+def check_content(path: str | os.PathLike, file_type: FileType, sniffed=NOT_SNIFFED) -> str | None:
     """The file's first bytes must be the signature of the type its name claims. Returns a text
     file's charset."""
     with open(path, "rb") as f:
@@ -271,7 +275,7 @@ def check_content(path: str | os.PathLike, file_type: FileType) -> str | None:
     if file_type.family == "text":
         if really:
             raise FileProblem(_mismatch(file_type, really))
-        return check_text(path, file_type)
+        return check_text(path, file_type, sniffed)
     if not head.startswith(SIGNATURES[file_type.family]):
         raise FileProblem(_mismatch(file_type, really))
     return None
@@ -290,36 +294,74 @@ def _mismatch(file_type: FileType, really: str | None) -> str:
     )
 
 
-# The encodings a text file is read as, in order, and the charset its download is served with.
-TEXT_ENCODINGS = (("utf-8-sig", "utf-8"), ("cp1252", "windows-1252"))
+class CharsetSniffer:
+    """Which charset a text is written in, learnt a chunk at a time as the chunks arrive: "utf-8"
+    (as most software saves text today) or "windows-1252" (Excel's "CSV" on Windows), in that
+    order of preference; None if it is neither, or holds NUL bytes (which only binary files have).
+
+    The upload handler feeds it each chunk on its hashing thread (evidence/uploads.py), so a text
+    file's charset is known when the upload ends and the file need not be read again. It keeps
+    no more than a small slice of decoded text at a time: UTF-8 is checked by decoding 64 KB
+    slices and dropping the text; Windows-1252 decodes every byte but five, so it is checked by
+    looking for those."""
+
+    SLICE = 64 * 1024
+
+    def __init__(self) -> None:
+        self.nul = False
+        self.utf8 = codecs.getincrementaldecoder("utf-8-sig")()
+        self.utf8_ok = True
+        self.cp1252_ok = True
+
+    def feed(self, chunk: bytes) -> None:
+        if self.nul or not (self.utf8_ok or self.cp1252_ok):
+            return
+        if b"\x00" in chunk:
+            self.nul = True
+            return
+        # Plain ASCII is valid in both: only look further at chunks that are not (or that follow
+        # a chunk ending part-way through a UTF-8 character).
+        if chunk.isascii() and not self.utf8.getstate()[0]:
+            return
+        if self.cp1252_ok and _NOT_CP1252.search(chunk):
+            self.cp1252_ok = False
+        if self.utf8_ok:
+            view = memoryview(chunk)
+            try:
+                for start in range(0, len(view), self.SLICE):
+                    self.utf8.decode(view[start : start + self.SLICE])
+            except UnicodeDecodeError:
+                self.utf8_ok = False
+
+    def charset(self) -> str | None:
+        if self.nul:
+            return None
+        if self.utf8_ok:
+            try:
+                self.utf8.decode(b"", final=True)
+                return "utf-8"
+            except UnicodeDecodeError:
+                self.utf8_ok = False
+        return "windows-1252" if self.cp1252_ok else None
+
+
+# The five bytes Windows-1252 leaves undefined (Python's cp1252 codec refuses them).
+_NOT_CP1252 = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 
 
 def text_charset(stream: BinaryIO) -> str | None:
-    """The charset a text stream is written in: "utf-8" (as most software saves text today) or
-    "windows-1252" (Excel's "CSV" on Windows); None if it is neither, or holds NUL bytes (which
-    only binary files have). Read a chunk at a time, from where the stream is."""
-    start = stream.tell()
-    for encoding, charset in TEXT_ENCODINGS:
-        stream.seek(start)
-        decoder = codecs.getincrementaldecoder(encoding)()
-        try:
-            while chunk := stream.read(CHUNK_BYTES):
-                if b"\x00" in chunk:
-                    return None
-                # Plain ASCII is valid in both encodings: only decode chunks that are not (or
-                # that follow a chunk ending part-way through a character).
-                if not chunk.isascii() or decoder.getstate()[0]:
-                    decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-            return charset
-        except UnicodeDecodeError:
-            continue
-    return None
+    """The charset a text stream is written in (see CharsetSniffer). Read a chunk at a time, from
+    where the stream is."""
+    sniffer = CharsetSniffer()
+    while not sniffer.nul and (chunk := stream.read(CHUNK_BYTES)):
+        sniffer.feed(chunk)
+    return sniffer.charset()
 
 
-def check_text(path: str | os.PathLike, file_type: FileType) -> str:
+def check_text(path: str | os.PathLike, file_type: FileType, sniffed=NOT_SNIFFED) -> str:
     """CSV and text files must be text: UTF-8 or Windows-1252, with no NUL bytes. Returns the
-    charset, which the file's downloads name."""
+    charset, which the file's downloads name: `sniffed`, when the upload handler learnt it as
+    the file arrived (a CharsetSniffer's answer), or else read from the file."""
     with open(path, "rb") as f:
         if b"\x00" in f.read(CHUNK_BYTES):
             raise FileProblem(
@@ -327,7 +369,7 @@ def check_text(path: str | os.PathLike, file_type: FileType) -> str:
                 "data, not text. Upload the original document instead."
             )
         f.seek(0)
-        charset = text_charset(f)
+        charset = text_charset(f) if sniffed is NOT_SNIFFED else sniffed
     if charset is None:
         raise FileProblem(
             f"The file's name says it is {file_type.description}, but it is not readable text. "
@@ -573,11 +615,12 @@ def check_image(path: str | os.PathLike, file_type: FileType) -> None:
             raise FileProblem(damaged) from None
 
 
-def validate_file(path: str | os.PathLike, original_name: str, *, max_bytes: int) -> str:
-    """Run every check in order; return the detected content type or raise FileProblem."""
+def validate_file(path: str | os.PathLike, original_name: str, *, max_bytes: int, sniffed=NOT_SNIFFED) -> str:
+    """Run every check in order; return the detected content type or raise FileProblem.
+    `sniffed`: the text charset the upload handler learnt as the file arrived, if it did."""
     check_size(path, max_bytes=max_bytes)
     file_type = check_extension(original_name)
-    charset = check_content(path, file_type)
+    charset = check_content(path, file_type, sniffed)
     if charset:
         return f"{file_type.content_type}; charset={charset}"
     if file_type.family == "ooxml":

@@ -15,6 +15,8 @@ from collections.abc import Iterator
 
 import pytest
 from django.http.multipartparser import MultiPartParser
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from evidence.uploads import CHUNK_BYTES, EvidenceUploadHandler
 
@@ -209,4 +211,69 @@ def test_chunks_reach_the_disk_in_the_order_they_arrived(tmp_path):
     with open(upload.temporary_file_path(), "rb") as f:
         assert f.read() == b"".join(pieces)
     assert upload.sha256 == hashlib.sha256(b"".join(pieces)).hexdigest()
+    upload.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# A text file's charset, learnt on the hashing thread as the chunks arrive
+
+
+def _whole_file_charset(data: bytes) -> str | None:
+    """What the charset of a whole text file is, by the rule validation keeps: UTF-8 (a BOM
+    allowed), else Windows-1252, and never a file with a NUL byte."""
+    if b"\x00" in data:
+        return None
+    for encoding, charset in (("utf-8-sig", "utf-8"), ("cp1252", "windows-1252")):
+        try:
+            data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return charset
+    return None
+
+
+TEXTY = st.lists(
+    st.one_of(
+        st.text(max_size=20).map(lambda t: t.encode("utf-8")),
+        st.text(alphabet="£€éü’ abc", max_size=20).map(lambda t: t.encode("cp1252")),
+        st.binary(max_size=8),
+        st.sampled_from([b"\xef\xbb\xbf", b"\x81", b"\x9d", b"\x00", "€".encode(), b"\xe2\x82"]),
+    ),
+    max_size=12,
+).map(b"".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=TEXTY, cuts=st.lists(st.integers(min_value=0, max_value=200), max_size=6))
+def test_the_sniffed_charset_is_the_whole_files_however_it_is_cut_into_chunks(data, cuts):
+    from evidence.validation import CharsetSniffer, text_charset
+
+    sniffer = CharsetSniffer()
+    points = sorted({min(c, len(data)) for c in cuts})
+    for start, end in zip([0, *points], [*points, len(data)], strict=True):
+        sniffer.feed(data[start:end])
+    assert sniffer.charset() == _whole_file_charset(data)
+    assert text_charset(io.BytesIO(data)) == _whole_file_charset(data)
+
+
+def test_an_uploaded_text_file_is_not_read_again_to_learn_its_charset(tmp_path, monkeypatch):
+    from evidence import validation
+
+    handler = EvidenceUploadHandler(max_file_bytes=100 * MB, max_files=10)
+    handler.directory = str(tmp_path)
+    handler.new_file("files", "survey.csv", "text/csv", None)
+    text = "Response,Answer\n1,Café £5 – agreed\n".encode("cp1252") * 5000
+    for n in range(0, len(text), 4096):
+        handler.receive_data_chunk(text[n : n + 4096], n)
+    upload = handler.file_complete(len(text))
+    assert upload.charset == "windows-1252"
+
+    def read_again(stream):
+        raise AssertionError("validation read the whole file again")
+
+    monkeypatch.setattr(validation, "text_charset", read_again)
+    content_type = validation.validate_file(
+        upload.temporary_file_path(), "survey.csv", max_bytes=100 * MB, sniffed=upload.charset
+    )
+    assert content_type.endswith("charset=windows-1252")
     upload.close()

@@ -220,6 +220,15 @@ class Portal:
             self.page.keyboard.press(key)
         self.check_accessibility()
 
+    def download(self, button: str, folder: Path) -> tuple[str, bytes]:
+        """Press the button that downloads a file; the file's suggested name and its bytes (saved
+        in `folder`). A download loads no page, so there is nothing to check for accessibility."""
+        with self.page.expect_download() as info:
+            self.page.get_by_role("button", name=button).click()
+        target = folder / info.value.suggested_filename
+        info.value.save_as(target)
+        return info.value.suggested_filename, target.read_bytes()
+
     def focused(self) -> dict:
         """Where focus is now (see _FOCUS)."""
         return self.page.evaluate(_FOCUS)

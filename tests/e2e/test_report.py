@@ -29,22 +29,13 @@ def path(name: str, assessment: Assessment, **extra) -> str:
     )
 
 
-def download(portal, button: str, tmp_path):
-    with portal.page.expect_download() as info:
-        portal.page.get_by_role("button", name=button).click()
-    file = info.value
-    target = tmp_path / file.suggested_filename
-    file.save_as(target)
-    return file.suggested_filename, target.read_bytes()
-
-
 def test_a_lead_downloads_a_draft_report_from_the_overview(portal, cast, tmp_path):
     assessment = start(cast)
     answer_all(assessment, narrative="Named leads in every partner organisation.")
     portal.sign_in("lead_a")
     portal.goto(path("assessment_overview", assessment))
 
-    name, pdf = download(portal, "Download a draft report (PDF)", tmp_path)
+    name, pdf = portal.download("Download a draft report (PDF)", tmp_path)
 
     assert name.startswith("alderley-integrated-care-system-2026-27-self-assessment-draft-")
     assert name.endswith(".pdf")
@@ -57,7 +48,7 @@ def test_an_assessor_downloads_a_submission_from_its_page(portal, cast, tmp_path
     portal.sign_in("assessor")
     portal.goto(path("submission_detail", assessment, number=1))
 
-    name, pdf = download(portal, "Download submission 1 as a PDF", tmp_path)
+    name, pdf = portal.download("Download submission 1 as a PDF", tmp_path)
 
     assert name == "alderley-integrated-care-system-2025-26-self-assessment-submission-1.pdf"
     assert pdf.startswith(b"%PDF")
@@ -100,7 +91,7 @@ def test_an_assessor_downloads_the_assessed_report_from_the_review_workspace(por
     portal.sign_in("assessor")
     portal.goto(path("review_workspace", assessment))
 
-    name, pdf = download(portal, "Download the assessed report (PDF)", tmp_path)
+    name, pdf = portal.download("Download the assessed report (PDF)", tmp_path)
 
     assert name == "alderley-integrated-care-system-2026-27-self-assessment-submission-1.pdf"
     text = "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
@@ -113,7 +104,7 @@ def test_too_many_drafts_lead_to_a_page_that_says_when_to_try_again(portal, cast
     assessment = start(cast)
     portal.sign_in("contributor_a")
     portal.goto(path("assessment_overview", assessment))
-    download(portal, "Download a draft report (PDF)", tmp_path)
+    portal.download("Download a draft report (PDF)", tmp_path)
 
     portal.follow(portal.page.get_by_role("button", name="Download a draft report (PDF)"))
 

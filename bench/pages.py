@@ -343,6 +343,27 @@ def serial_ms(url: str, cookie: str | None, n: int = 15) -> float:
     return statistics.median(times) * 1000
 
 
+def prepare(script: str) -> dict[str, str]:
+    """What a benchmark served by gunicorn does first (this one and bench/survey.py): checks wrk
+    is there, sets up Django with the benchmark's environment and collects the static files
+    gunicorn serves. Returns that environment."""
+    if shutil.which("wrk") is None:
+        raise SystemExit(f"bench/{script}: wrk is missing: apt-get install wrk")
+    env = environment()
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    return env
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=15, help="seconds of load per page (default 15)")
@@ -350,22 +371,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--only", help="comma-separated pages (default: all); the baseline always runs")
     args = parser.parse_args()
-    if shutil.which("wrk") is None:
-        raise SystemExit("bench/pages.py: wrk is missing: apt-get install wrk")
-    env = environment()
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    env = prepare("pages.py")
     from django.conf import settings
 
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
     pages = [(name, path, signed_in_cookie(user)) for name, path, user in targets()]
     if args.only:
         pages = [page for page in pages if page[0] in args.only.split(",")]

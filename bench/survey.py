@@ -26,10 +26,8 @@ import argparse
 import http.cookiejar
 import os
 import re
-import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import urllib.parse
 import urllib.request
@@ -37,10 +35,9 @@ from pathlib import Path
 
 from pages import (  # bench/pages.py: the scripts run from bench/
     LUA,
-    ROOT,
     count_queries,
-    environment,
     free_port,
+    prepare,
     read_wrk,
     say,
     serial_ms,
@@ -129,23 +126,10 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=5, help="seconds of load before each (default 5)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
-    if shutil.which("wrk") is None:
-        raise SystemExit("bench/survey.py: wrk is missing: apt-get install wrk")
-    env = environment()
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    env = prepare("survey.py")
     from django.db import connections
     from django.urls import reverse
 
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
     opened, value, big, lead = targets()
     question_path = reverse("survey_start", kwargs={"token": opened.token})
     results_path = reverse("survey_results", kwargs={"code": big.organisation.code, "survey_id": big.pk})

@@ -8,12 +8,14 @@ WeasyPrint at (an internal service, a metadata endpoint): it must receive no req
 from __future__ import annotations
 
 import base64
+import gc
 import http.server
 import io
 import re
 import shutil
 import subprocess
 import threading
+import traceback
 from pathlib import Path
 
 import pypdf
@@ -299,3 +301,49 @@ def test_compressing_streams_at_the_default_level_changes_nothing_they_hold(monk
     assert ours != pydyfs  # compressed differently...
     assert streams(ours) == streams(pydyfs)  # ...the same content
     assert len(ours) <= len(pydyfs) * 1.1
+
+
+def test_the_garbage_collector_never_runs_during_a_render():
+    html = (
+        '<!DOCTYPE html><html lang="en-GB"><head><title>Collector</title></head><body>'
+        + "".join(
+            f'<h2 style="break-before: page">Page {n}</h2><p>{"Some text. " * 80}</p>' for n in range(6)
+        )
+        + "</body></html>"
+    )
+    weasyprint_code = str(Path(weasyprint.__file__).parent)
+    started: list[int] = []
+
+    def record(phase: str, info: dict) -> None:
+        # Collections started from inside WeasyPrint's code; the one that may follow at once
+        # when the collector comes back on starts after it.
+        frames = traceback.walk_stack(None)
+        if phase == "start" and any(f.f_code.co_filename.startswith(weasyprint_code) for f, _ in frames):
+            started.append(info["generation"])
+
+    gc.callbacks.append(record)
+    try:
+        pdf.render_pdf(html)
+    finally:
+        gc.callbacks.remove(record)
+
+    assert started == []
+    assert gc.isenabled()
+
+
+def test_the_collector_comes_back_on_when_the_last_overlapping_render_ends():
+    with pdf.collector_paused():
+        with pdf.collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the other render is still under way
+    assert gc.isenabled()
+
+
+def test_a_collector_that_was_off_before_a_render_stays_off():
+    gc.disable()
+    try:
+        with pdf.collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
